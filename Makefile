@@ -1,0 +1,29 @@
+# osteosim: every target sets itself up; a fresh machine needs only python3, pip and gcc.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export JAX_ENABLE_X64 := 1
+export OSTEOSIM_CACHE_DIR ?= $(CURDIR)/.jax_cache
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[all]"
+	touch $(STAMP)
+
+run: install
+	$(VENV)/bin/osteosim demo --out out/demo
+
+test: install
+	$(PY) -m pytest -x -q tests
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf out .jax_cache .pytest_cache

@@ -1,0 +1,8 @@
+"""osteosim: bone remodeling, lifetime physiology, therapies and virtual trials in silico."""
+from . import _jax  # noqa: F401  (float64 + persistent compile cache before anything else)
+from . import citations, models, parameters
+from .citations import print_citations
+from .solve import SolverOptions, solve_batch
+
+__version__ = "0.1.0"
+__all__ = ["citations", "models", "parameters", "print_citations", "SolverOptions", "solve_batch"]

@@ -1,0 +1,23 @@
+"""JAX set-up shared by the package: float64 everywhere and a persistent compile cache.
+
+Imported by every module that builds JAX computations, before any array is made.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+jax.config.update("jax_platforms", os.environ.get("JAX_PLATFORMS", "cpu") or "cpu")
+
+_cache = os.environ.get("OSTEOSIM_CACHE_DIR") or str(Path.home() / ".cache" / "osteosim" / "jax")
+try:
+    Path(_cache).mkdir(parents=True, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", _cache)
+    # Cache every compiled function: the start-up latency of a CLI call is mostly compilation.
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+except Exception:  # a read-only home must not stop a simulation
+    pass

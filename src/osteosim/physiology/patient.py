@@ -1,0 +1,94 @@
+"""The Patient schema: risk factors and optional measured baseline densitometry.
+
+Field names follow the scenario contract (DESIGN section 5).  Validation errors
+name the field, the value and what is allowed.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["Patient", "SITES", "ActivityLevel"]
+
+SITES = ("lumbar_spine", "total_hip", "femoral_neck")
+ActivityLevel = Literal["sedentary", "low", "moderate", "high"]
+
+#: allowed age ranges (years) by species
+AGE_RANGE = {"human": (18.0, 100.0), "rat": (0.05, 3.0)}
+
+
+class Patient(BaseModel):
+    """One person (or animal) whose risk factors drive the model through a lifetime."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    species: Literal["human", "rat"] = "human"
+    sex: Literal["female", "male"] = "female"
+    age: float = Field(52.0, description="age at simulation start, years")
+    menopause_age: float | None = Field(None, description="natural menopause (final menstrual period), years; women")
+    ovariectomy_age: float | None = Field(None, description="surgical menopause / OVX, years; females")
+    bmi: float = Field(26.0, ge=12.0, le=70.0, description="body-mass index, kg/m^2")
+    calcium_mg_per_day: float = Field(800.0, ge=0.0, le=5000.0, description="dietary + supplemental calcium, mg/day")
+    vitamin_d_ng_per_ml: float = Field(25.0, ge=0.0, le=200.0, description="serum 25(OH)D, ng/mL")
+    physical_activity: ActivityLevel = "moderate"
+    family_history: bool = Field(False, description="parental hip fracture")
+    smoker: bool = False
+    glucocorticoids: bool = Field(False, description="current oral glucocorticoids (>= 5 mg prednisolone/day)")
+    prior_fracture: bool = Field(False, description="prior fragility fracture (fracture risk only)")
+    tscore_lumbar_spine: float | None = Field(None, ge=-7.0, le=5.0)
+    tscore_total_hip: float | None = Field(None, ge=-7.0, le=5.0)
+    tscore_femoral_neck: float | None = Field(None, ge=-7.0, le=5.0)
+    bmd_lumbar_spine: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
+    bmd_total_hip: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
+    bmd_femoral_neck: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Patient":
+        lo, hi = AGE_RANGE[self.species]
+        if not (lo <= self.age <= hi):
+            raise ValueError(f"age: {self.age} is outside the allowed range {lo}..{hi} years for species {self.species}")
+        for fld in ("menopause_age", "ovariectomy_age"):
+            v = getattr(self, fld)
+            if v is None:
+                continue
+            if self.sex == "male":
+                raise ValueError(f"{fld}: {v} given for a male patient; only females have a menopause or ovariectomy")
+            if not (lo <= v <= hi):
+                raise ValueError(f"{fld}: {v} is outside the allowed range {lo}..{hi} years")
+        if self.menopause_age is not None and self.species == "human" and not (35.0 <= self.menopause_age <= 62.0):
+            raise ValueError(f"menopause_age: {self.menopause_age} is outside the allowed range 35..62 years")
+        for site in SITES:
+            if getattr(self, f"tscore_{site}") is not None and getattr(self, f"bmd_{site}") is not None:
+                raise ValueError(f"tscore_{site} and bmd_{site}: give one measured baseline per site, not both")
+        return self
+
+    # ------------------------------------------------------------------
+    @property
+    def effective_menopause_age(self) -> float | None:
+        """Age at which ovarian estrogen is lost: the earlier of natural menopause and ovariectomy.
+
+        A woman with neither given is assumed to reach natural menopause at 51 (median age, SWAN).
+        """
+        if self.sex == "male":
+            return None
+        ages = [a for a in (self.menopause_age, self.ovariectomy_age) if a is not None]
+        if not ages:
+            return 51.0 if self.species == "human" else None
+        return min(ages)
+
+    @property
+    def surgical(self) -> bool:
+        return self.ovariectomy_age is not None and (
+            self.menopause_age is None or self.ovariectomy_age <= self.menopause_age
+        )
+
+    def measured_baseline(self) -> dict[str, tuple[str, float]]:
+        """site -> ("tscore" | "bmd", value) for the sites with a measurement."""
+        out = {}
+        for site in SITES:
+            for kind in ("tscore", "bmd"):
+                v = getattr(self, f"{kind}_{site}")
+                if v is not None:
+                    out[site] = (kind, float(v))
+        return out
