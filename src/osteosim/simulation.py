@@ -118,8 +118,8 @@ class Simulation:
         per_year = self.saves_per_year or max(12.0, 400.0 / years)
         n = int(np.ceil(years * per_year)) + 1
         ts = np.linspace(0.0, t_end, n)
-        drivers = dict(m.default_drivers(), **self.drivers)
         p = self.parameters.values_dict()
+        drivers = m.complete_drivers(p, dict(m.default_drivers(), **self.drivers))
         y0 = np.array(m.initial_state(self.parameters, drivers), dtype=float)
         for k, v in self.initial_state_overrides.items():
             y0[m.state_names.index(k)] = float(v)

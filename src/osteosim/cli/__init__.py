@@ -1,0 +1,1 @@
+"""The ``osteosim`` command line; the entry point is :func:`osteosim.cli.app.main`."""

@@ -28,6 +28,8 @@ class Model:
     time_unit: ClassVar[str] = "day"
     #: diffrax solver chosen for this model by measurement (see benchmarks/README.md)
     solver: ClassVar[str] = "Kvaerno5"
+    #: default relative tolerance (scaled states); see benchmarks/README.md for the error it gives
+    default_rtol: ClassVar[float] = 1e-8
     description: ClassVar[str] = ""
 
     # --- parameters and inputs ---------------------------------------------
@@ -48,6 +50,10 @@ class Model:
     def outputs(self, t: Array, y: Array, p: dict, drivers: dict) -> dict[str, Array]:
         """Derived quantities (signals, bone mass, ...) for one patient at one time."""
         return {}
+
+    def complete_drivers(self, params: dict, drivers: dict) -> dict:
+        """Derived constant inputs (e.g. reference steady states) added before a solve."""
+        return dict(drivers)
 
     def state_scale(self) -> np.ndarray:
         """Typical magnitude of each state; the solver integrates y / scale."""

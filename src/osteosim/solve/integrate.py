@@ -116,9 +116,12 @@ def solve_batch(
     params, drivers: name -> scalar or (N,) array.  y0: (N, n_states) or (n_states,).
     ts: (T,) save times in the model's time unit, ascending; t0 defaults to ts[0].
     """
-    opts = (options or SolverOptions()).resolved(model)
+    opts = (options or SolverOptions(rtol=model.default_rtol, atol=model.default_rtol * 1e-2)).resolved(model)
     y0 = np.atleast_2d(np.asarray(y0, dtype=np.float64))
-    n = y0.shape[0]
+    n_real = y0.shape[0]
+    # Pad the patient axis to a bucket size so batches of similar size share one compiled
+    # function (each new shape costs a full XLA compile, ~10 s for the full model).
+    n = _bucket(n_real)
     if y0.shape[1] != model.n_states:
         raise ValueError(f"y0: expected {model.n_states} states {model.state_names}, got {y0.shape[1]}")
     ts = np.asarray(ts, dtype=np.float64)
@@ -126,9 +129,12 @@ def solve_batch(
         raise ValueError("ts: save times must be a non-empty ascending 1-D array")
     t0 = float(ts[0]) if t0 is None else float(t0)
     drivers = dict(model.default_drivers(), **(drivers or {}))
-    jumps = sorted({float(j) for j in model.jump_times(drivers) if t0 < float(j) < ts[-1]})
-    p = _broadcast(params, n)
-    d = _broadcast(drivers, n)
+    # input switches of every patient (a batch shares one list; clipping at another patient's
+    # switch costs a step, never accuracy)
+    jumps = sorted({float(j) for js in model.jump_times(drivers) for j in np.ravel(js) if t0 < float(j) < ts[-1]})
+    p = _pad(_broadcast(params, n_real), n)
+    d = _pad(_broadcast(drivers, n_real), n)
+    y0 = np.concatenate([y0, np.repeat(y0[-1:], n - n_real, axis=0)]) if n > n_real else y0
     scale = jnp.asarray(model.state_scale(), dtype=jnp.float64)
     key = (model.cache_key(), opts, len(jumps), tuple(sorted(p)), tuple(sorted(d)))
     fn = _COMPILED.get(key)
@@ -136,4 +142,21 @@ def solve_batch(
         fn = _COMPILED[key] = _build(model, opts, len(jumps))
     jumps_arr = jnp.asarray(jumps if jumps else [0.0], dtype=jnp.float64)
     ys, ok, steps = fn(jnp.asarray(y0), p, d, scale, jnp.asarray(ts), t0, jumps_arr if jumps else None)
-    return BatchSolution(np.asarray(ts), np.asarray(ys), tuple(model.state_names), np.asarray(ok), np.asarray(steps))
+    return BatchSolution(np.asarray(ts), np.asarray(ys)[:n_real], tuple(model.state_names),
+                         np.asarray(ok)[:n_real], np.asarray(steps)[:n_real])
+
+
+def _bucket(n: int) -> int:
+    """Smallest of 1, 4, 16, 64, ... (then multiples of 1024) that holds n patients."""
+    b = 1
+    while b < n and b < 1024:
+        b *= 4
+    return b if n <= b else int(np.ceil(n / 1024) * 1024)
+
+
+def _pad(d: dict[str, jnp.ndarray], n: int) -> dict[str, jnp.ndarray]:
+    out = {}
+    for k, v in d.items():
+        extra = n - v.shape[0]
+        out[k] = jnp.concatenate([v, jnp.repeat(v[-1:], extra)]) if extra > 0 else v
+    return out

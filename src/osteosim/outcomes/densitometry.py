@@ -1,0 +1,57 @@
+"""Densitometry: BMD (g/cm^2) per site from bone volume and mineral, T- and Z-scores.
+
+BMD_site(t) = peak_site * bv(t) * mineral(t): areal BMD scales with the bone
+present and its mean mineral content, relative to the patient's young-adult peak.
+T-score = (BMD - young-adult female mean) / SD (NHANES III for the hip, Kanis 2008
+for women and men alike; NHANES 2005-08 for the spine).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..physiology.patient import SITES, Patient
+
+__all__ = ["peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
+
+
+def reference(p: dict, site: str) -> tuple[float, float]:
+    return p[f"peak_bmd_{site}"], p[f"sd_bmd_{site}"]
+
+
+def peak_bmd(patient: Patient, p: dict) -> dict[str, float]:
+    """The patient's young-adult peak BMD per site (g/cm^2) from sex, family history and BMI."""
+    out = {}
+    for site in SITES:
+        mean, sd = reference(p, site)
+        z = 0.0
+        if patient.sex == "male":
+            z += p["peak_z_male_lumbar_spine"] if site == "lumbar_spine" else p["peak_z_male_hip"]
+        if patient.family_history:
+            z += p["peak_z_family_history"]
+        z += p["peak_z_per_bmi"] * (patient.bmi - 25.0)
+        out[site] = mean + z * sd
+    return out
+
+
+def tscore(bmd, p: dict, site: str):
+    mean, sd = reference(p, site)
+    return (np.asarray(bmd) - mean) / sd
+
+
+def bmd_from_tscore(t, p: dict, site: str):
+    mean, sd = reference(p, site)
+    return mean + np.asarray(t) * sd
+
+
+def who_category(t: float) -> str:
+    """WHO 1994: normal T >= -1; osteopenia -2.5 < T < -1; osteoporosis T <= -2.5."""
+    if t >= -1.0:
+        return "normal"
+    if t > -2.5:
+        return "osteopenia"
+    return "osteoporosis"
+
+
+def strength_index(bv, mineral, p: dict):
+    """Relative strength (1 = young-adult peak): apparent density squared (Carter & Hayes 1977)."""
+    return (np.asarray(bv) * np.asarray(mineral)) ** p["strength_density_exponent"]

@@ -1,0 +1,142 @@
+"""Osteosim2026: the full model's parameter set.
+
+The Pivonka 2008 core (unchanged values) plus the extensions of the full model:
+estrogen, PMO transient, PTH set-point, mechanostat/sclerostin, MSC lineage and
+marrow fat, osteoclast precursors, three skeletal sites with their turnover and
+secondary mineralization, glucocorticoids and smoking.
+
+Values fitted to the natural-history targets are read from
+``osteosim/data/natural_history_fit.json``, which ``osteosim calibrate`` (module
+``osteosim.calibration.natural_history``) writes from
+``shared/reference/targets/calibration-targets.csv``; everything else is a
+literature value or a stated assumption.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from .. import citations
+from .base import P, ParameterSet
+from .pivonka2008 import PIVONKA2008
+
+_R = citations.register
+_R("Greendale2012", "Greendale GA et al. Bone mineral density loss in relation to the final menstrual period in a multiethnic cohort: results from SWAN. J Bone Miner Res 2012;27:111-118.")
+_R("Guthrie1998", "Guthrie JR et al. A prospective study of bone loss in menopausal Australian-born women. Osteoporos Int 1998;8:282-290.")
+_R("Randolph2011", "Randolph JF Jr et al. Change in follicle-stimulating hormone and estradiol across the menopausal transition: effect of age at the final menstrual period (SWAN). J Clin Endocrinol Metab 2011;96:746-754.")
+_R("Khosla1998", "Khosla S, Melton LJ 3rd, Atkinson EJ, O'Fallon WM, Klee GG, Riggs BL. Relationship of serum sex steroid levels and bone turnover markers with bone mineral density in men and women. J Clin Endocrinol Metab 1998;83:2266-2274.")
+_R("EghbaliFatourechi2003", "Eghbali-Fatourechi G et al. Role of RANK ligand in mediating increased bone resorption in early postmenopausal women. J Clin Invest 2003;111:1221-1230.")
+_R("Hughes1996", "Hughes DE et al. Estrogen promotes apoptosis of murine osteoclasts mediated by TGF-beta. Nat Med 1996;2:1132-1136.")
+_R("Jilka1992", "Jilka RL et al. Increased osteoclast development after estrogen loss: mediation by interleukin-6. Science 1992;257:88-91.")
+_R("MartinezReina2019", "Martinez-Reina J, Pivonka P. Effects of long-term treatment of denosumab on bone mineral density: insights from an in-silico model of bone mineralization. Bone 2019;125:87-95.")
+_R("Scheiner2014", "Scheiner S, Pivonka P, Smith DW, Dunstan CR, Hellmich C. Mathematical modeling of postmenopausal osteoporosis and its treatment by the anti-catabolic drug denosumab. Int J Numer Method Biomed Eng 2014;30:1-27.")
+_R("Lips2001", "Lips P. Vitamin D deficiency and secondary hyperparathyroidism in the elderly: consequences for bone loss and fractures and therapeutic implications. Endocr Rev 2001;22:477-501.")
+_R("DIppolito1999", "D'Ippolito G, Schiller PC, Ricordi C, Roos BA, Howard GA. Age-related osteogenic potential of mesenchymal stromal stem cells from human vertebral bone marrow. J Bone Miner Res 1999;14:1115-1122.")
+_R("Boivin2000", "Boivin GY, Chavassieux PM, Santora AC, Yates J, Meunier PJ. Alendronate increases bone strength by increasing the mean degree and uniformity of mineralization of bone tissue in osteoporotic women. Bone 2000;27:687-694.")
+_R("Parfitt2002", "Parfitt AM. Misconceptions (2): turnover is always higher in cancellous than in cortical bone. Bone 2002;30:807-809; and Manolagas SC. Birth and death of bone cells. Endocr Rev 2000;21:115-137 (adult cancellous ~25 %/y, cortical ~3 %/y).")
+_R("CarterHayes1977", "Carter DR, Hayes WC. The compressive behavior of bone as a two-phase porous structure. J Bone Joint Surg Am 1977;59:954-962.")
+_R("Robling2008", "Robling AG et al. Mechanical stimulation of bone in vivo reduces osteocyte expression of Sost/sclerostin. J Biol Chem 2008;283:5866-5875.")
+_R("Weinstein1998", "Weinstein RS, Jilka RL, Parfitt AM, Manolagas SC. Inhibition of osteoblastogenesis and promotion of apoptosis of osteoblasts and osteocytes by glucocorticoids. J Clin Invest 1998;102:274-282.")
+_R("Hofbauer1999", "Hofbauer LC et al. Stimulation of osteoprotegerin ligand and inhibition of osteoprotegerin production by glucocorticoids in human osteoblastic lineage cells. Endocrinology 1999;140:4382-4389.")
+_R("LawHackshaw1997", "Law MR, Hackshaw AK. A meta-analysis of cigarette smoking, bone mineral density and risk of hip fracture: recognition of a major effect. BMJ 1997;315:841-846.")
+_R("Seeman1989", "Seeman E et al. Reduced bone mass in daughters of women with osteoporosis. N Engl J Med 1989;320:554-558.")
+_R("Looker1998", "Looker AC et al. Updated data on proximal femur bone mineral density of US adults (NHANES III). Osteoporos Int 1998;8:468-489.")
+_R("Looker2012", "Looker AC et al. Lumbar spine and proximal femur bone mineral density, bone mineral content, and bone area: United States, 2005-2008 (as tabulated in a 2025 review). Osteoporos Int 2012;23:1351.")
+_R("Griffith2012", "Griffith JF et al. Bone marrow fat content in the elderly: a reversal of sex difference seen in younger subjects. J Magn Reson Imaging 2012;36:225-230.")
+_R("Kanis2008", "Kanis JA et al. A reference standard for the description of osteoporosis. Bone 2008;42:467-475.")
+
+_A = "assumption"
+
+
+def _fitted() -> dict:
+    """Values written by osteosim.calibration.natural_history (reproducible fit)."""
+    try:
+        text = resources.files("osteosim").joinpath("data/natural_history_fit.json").read_text()
+    except FileNotFoundError:
+        return {}
+    return json.loads(text)["values"]
+
+
+_FIT = _fitted()
+_FIT_SRC = "fitted by osteosim.calibration.natural_history to calibration-targets.csv rows 1b, 2b, 5a, 5b, 8 (SWAN, Guthrie 1998, FREEDOM placebo)"
+
+
+def _fit(name: str, default: float, unit: str, desc: str, bounds, prior: str):
+    if name in _FIT:
+        return P(name, _FIT[name], unit, _FIT_SRC + f"; prior: {prior}", desc, ("Greendale2012", "Guthrie1998"), bounds)
+    return P(name, default, unit, f"{_A}: unfitted starting value ({prior})", desc, (), bounds)
+
+
+YEAR = 365.25
+
+_EXT = [
+    # --- sites: turnover and mineralization -------------------------------------------------------
+    _fit("turnover_lumbar_spine", 0.13 / YEAR, "1/day", "bone turnover (fraction of bone volume remodelled per day) at the lumbar spine (L1-L4 DXA region)", (0.05 / YEAR, 0.3 / YEAR), "~45 % cancellous x 25 %/y + cortical x 3 %/y (Parfitt 2002)"),
+    _fit("turnover_total_hip", 0.10 / YEAR, "1/day", "bone turnover at the total hip", (0.03 / YEAR, 0.25 / YEAR), "~30 % cancellous (Parfitt 2002)"),
+    _fit("turnover_femoral_neck", 0.085 / YEAR, "1/day", "bone turnover at the femoral neck", (0.03 / YEAR, 0.25 / YEAR), "~25 % cancellous (Parfitt 2002)"),
+    P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
+    P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
+    P("mineral_max", 1.11, "1", "Boivin 2000: 3 y of alendronate raised the mean degree of mineralization by ~11 %", "maximal mean mineral content relative to the young-adult mean", ("Boivin2000",)),
+    # --- estrogen -------------------------------------------------------------------------------------
+    P("estrogen_postmenopausal", 0.15, "1", "Randolph 2011 (SWAN): estradiol falls to ~10-20 % of premenopausal levels", "residual estrogen action after menopause", ("Randolph2011",)),
+    P("menopause_estrogen_width", 0.5, "year", "Randolph 2011: the estradiol fall runs from ~2 y before to ~2 y after the FMP (logistic width 0.5 y gives 10-90 % over 2.2 y)", "logistic width of the menopausal estradiol fall", ("Randolph2011",)),
+    P("surgical_estrogen_width", 0.01, "year", f"{_A}: oophorectomy removes ovarian estradiol within days", "logistic width after ovariectomy"),
+    P("estrogen_male_young", 1.0, "1", f"{_A}: young men's skeletal estrogen action taken equal to premenopausal women's (Khosla 1998 shows E2 drives bone in men too)", "estrogen action, men at 25", ("Khosla1998",)),
+    P("estrogen_male_decline_per_year", 0.47 / 60.0, "1/year", "Khosla 1998: bioavailable estradiol 47 % lower in men aged 85 than 25", "linear fall of estrogen action in men", ("Khosla1998",)),
+    _fit("estrogen_rankl_gain", 1.5, "1", "RANKL production x (1 + gain * (1 - E))", (0.0, 6.0), "Eghbali-Fatourechi 2003: RANKL per marrow cell 2-3x in early postmenopausal women"),
+    P("estrogen_oc_survival_gain", 0.3, "1", f"{_A} scaled from Hughes 1996 (estrogen doubles osteoclast apoptosis in vitro)", "osteoclast apoptosis x (1 - gain * (1 - E))", ("Hughes1996",)),
+    P("estrogen_ocp_gain", 0.3, "1", f"{_A} scaled from Jilka 1992 (osteoclast development rises after OVX via IL-6)", "osteoclast precursor pool x (1 + gain * (1 - E))", ("Jilka1992",)),
+    P("estrogen_commitment_gain", 0.2, "1", f"{_A}: estrogen favours osteogenic over adipogenic commitment; modest share", "osteogenic commitment x (1 - gain * (1 - E))"),
+    _fit("pmo_rankl_amplitude", 2.0, "1", "amplitude of the post-menopausal RANKL transient (relative production)", (0.0, 8.0), "Scheiner 2014 / Martinez-Reina 2019 use a decaying PMO RANKL source"),
+    _fit("pmo_halflife_years", 2.0, "year", "years after the FMP at which the transient has halved", (0.3, 8.0), "Martinez-Reina 2019: xi*tau ~ 5 y"),
+    P("smoking_menopause_shift", 1.5, "year", f"{_A}: smokers reach natural menopause 1-2 y earlier (Law & Hackshaw 1997 discussion)", "earlier menopause in smokers", ("LawHackshaw1997",)),
+    P("smoking_estrogen_reduction", 0.15, "1", f"{_A}: anti-estrogenic effect of smoking (Law & Hackshaw 1997); sized to their ~2 %/decade extra postmenopausal loss", "relative reduction of estrogen action", ("LawHackshaw1997",)),
+    # --- PTH set-point ----------------------------------------------------------------------------------
+    P("vitd_sufficient", 30.0, "ng/mL", "Lips 2001: PTH rises as 25(OH)D falls below ~30 ng/mL", "25(OH)D above which PTH is not raised", ("Lips2001",)),
+    P("pth_vitd_gain", 0.3, "1", f"{_A} sized from Lips 2001 (PTH ~30 % higher in deficiency)", "relative PTH rise at 25(OH)D = 0", ("Lips2001",)),
+    P("calcium_adequate", 1000.0, "mg/day", "adult recommended calcium intake (IOM 2011)", "calcium intake above which PTH is not raised"),
+    P("pth_calcium_gain", 0.2, "1", f"{_A}: low calcium intake raises PTH less than vitamin D deficiency", "relative PTH rise at zero calcium intake"),
+    P("pth_age_slope", 0.005, "1/year", f"{_A}: serum PTH rises ~30 % between 25 and 85 (Lips 2001 review of age trends)", "PTH secretion rise per year of age after 25", ("Lips2001",)),
+    # --- mechanostat / sclerostin ----------------------------------------------------------------------
+    P("load_sedentary", 0.85, "1", f"{_A}: habitual load of a sedentary person relative to moderate activity", "activity load factor"),
+    P("load_low", 0.93, "1", _A, "activity load factor, low activity"),
+    P("load_high", 1.07, "1", _A, "activity load factor, high activity"),
+    P("load_bmi_exponent", 0.5, "1", f"{_A}: body weight loads the hip and spine; sublinear because muscle forces dominate", "load ~ (BMI/25)^exponent"),
+    P("sclerostin_exponent", 1.0, "1", f"{_A}: osteocyte Sost falls with strain (Robling 2008); sclerostin ~ stimulus^-n", "n in sclerostin = psi^-n", ("Robling2008",)),
+    _fit("sclerostin_commitment_gain", 0.3, "1", "osteogenic commitment x sclerostin^-gain (Wnt inhibition)", (0.0, 3.0), "weak mechanostat: deficits from early menopause persist for decades (lazy zone; Scheiner 2013 uses lambda = 1.25 on proliferation for overload)"),
+    P("sclerostin_rankl_gain", 0.15, "1", f"{_A}: disuse raises RANKL (Scheiner 2013 adds RANKL production in disuse)", "RANKL production x sclerostin^gain", ("Scheiner2013",)),
+    # --- lineage: MSC pool, commitment, marrow fat, osteoclast precursors --------------------------
+    P("msc_age_decline", 0.0418, "1/year", "D'Ippolito 1999: osteoprogenitor (ALP+ CFU-F) frequency 4.5x lower at 41-70 y than at 3-36 y (ln 4.5 / 36 y)", "exponential fall of the marrow osteoprogenitor pool with age", ("DIppolito1999",)),
+    _fit("msc_flux_exponent", 0.3, "1", "osteoblast supply ~ MSC pool^exponent (compensation by proliferation)", (0.0, 1.0), "D'Ippolito 1999 pool decline; bone-level effect smaller than the colony count"),
+    P("msc_fat_exponent", 1.0, "1", "D'Ippolito 1999: the osteogenic share of marrow stromal cells falls with the osteoprogenitor pool while marrow fat rises (Griffith 2012: ~30 % young, 55-65 % in older women)", "osteogenic share ~ MSC pool^exponent", ("DIppolito1999", "Griffith2012")),
+    P("msc_relaxation", 1.0 / YEAR, "1/day", f"{_A}: the pool follows its age target over about a year", "MSC pool relaxation rate"),
+    P("osteogenic_share", 0.7, "1", f"{_A}: share of committing marrow stromal cells that enter the osteoblast lineage in young adults", "baseline osteogenic commitment"),
+    P("marrow_fat_young", 0.30, "1", "Griffith 2012: vertebral marrow fat fraction ~30 % in young adults", "marrow fat fraction at 25", ("Griffith2012",)),
+    P("adipocyte_turnover", 0.5 / YEAR, "1/day", f"{_A}: marrow adipocytes are long-lived (years)", "marrow adipocyte loss rate"),
+    P("ocp_relaxation", 1.0 / 30.0, "1/day", f"{_A}: the osteoclast precursor pool adapts over weeks", "osteoclast precursor relaxation rate"),
+    # --- glucocorticoids ---------------------------------------------------------------------------------
+    P("gc_commitment_loss", 0.2, "1", f"{_A} sized from Weinstein 1998 (prednisone halves osteoblastogenesis in mice)", "osteogenic commitment x (1 - loss)", ("Weinstein1998",)),
+    P("gc_oba_apoptosis_gain", 0.3, "1", f"{_A} sized from Weinstein 1998 (osteoblast apoptosis up ~3x)", "osteoblast apoptosis x (1 + gain)", ("Weinstein1998",)),
+    P("gc_rankl_gain", 0.15, "1", f"{_A} sized from Hofbauer 1999 (RANKL up, OPG down in osteoblastic cells)", "RANKL production x (1 + gain)", ("Hofbauer1999",)),
+    P("gc_opg_loss", 0.15, "1", f"{_A} sized from Hofbauer 1999", "OPG production x (1 - loss)", ("Hofbauer1999",)),
+    # --- densitometry references and peak bone mass ------------------------------------------------
+    P("peak_bmd_lumbar_spine", 1.064, "g/cm^2", "Looker 2012 (NHANES 2005-08 women 20-29, L1-L4; reference marks it 'verify all-race vs NH-white')", "young-adult female mean, lumbar spine", ("Looker2012",)),
+    P("sd_bmd_lumbar_spine", 0.106, "g/cm^2", "Looker 2012", "young-adult female SD, lumbar spine", ("Looker2012",)),
+    P("peak_bmd_total_hip", 0.942, "g/cm^2", "Looker 1998 (NHANES III NH-white women 20-29)", "young-adult female mean, total hip", ("Looker1998",)),
+    P("sd_bmd_total_hip", 0.122, "g/cm^2", "Looker 1998", "young-adult female SD, total hip", ("Looker1998",)),
+    P("peak_bmd_femoral_neck", 0.858, "g/cm^2", "Looker 1998; Kanis 2008 makes it the T-score reference for women and men", "young-adult female mean, femoral neck", ("Looker1998", "Kanis2008")),
+    P("sd_bmd_femoral_neck", 0.120, "g/cm^2", "Looker 1998", "young-adult female SD, femoral neck", ("Looker1998",)),
+    P("peak_z_male_lumbar_spine", -0.07, "SD", "Looker 2012: men 1.057 vs women 1.064 g/cm^2 at L1-L4", "peak LS BMD of men vs the female reference", ("Looker2012",)),
+    P("peak_z_male_hip", 0.6, "SD", f"{_A}: young men's hip BMD ~0.6 SD above women's (NHANES III, Looker 1998, recalled)", "peak hip BMD of men vs the female reference", ("Looker1998",)),
+    P("peak_z_family_history", -0.3, "SD", f"{_A} sized from Seeman 1989 (daughters of osteoporotic women have lower spine and hip BMD)", "peak BMD shift with parental hip fracture", ("Seeman1989",)),
+    P("peak_z_per_bmi", 0.04, "SD/(kg/m^2)", f"{_A}: heavier adults have higher BMD; 0.04 SD per BMI unit from 25", "peak BMD shift per BMI unit"),
+    # --- markers and strength --------------------------------------------------------------------------
+    P("strength_density_exponent", 2.0, "1", "Carter & Hayes 1977: compressive strength ~ apparent density^2", "strength index ~ (BV * mineral)^exponent", ("CarterHayes1977",)),
+]
+
+OSTEOSIM2026 = ParameterSet.from_list(
+    "Osteosim2026",
+    list(PIVONKA2008.parameters.values()) + _EXT,
+    citation_keys=("Pivonka2008", "BoneModels", "MartinezReina2019", "Scheiner2014", "Greendale2012"),
+    description="Pivonka 2008 core with lifetime physiology, MSC lineage, three sites and mineralization.",
+)

@@ -1,0 +1,537 @@
+"""Figures of a simulation result (matplotlib, Agg canvas; no pyplot, no global state).
+
+``plot_result`` draws what a person wants to look at for the run it is given:
+
+* patient runs: BMD per site (g/cm^2) and T-score per site with the WHO bands
+  against age, turnover markers CTX and P1NP (% of baseline), bone cells,
+  marrow fat, hormones and signals -- only the panels whose columns exist;
+* classic zoo models: every state (and distinct output) against time in days.
+
+Columns named ``<col>_p05`` / ``<col>_p50`` / ``<col>_p95`` (ensembles) are drawn
+as a shaded 5-95 % band around the median.  Figures are built on
+``matplotlib.figure.Figure`` with the Agg canvas so they are safe in a web
+server thread and never open a window; ``path`` saves atomically.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..io_utils import atomic_write_bytes
+from ..physiology.patient import SITES
+
+__all__ = [
+    "WHO_BANDS",
+    "who_category",
+    "plot_result",
+    "plot_timeseries",
+    "plot_comparison",
+    "save_figure",
+    "figure_png_bytes",
+]
+
+#: WHO densitometric categories by T-score: (label, low, high, colour); T >= -1 normal,
+#: -2.5 < T < -1 osteopenia, T <= -2.5 osteoporosis.
+WHO_BANDS = (
+    ("normal", -1.0, math.inf, "#2ca02c"),
+    ("osteopenia", -2.5, -1.0, "#ff7f0e"),
+    ("osteoporosis", -math.inf, -2.5, "#d62728"),
+)
+
+SITE_LABELS = {"lumbar_spine": "lumbar spine", "total_hip": "total hip", "femoral_neck": "femoral neck"}
+SITE_COLORS = {"lumbar_spine": "#1f77b4", "total_hip": "#9467bd", "femoral_neck": "#8c564b"}
+BAND_SUFFIXES = ("_p05", "_p50", "_p95")
+
+_TIME_COLUMNS = {"t_years", "t_days", "age", "t"}
+_MARKERS = ("ctx", "p1np")
+_OSTEOCLAST = re.compile(r"(osteoclast|^oc[a-z_]*$|^oc_|_oc$|^ocp|^oca)", re.I)
+_CELL = re.compile(
+    r"(osteoblast|osteoclast|osteocyte|adipocyte|precursor|stromal|msc|^ob[a-z_]*$|^ob_|_ob$|^oc[a-z_]*$|^oc_|_oc$)",
+    re.I,
+)
+_STRUCTURE = re.compile(r"^strength_")
+_NON_SITE_COLORS = ("#2ca02c", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e", "#d62728", "#000000")
+_LINESTYLES = ("-", "--", ":", "-.")
+SITE_ABBR = {"lumbar_spine": "LS", "total_hip": "TH", "femoral_neck": "FN"}
+_SIGNAL = re.compile(r"(estrogen|oestrogen|estradiol|^e2$|pth|rankl|opg|rank$|sclerostin|tgf|mech|stimulus|calcium|vitamin)", re.I)
+
+
+def who_category(tscore: float) -> str:
+    """WHO category of a T-score: normal (>= -1), osteopenia (-2.5 < T < -1), osteoporosis (<= -2.5)."""
+    t = float(tscore)
+    if not math.isfinite(t):
+        return "unknown"
+    if t >= -1.0:
+        return "normal"
+    if t > -2.5:
+        return "osteopenia"
+    return "osteoporosis"
+
+
+# ----------------------------------------------------------------------------
+# column helpers
+def _present(df: pd.DataFrame, col: str) -> bool:
+    return col in df.columns or f"{col}_p50" in df.columns
+
+
+def _base_names(df: pd.DataFrame) -> list[str]:
+    """Column names with the ensemble suffixes folded into their base name, in order."""
+    out: list[str] = []
+    for c in df.columns:
+        base = c
+        for s in BAND_SUFFIXES:
+            if c.endswith(s):
+                base = c[: -len(s)]
+        if base not in out:
+            out.append(base)
+    return out
+
+
+def _series(df: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(line, low, high) for a column: the column itself or its median, and the 5-95 % band if present."""
+    line = df[col] if col in df.columns else df[f"{col}_p50"]
+    lo = df[f"{col}_p05"] if f"{col}_p05" in df.columns else None
+    hi = df[f"{col}_p95"] if f"{col}_p95" in df.columns else None
+    f = lambda s: None if s is None else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)  # noqa: E731
+    if lo is None or hi is None:
+        lo = hi = None
+    return f(line), f(lo), f(hi)
+
+
+def _site_of(col: str) -> tuple[str, str | None]:
+    """(stem, site) for ``<stem>_<site>`` columns, else (col, None)."""
+    for site in SITES:
+        if col.endswith(f"_{site}") and len(col) > len(site) + 1:
+            return col[: -len(site) - 1], site
+    return col, None
+
+
+def _dedupe(df: pd.DataFrame, cols: list[str]) -> list[str]:
+    """Drop columns whose values repeat an earlier one (e.g. a state and an output that equals it)."""
+    kept: list[str] = []
+    arrays: list[np.ndarray] = []
+    for c in cols:
+        a = _series(df, c)[0]
+        if any(a.shape == b.shape and np.allclose(a, b, equal_nan=True) for b in arrays):
+            continue
+        kept.append(c)
+        arrays.append(a)
+    return kept
+
+
+def _first_finite(a: np.ndarray) -> float:
+    finite = a[np.isfinite(a)]
+    return float(finite[0]) if finite.size else float("nan")
+
+
+@dataclass
+class _Panel:
+    title: str
+    ylabel: str
+    columns: list[tuple[str, str]]  # (column, label)
+    scale: str = "raw"  # raw | pct_baseline | percent (x100)
+    who_bands: bool = False
+    colors: dict[str, str] = field(default_factory=dict)
+
+
+def _is_patient(result: Any, df: pd.DataFrame) -> bool:
+    if getattr(result, "patient", None) is not None:
+        return True
+    return "age" in df.columns or any(_present(df, f"bmd_{s}") or _present(df, f"tscore_{s}") for s in SITES)
+
+
+def _site_columns(df: pd.DataFrame, prefix: str, allowed: set[str] | None) -> list[tuple[str, str]]:
+    cols = [(f"{prefix}{s}", SITE_LABELS[s]) for s in SITES if _present(df, f"{prefix}{s}")]
+    known = {c for c, _ in cols}
+    for c in _base_names(df):  # other sites a model may add
+        if c.startswith(prefix) and c not in known:
+            cols.append((c, c[len(prefix):].replace("_", " ")))
+    if allowed is not None:
+        cols = [(c, lab) for c, lab in cols if c in allowed]
+    return cols
+
+
+def _labelled(cols: list[str], site_in_label: bool = True) -> list[tuple[str, str]]:
+    out = []
+    for c in cols:
+        stem, site = _site_of(c)
+        if site is None:
+            out.append((c, c))
+        else:
+            out.append((c, f"{stem} ({SITE_ABBR.get(site, site)})" if site_in_label else stem))
+    return out
+
+
+def _patient_panels(df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
+    names = [c for c in _base_names(df) if c not in _TIME_COLUMNS]
+    if allowed is not None:
+        names = [c for c in names if c in allowed]
+    used: set[str] = set()
+    panels: list[_Panel] = []
+    colors = {f"{k}{s}": SITE_COLORS[s] for s in SITES for k in ("bmd_", "tscore_", "zscore_")}
+
+    bmd = _site_columns(df, "bmd_", allowed)
+    if bmd:
+        panels.append(_Panel("Bone mineral density", "BMD (g/cm²)", bmd, colors=colors))
+    tsc = _site_columns(df, "tscore_", allowed)
+    if tsc:
+        panels.append(_Panel("T-score (WHO bands)", "T-score (SD)", tsc, who_bands=True, colors=colors))
+    zsc = _site_columns(df, "zscore_", allowed)
+    if zsc:
+        panels.append(_Panel("Z-score", "Z-score (SD)", zsc, colors=colors))
+    used.update(c for c, _ in bmd + tsc + zsc)
+
+    markers = [(c, c.upper()) for c in _MARKERS if c in names]
+    if markers:
+        panels.append(_Panel("Turnover markers", "% of baseline", markers, scale="pct_baseline"))
+        used.update(c for c, _ in markers)
+
+    cells = [c for c in names if c not in used and _CELL.search(c)]
+    used.update(cells)
+    cells = _dedupe(df, cells)
+    oc = [c for c in cells if _OSTEOCLAST.search(c)]
+    ob = [c for c in cells if c not in oc]
+    if ob:
+        panels.append(_Panel("Osteoblast lineage", "% of baseline", _labelled(ob), scale="pct_baseline"))
+    if oc:
+        panels.append(_Panel("Osteoclast lineage", "% of baseline", _labelled(oc), scale="pct_baseline"))
+
+    if "marrow_fat_fraction" in names:
+        panels.append(
+            _Panel("Marrow fat", "marrow fat (% of marrow)", [("marrow_fat_fraction", "marrow fat")], scale="percent")
+        )
+        used.add("marrow_fat_fraction")
+
+    signals = [c for c in names if c not in used and _SIGNAL.search(c)]
+    used.update(signals)
+    hormones = [c for c in signals if _site_of(c)[1] is None]
+    local = [c for c in signals if _site_of(c)[1] is not None]
+    if hormones:
+        panels.append(_Panel("Hormones and systemic signals", "% of baseline", _labelled(hormones),
+                             scale="pct_baseline"))
+    if local:
+        # one site is enough to read the local signals; the others move alike
+        sites = [_site_of(c)[1] for c in local]
+        show = "lumbar_spine" if "lumbar_spine" in sites else sites[0]
+        local = [c for c in local if _site_of(c)[1] == show] if allowed is None else local
+        title = f"Local signals, {SITE_LABELS.get(show, show)}" if allowed is None else "Local signals"
+        panels.append(_Panel(title, "% of baseline", _labelled(local, site_in_label=allowed is not None),
+                             scale="pct_baseline"))
+
+    strength = [c for c in names if c not in used and _STRUCTURE.search(c)]
+    if strength:
+        panels.append(_Panel("Strength index", "strength (relative)", _labelled(strength)))
+        used.update(strength)
+
+    if allowed is not None:  # explicitly requested columns that fit no group: one panel each
+        for c in names:
+            if c not in used:
+                panels.append(_Panel(c, c, [(c, c)]))
+    return panels
+
+
+def _classic_panels(result: Any, df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
+    names = [c for c in _base_names(df) if c not in _TIME_COLUMNS]
+    model = getattr(result, "model", None)
+    states = [s for s in getattr(model, "state_names", ()) if s in names]
+    others = [c for c in names if c not in states]
+    if allowed is None:
+        # drop outputs that merely repeat a state (e.g. bone_mass_percent == z)
+        keep = []
+        for c in others:
+            a = pd.to_numeric(df[c] if c in df.columns else df[f"{c}_p50"], errors="coerce").to_numpy(dtype=float)
+            dup = any(
+                s in df.columns and np.allclose(a, df[s].to_numpy(dtype=float), equal_nan=True) for s in states
+            )
+            if not dup:
+                keep.append(c)
+        cols = states + keep
+    else:
+        cols = [c for c in names if c in allowed]
+    return [_Panel(c, c, [(c, c)]) for c in cols]
+
+
+def _validate_columns(df: pd.DataFrame, columns: Sequence[str] | None) -> set[str] | None:
+    if columns is None:
+        return None
+    if isinstance(columns, str):
+        columns = [columns]
+    import difflib
+
+    allowed = _base_names(df)
+    for c in columns:
+        if not _present(df, c):
+            close = difflib.get_close_matches(c, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+            raise ValueError(f"columns: unknown column {c!r}{hint}")
+    return set(columns)
+
+
+# ----------------------------------------------------------------------------
+# drawing
+def _grid(n: int) -> tuple[int, int]:
+    if n <= 1:
+        return 1, 1
+    ncols = 2 if n <= 6 else 3
+    return math.ceil(n / ncols), ncols
+
+
+def _new_figure(n: int, width: float = 5.4, height: float = 3.3) -> tuple[Figure, list]:
+    nrows, ncols = _grid(max(n, 1))
+    fig = Figure(figsize=(width * ncols, height * nrows + 0.5), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes[:n]
+
+
+def _shade_who(ax, lo: float, hi: float) -> None:
+    ymin = min(lo - 0.3, -3.2)
+    ymax = max(hi + 0.3, 0.5)
+    for label, a, b, color in WHO_BANDS:
+        ax.axhspan(max(a, ymin), min(b, ymax), color=color, alpha=0.10, lw=0, zorder=0)
+        mid = (max(a, ymin) + min(b, ymax)) / 2
+        ax.text(1.0, mid, f" {label}", transform=ax.get_yaxis_transform(), va="center", ha="right",
+                fontsize=7, color=color, alpha=0.9)
+    ax.axhline(-1.0, color="#ff7f0e", lw=0.6, ls="--", alpha=0.6)
+    ax.axhline(-2.5, color="#d62728", lw=0.6, ls="--", alpha=0.6)
+    ax.set_ylim(ymin, ymax)
+
+
+def _draw_panel(ax, panel: _Panel, df: pd.DataFrame, x: np.ndarray, xlabel: str) -> None:
+    lo_all, hi_all = math.inf, -math.inf
+    pct = panel.scale == "pct_baseline"
+    if pct:  # fall back to raw values when a baseline is 0 or missing
+        bases = [_first_finite(_series(df, c)[0]) for c, _ in panel.columns]
+        if not all(math.isfinite(b) and abs(b) > 1e-300 for b in bases):
+            pct = False
+    ylabel = panel.ylabel if (pct or panel.scale != "pct_baseline") else "value"
+    stems: list[str] = []
+    n_other = 0
+    # several sites in one panel: colour by site, line style by quantity; otherwise one colour per line
+    by_site = len({_site_of(c)[1] for c, _ in panel.columns} - {None}) > 1
+    for col, label in panel.columns:
+        y, lo, hi = _series(df, col)
+        stem, site = _site_of(col)
+        if stem not in stems:
+            stems.append(stem)
+        style = _LINESTYLES[stems.index(stem) % len(_LINESTYLES)] if (by_site and site is not None) else "-"
+        factor = 1.0
+        if pct:
+            factor = 100.0 / _first_finite(y)
+        elif panel.scale == "percent" and np.nanmax(np.abs(y), initial=0.0) <= 1.0:
+            factor = 100.0
+        elif panel.scale == "percent":
+            ylabel = panel.ylabel.replace("% of", "fraction of")
+        color = panel.colors.get(col)
+        if color is None and by_site and site is not None:
+            color = SITE_COLORS.get(site)
+        elif color is None and len(panel.columns) > 1:
+            color = _NON_SITE_COLORS[n_other % len(_NON_SITE_COLORS)]
+            n_other += 1
+        (line,) = ax.plot(x, y * factor, label=label, color=color, lw=1.6, ls=style)
+        if lo is not None:
+            ax.fill_between(x, lo * factor, hi * factor, color=line.get_color(), alpha=0.2, lw=0,
+                            label=f"{label} 5–95 %")
+            lo_all = min(lo_all, np.nanmin(lo * factor))
+            hi_all = max(hi_all, np.nanmax(hi * factor))
+        if np.isfinite(y).any():
+            lo_all = min(lo_all, np.nanmin(y * factor))
+            hi_all = max(hi_all, np.nanmax(y * factor))
+    if panel.who_bands and math.isfinite(lo_all):
+        _shade_who(ax, lo_all, hi_all)
+    if pct:
+        ax.axhline(100.0, color="0.5", lw=0.6, ls=":")
+    title = panel.title
+    if len(panel.columns) == 1 and panel.columns[0][1].lower() not in title.lower():
+        title = f"{title}: {panel.columns[0][1]}"  # a single line needs no legend
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.grid(True, alpha=0.25, lw=0.5)
+    if len(panel.columns) > 1 or panel.who_bands or any(_series(df, c)[1] is not None for c, _ in panel.columns):
+        ax.legend(fontsize=7, loc="best", frameon=False)
+
+
+def _patient_events(patient: Any) -> list[tuple[float, str]]:
+    if patient is None:
+        return []
+    out = []
+    meno = getattr(patient, "menopause_age", None)
+    ovx = getattr(patient, "ovariectomy_age", None)
+    if meno is not None:
+        out.append((float(meno), "menopause"))
+    if ovx is not None:
+        out.append((float(ovx), "ovariectomy"))
+    return out
+
+
+def _patient_title(result: Any) -> str:
+    p = getattr(result, "patient", None)
+    model = getattr(getattr(result, "model", None), "name", "")
+    if p is None:
+        return model
+    bits = [f"{p.sex}, {p.age:g} y"]
+    if getattr(p, "ovariectomy_age", None) is not None:
+        bits.append(f"ovariectomy at {p.ovariectomy_age:g}")
+    if getattr(p, "menopause_age", None) is not None:
+        bits.append(f"menopause at {p.menopause_age:g}")
+    risk = [name for name, on in (("smoker", p.smoker), ("glucocorticoids", p.glucocorticoids),
+                                  ("family history", p.family_history)) if on]
+    bits.append(f"{p.physical_activity} activity")
+    bits += risk
+    return f"{model} — " + ", ".join(bits) if model else ", ".join(bits)
+
+
+def plot_timeseries(df: pd.DataFrame, columns: Sequence[str] | None = None, path: str | Path | None = None,
+                    title: str | None = None, result: Any = None) -> Figure:
+    """Plot a result-like DataFrame (see :func:`plot_result`)."""
+    allowed = _validate_columns(df, columns)
+    patient_like = _is_patient(result, df)
+    if patient_like:
+        panels = _patient_panels(df, allowed)
+        if "age" in df.columns:
+            x, xlabel = df["age"].to_numpy(dtype=float), "age (years)"
+        else:
+            x, xlabel = df["t_years"].to_numpy(dtype=float), "time (years)"
+    else:
+        panels = _classic_panels(result, df, allowed)
+        if "t_days" in df.columns:
+            x, xlabel = df["t_days"].to_numpy(dtype=float), "time (days)"
+        elif "t_years" in df.columns:
+            x, xlabel = df["t_years"].to_numpy(dtype=float) * 365.25, "time (days)"
+        else:
+            x, xlabel = np.arange(len(df), dtype=float), "sample"
+    fig, axes = _new_figure(len(panels))
+    if not panels:
+        ax = fig.axes[0]
+        ax.set_visible(True)
+        ax.text(0.5, 0.5, "nothing to plot", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+    events = _patient_events(getattr(result, "patient", None)) if patient_like and "age" in df.columns else []
+    for ax, panel in zip(axes, panels):
+        _draw_panel(ax, panel, df, x, xlabel)
+        for age, label in events:
+            if x.size and x.min() <= age <= x.max():
+                ax.axvline(age, color="0.4", lw=0.8, ls="--", alpha=0.7)
+                ax.text(age, 1.0, f" {label}", transform=ax.get_xaxis_transform(), fontsize=7, color="0.35",
+                        va="top", ha="left", rotation=0)
+    if title is None:
+        title = _patient_title(result) if patient_like else _classic_title(result)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def _classic_title(result: Any) -> str:
+    model = getattr(getattr(result, "model", None), "name", "")
+    params = getattr(getattr(result, "parameters", None), "name", "")
+    return f"{model} (parameter set {params})" if params and params != model else model
+
+
+def plot_result(result: Any, columns: Sequence[str] | None = None, path: str | Path | None = None) -> Figure:
+    """Multi-panel figure of a :class:`~osteosim.simulation.Result`; saved to ``path`` (PNG/SVG/PDF) if given.
+
+    ``columns`` restricts the figure to those columns (grouped into the same panels);
+    unknown names are a ``ValueError`` with a suggestion.  Returns the Figure.
+    """
+    df = result.timeseries if hasattr(result, "timeseries") else result
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError("plot_result: expected a Result or a pandas DataFrame")
+    return plot_timeseries(df, columns=columns, path=path, result=result if hasattr(result, "timeseries") else None)
+
+
+# ----------------------------------------------------------------------------
+# several patients on one figure
+def plot_comparison(results: Mapping[str, Any], path: str | Path | None = None, title: str | None = None) -> Figure:
+    """Compare patient runs: T-score per site with WHO bands, lumbar-spine BMD change, CTX, P1NP, marrow fat.
+
+    ``results`` maps a label to a Result (or a timeseries DataFrame).  Panels whose
+    column no run has are left out.
+    """
+    dfs = {k: (v.timeseries if hasattr(v, "timeseries") else v) for k, v in results.items()}
+    specs: list[tuple[str, str, str, str]] = []  # (column, title, ylabel, transform)
+    for s in SITES:
+        specs.append((f"tscore_{s}", f"T-score, {SITE_LABELS[s]}", "T-score (SD)", "who"))
+    specs += [
+        ("bmd_lumbar_spine", "BMD change, lumbar spine", "% change from start", "pct_change"),
+        ("bmd_total_hip", "BMD change, total hip", "% change from start", "pct_change"),
+        ("ctx", "CTX (resorption)", "% of baseline", "pct_baseline"),
+        ("p1np", "P1NP (formation)", "% of baseline", "pct_baseline"),
+        ("marrow_fat_fraction", "Marrow fat", "marrow fat (% of marrow)", "percent"),
+    ]
+    specs = [sp for sp in specs if any(_present(df, sp[0]) for df in dfs.values())]
+    fig, axes = _new_figure(len(specs), width=5.0, height=3.1)
+    colors = [f"C{i}" for i in range(10)]
+    handles = {}
+    for ax, (col, ttl, ylabel, kind) in zip(axes, specs):
+        lo_all, hi_all = math.inf, -math.inf
+        for i, (label, df) in enumerate(dfs.items()):
+            if not _present(df, col):
+                continue
+            x = df["age"].to_numpy(dtype=float) if "age" in df.columns else df["t_years"].to_numpy(dtype=float)
+            y, lo, hi = _series(df, col)
+            base = _first_finite(y)
+            if kind == "pct_change":
+                f = lambda a, b=base: (a / b - 1.0) * 100.0  # noqa: E731
+            elif kind == "pct_baseline":
+                f = lambda a, b=base: a / b * 100.0  # noqa: E731
+            elif kind == "percent":
+                scale = 100.0 if np.nanmax(np.abs(y), initial=0.0) <= 1.0 else 1.0
+                f = lambda a, s=scale: a * s  # noqa: E731
+            else:
+                f = lambda a: a  # noqa: E731
+            (line,) = ax.plot(x, f(y), color=colors[i % 10], lw=1.5, label=label)
+            handles.setdefault(label, line)
+            if lo is not None:
+                ax.fill_between(x, f(lo), f(hi), color=colors[i % 10], alpha=0.15, lw=0)
+            if np.isfinite(f(y)).any():
+                lo_all, hi_all = min(lo_all, np.nanmin(f(y))), max(hi_all, np.nanmax(f(y)))
+        if kind == "who" and math.isfinite(lo_all):
+            _shade_who(ax, lo_all, hi_all)
+        if kind == "pct_baseline":
+            ax.axhline(100.0, color="0.5", lw=0.6, ls=":")
+        if kind == "pct_change":
+            ax.axhline(0.0, color="0.5", lw=0.6, ls=":")
+        ax.set_title(ttl, fontsize=10)
+        ax.set_ylabel(ylabel, fontsize=9)
+        ax.set_xlabel("age (years)", fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.grid(True, alpha=0.25, lw=0.5)
+    if handles:
+        fig.legend(list(handles.values()), list(handles.keys()), loc="outside lower center",
+                   ncol=min(len(handles), 3), fontsize=8, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=11)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+# ----------------------------------------------------------------------------
+# output
+def figure_png_bytes(fig: Figure, dpi: int = 100, fmt: str = "png") -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi)
+    return buf.getvalue()
+
+
+def save_figure(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+    """Save atomically; the format follows the suffix (png when none)."""
+    path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    return atomic_write_bytes(path, figure_png_bytes(fig, dpi=dpi, fmt=fmt))
