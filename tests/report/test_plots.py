@@ -67,8 +67,8 @@ def test_classic_result_states_vs_days(tmp_path):
     res = Simulation(model="Komarova2003", years=0.2).solve()
     path = tmp_path / "k.png"
     fig = plot_result(res, path=path)
-    # C, B, z; bone_mass_percent repeats z and is left out
-    assert titles(fig)[:3] == ["C", "B", "z"] and len(titles(fig)) == 3
+    # C, B, z; bone_mass_percent repeats z and shares its panel
+    assert titles(fig) == ["C", "B", "z = bone_mass_percent"]
     assert fig.axes[0].get_xlabel() == "time (days)"
     assert path.read_bytes()[:8] == PNG_MAGIC
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left behind

@@ -150,9 +150,9 @@ FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/natural_history_f
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_atomic import write_text_atomic
+    from ..io_utils import atomic_write_text
 
-    write_text_atomic(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
     return path
 
 

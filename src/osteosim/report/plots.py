@@ -116,17 +116,27 @@ def _site_of(col: str) -> tuple[str, str | None]:
     return col, None
 
 
-def _dedupe(df: pd.DataFrame, cols: list[str]) -> list[str]:
-    """Drop columns whose values repeat an earlier one (e.g. a state and an output that equals it)."""
-    kept: list[str] = []
-    arrays: list[np.ndarray] = []
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=0.0, equal_nan=True))
+
+
+def _dedupe(df: pd.DataFrame, cols: list[str]) -> dict[str, list[str]]:
+    """Group columns whose values repeat an earlier one (a state and an output equal to it).
+
+    Returns first column -> [first, repeats...] in order; one line is drawn per group.
+    """
+    groups: dict[str, list[str]] = {}
+    arrays: dict[str, np.ndarray] = {}
     for c in cols:
         a = _series(df, c)[0]
-        if any(a.shape == b.shape and np.allclose(a, b, equal_nan=True) for b in arrays):
-            continue
-        kept.append(c)
-        arrays.append(a)
-    return kept
+        for k, b in arrays.items():
+            if _same(a, b):
+                groups[k].append(c)
+                break
+        else:
+            groups[c] = [c]
+            arrays[c] = a
+    return groups
 
 
 def _first_finite(a: np.ndarray) -> float:
@@ -161,14 +171,18 @@ def _site_columns(df: pd.DataFrame, prefix: str, allowed: set[str] | None) -> li
     return cols
 
 
-def _labelled(cols: list[str], site_in_label: bool = True) -> list[tuple[str, str]]:
+def _labelled(cols: list[str], site_in_label: bool = True,
+              groups: Mapping[str, list[str]] | None = None) -> list[tuple[str, str]]:
     out = []
     for c in cols:
         stem, site = _site_of(c)
         if site is None:
-            out.append((c, c))
+            label = c
         else:
-            out.append((c, f"{stem} ({SITE_ABBR.get(site, site)})" if site_in_label else stem))
+            label = f"{stem} ({SITE_ABBR.get(site, site)})" if site_in_label else stem
+        if groups and len(groups.get(c, ())) > 1:
+            label += " = " + " = ".join(groups[c][1:])
+        out.append((c, label))
     return out
 
 
@@ -198,13 +212,15 @@ def _patient_panels(df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
 
     cells = [c for c in names if c not in used and _CELL.search(c)]
     used.update(cells)
-    cells = _dedupe(df, cells)
-    oc = [c for c in cells if _OSTEOCLAST.search(c)]
-    ob = [c for c in cells if c not in oc]
+    groups = _dedupe(df, cells)
+    oc = [c for c in groups if _OSTEOCLAST.search(c)]
+    ob = [c for c in groups if c not in oc]
     if ob:
-        panels.append(_Panel("Osteoblast lineage", "% of baseline", _labelled(ob), scale="pct_baseline"))
+        panels.append(_Panel("Osteoblast lineage", "% of baseline", _labelled(ob, groups=groups),
+                             scale="pct_baseline"))
     if oc:
-        panels.append(_Panel("Osteoclast lineage", "% of baseline", _labelled(oc), scale="pct_baseline"))
+        panels.append(_Panel("Osteoclast lineage", "% of baseline", _labelled(oc, groups=groups),
+                             scale="pct_baseline"))
 
     if "marrow_fat_fraction" in names:
         panels.append(
@@ -245,20 +261,11 @@ def _classic_panels(result: Any, df: pd.DataFrame, allowed: set[str] | None) -> 
     model = getattr(result, "model", None)
     states = [s for s in getattr(model, "state_names", ()) if s in names]
     others = [c for c in names if c not in states]
-    if allowed is None:
-        # drop outputs that merely repeat a state (e.g. bone_mass_percent == z)
-        keep = []
-        for c in others:
-            a = pd.to_numeric(df[c] if c in df.columns else df[f"{c}_p50"], errors="coerce").to_numpy(dtype=float)
-            dup = any(
-                s in df.columns and np.allclose(a, df[s].to_numpy(dtype=float), equal_nan=True) for s in states
-            )
-            if not dup:
-                keep.append(c)
-        cols = states + keep
-    else:
-        cols = [c for c in names if c in allowed]
-    return [_Panel(c, c, [(c, c)]) for c in cols]
+    if allowed is not None:
+        return [_Panel(c, c, [(c, c)]) for c in names if c in allowed]
+    # an output that equals a state (bone_mass_percent == z) shares its panel: "z = bone_mass_percent"
+    groups = _dedupe(df, states + others)
+    return [_Panel(" = ".join(g), c, [(c, " = ".join(g))]) for c, g in groups.items()]
 
 
 def _validate_columns(df: pd.DataFrame, columns: Sequence[str] | None) -> set[str] | None:
