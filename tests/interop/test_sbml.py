@@ -11,7 +11,6 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import libsbml  # noqa: E402
 
-import osteosim  # noqa: E402
 from osteosim.interop.sbml import (  # noqa: E402
     SUPPORTED_PRIMITIVES,
     export_sbml,
@@ -97,7 +96,7 @@ def _reference_trajectory(m: Model, years: float, y0: np.ndarray):
 # every exportable zoo model
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", _exportable())
-def test_zoo_model_exports_valid_sbml_and_matches_roadrunner(name, tmp_path):
+def test_zoo_model_exports_valid_sbml_and_matches_roadrunner(name):
     m = MODEL_REGISTRY[name]()
     sbml = export_sbml(m)
     assert validate_sbml(sbml) == []

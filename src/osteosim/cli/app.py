@@ -528,6 +528,51 @@ def _print_demo_table(entries, out_dir: Path, used) -> None:
             con.print(f"[{c.key}] {c.text}", markup=False, soft_wrap=True)
 
 
+@app.command("export-sbml")
+def export_sbml_cmd(
+    model: str = typer.Argument(..., help="Model name (see `osteosim models`)."),
+    out: str = typer.Option(..., "--out", "-o", help="SBML file to write (Level 3 Version 2)."),
+) -> None:
+    """Export a model, generated from its own right-hand side, to SBML (python-libsbml)."""
+    from ..interop.sbml import export_sbml_file
+
+    with _user_errors():
+        path = export_sbml_file(model, out)
+    _console().print(f"wrote {path}")
+
+
+@app.command()
+def calibrate(
+    check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
+    write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
+) -> None:
+    """Fit the natural-history parameters to the published targets and print the comparison."""
+    from rich.table import Table
+
+    from ..calibration import natural_history as nh
+
+    if check:
+        ok, diffs = nh.check()
+        t = Table(title="calibrate --check: stored vs re-derived")
+        for c in ("parameter", "stored", "re-derived", "rel. diff"):
+            t.add_column(c)
+        for k, (old, new, rel) in diffs.items():
+            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.2e}")
+        _console().print(t)
+        if not ok:
+            raise typer.Exit(1)
+        return
+    result = nh.fit()
+    t = Table(title="natural-history calibration")
+    for c in ("target", "simulated", "value", "tolerance", "pass", "source"):
+        t.add_column(c)
+    for k, r in result["report"].items():
+        t.add_row(k, f"{r['simulated']:.2f}", f"{r['target']:.2f}", f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO", r["source"])
+    _console().print(t)
+    if write:
+        _console().print(f"wrote {nh.write_fit(result)}")
+
+
 # ----------------------------------------------------------------------------
 # entry point
 

@@ -141,8 +141,12 @@ def solve_batch(
     if fn is None:
         fn = _COMPILED[key] = _build(model, opts, len(jumps))
     jumps_arr = jnp.asarray(jumps if jumps else [0.0], dtype=jnp.float64)
-    ys, ok, steps = fn(jnp.asarray(y0), p, d, scale, jnp.asarray(ts), t0, jumps_arr if jumps else None)
-    return BatchSolution(np.asarray(ts), np.asarray(ys)[:n_real], tuple(model.state_names),
+    # Pad the save times to a power-of-two length (repeating the last time) for the same reason.
+    n_ts = len(ts)
+    ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
+    ys, ok, steps = fn(jnp.asarray(y0), p, d, scale, jnp.asarray(ts_pad), t0, jumps_arr if jumps else None)
+    ys = np.asarray(ys)[:, :n_ts]
+    return BatchSolution(np.asarray(ts), ys[:n_real], tuple(model.state_names),
                          np.asarray(ok)[:n_real], np.asarray(steps)[:n_real])
 
 
@@ -152,6 +156,13 @@ def _bucket(n: int) -> int:
     while b < n and b < 1024:
         b *= 4
     return b if n <= b else int(np.ceil(n / 1024) * 1024)
+
+
+def _bucket_ts(n: int) -> int:
+    b = 16
+    while b < n:
+        b *= 2
+    return b
 
 
 def _pad(d: dict[str, jnp.ndarray], n: int) -> dict[str, jnp.ndarray]:
