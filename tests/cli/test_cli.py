@@ -306,3 +306,14 @@ def test_atomic_write_json_sanitises(tmp_path):
     p = atomic_write_json(tmp_path / "s.json", {"a": np.float64(1.5), "b": float("nan"), "c": np.arange(2)})
     assert json.loads(p.read_text()) == {"a": 1.5, "b": None, "c": [0, 1]}
     assert sorted(x.name for x in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_export_sbml_command(tmp_path):
+    out = tmp_path / "k.xml"
+    r = runner.invoke(app, ["export-sbml", "Komarova2003", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert "<sbml" in text and "rateRule" in text
+    bad = runner.invoke(app, ["export-sbml", "NoSuchModel", "--out", str(tmp_path / "x.xml")])
+    assert bad.exit_code != 0
+    assert not (tmp_path / "x.xml").exists()
