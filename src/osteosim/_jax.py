@@ -7,7 +7,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import jax
+# Equinox's runtime checks default to host callbacks, and XLA executables with host callbacks
+# are never written to the persistent compilation cache; as NaNs they are.  Solver failures
+# are still reported (diffrax ``result`` codes, checked per patient).
+os.environ.setdefault("EQX_ON_ERROR", "nan")
+
+import jax  # noqa: E402
 
 jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_platforms", os.environ.get("JAX_PLATFORMS", "cpu") or "cpu")

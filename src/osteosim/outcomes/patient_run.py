@@ -152,7 +152,7 @@ def reference_relative_bmd(model, sex: str, p_items: tuple) -> dict[str, np.ndar
     """Age course of relative BMD (bv * mineral) of the reference person of this sex (Z-scores)."""
     p = dict(p_items)
     ref = Patient(sex=sex, age=25.0)
-    ages = np.arange(25.0, 100.01, 0.5)
+    ages = np.arange(25.0, 100.01, 1.0)
     sol, _ = lifetime_states(model, p, patient_drivers(ref, p), ages)
     ys = sol.ys[0]
     out = {"age": ages}
