@@ -19,7 +19,7 @@ import numpy as np
 
 from ..models.base import Model
 
-__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "SOLVERS"]
+__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "SOLVERS"]
 
 SOLVERS = {
     "Tsit5": diffrax.Tsit5,
@@ -110,6 +110,7 @@ def solve_batch(
     drivers: Mapping[str, object] | None = None,
     t0: float | None = None,
     options: SolverOptions | None = None,
+    pad_to: int | None = None,
 ) -> BatchSolution:
     """Integrate N patients at once.
 
@@ -121,7 +122,9 @@ def solve_batch(
     n_real = y0.shape[0]
     # Pad the patient axis to a bucket size so batches of similar size share one compiled
     # function (each new shape costs a full XLA compile, ~10 s for the full model).
-    n = _bucket(n_real)
+    n = _bucket(n_real) if pad_to is None else int(pad_to)
+    if n < n_real:
+        raise ValueError(f"pad_to: {pad_to} is smaller than the {n_real} patients")
     if y0.shape[1] != model.n_states:
         raise ValueError(f"y0: expected {model.n_states} states {model.state_names}, got {y0.shape[1]}")
     ts = np.asarray(ts, dtype=np.float64)
@@ -151,11 +154,16 @@ def solve_batch(
 
 
 def _bucket(n: int) -> int:
-    """Smallest of 1, 4, 16, 64, ... (then multiples of 1024) that holds n patients."""
-    b = 1
-    while b < n and b < 1024:
+    """Smallest of 8, 32, 128, 512, 2048 (then multiples of 2048) that holds n patients.
+
+    The minimum of 8 lanes matters for reproducibility: XLA's vectorised math rounds a
+    remainder lane differently from a full SIMD lane, so every batch is padded to whole
+    vectors and a patient's numbers do not depend on the chunk it was solved in.
+    """
+    b = 8
+    while b < n and b < 2048:
         b *= 4
-    return b if n <= b else int(np.ceil(n / 1024) * 1024)
+    return b if n <= b else int(np.ceil(n / 2048) * 2048)
 
 
 def _bucket_ts(n: int) -> int:
@@ -171,3 +179,60 @@ def _pad(d: dict[str, jnp.ndarray], n: int) -> dict[str, jnp.ndarray]:
         extra = n - v.shape[0]
         out[k] = jnp.concatenate([v, jnp.repeat(v[-1:], extra)]) if extra > 0 else v
     return out
+
+
+#: patients per compiled call in solve_chunked (see there)
+BLOCK = 256
+
+
+def _take(d: Mapping[str, object], sl: slice, n: int) -> dict:
+    out = {}
+    for k, v in d.items():
+        a = np.asarray(v)
+        out[k] = a[sl] if a.ndim == 1 and a.shape[0] == n else v
+    return out
+
+
+def solve_chunked(
+    model: Model,
+    params: Mapping[str, object],
+    y0: np.ndarray,
+    ts: np.ndarray,
+    drivers: Mapping[str, object] | None = None,
+    t0: float | None = None,
+    options: SolverOptions | None = None,
+    chunk_size: int = 1024,
+    progress=None,
+    block: int = BLOCK,
+) -> BatchSolution:
+    """:func:`solve_batch` over chunks of patients: memory is bounded by the chunk, not by N.
+
+    XLA compiles different code for different batch widths, whose last-bit rounding differs
+    (measured: 1 ulp).  So every compiled call here has exactly ``block`` lanes and patient i
+    always sits in block i // block at lane i % block: results are bit-identical whatever the
+    chunk size (rounded up to a whole number of blocks) and wherever a chunk runs.
+    ``progress(done, total)`` is called per chunk.
+    """
+    y0 = np.atleast_2d(np.asarray(y0, dtype=np.float64))
+    n = y0.shape[0]
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size: {chunk_size} must be >= 1")
+    if block < 1:
+        raise ValueError(f"block: {block} must be >= 1")
+    chunk_size = int(np.ceil(chunk_size / block) * block)
+    parts = []
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        for b0 in range(start, stop, block):
+            sl = slice(b0, min(b0 + block, stop))
+            parts.append(solve_batch(model, _take(params, sl, n), y0[sl], ts, _take(drivers or {}, sl, n), t0,
+                                     options, pad_to=block))
+        if progress is not None:
+            progress(stop, n)
+    return BatchSolution(
+        parts[0].ts,
+        np.concatenate([p.ys for p in parts]),
+        parts[0].state_names,
+        np.concatenate([p.ok for p in parts]),
+        np.concatenate([p.num_steps for p in parts]),
+    )
