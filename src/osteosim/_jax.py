@@ -18,6 +18,7 @@ jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_platforms", os.environ.get("JAX_PLATFORMS", "cpu") or "cpu")
 
 _cache = os.environ.get("OSTEOSIM_CACHE_DIR") or str(Path.home() / ".cache" / "osteosim" / "jax")
+CACHE_DIR: str | None = _cache
 try:
     Path(_cache).mkdir(parents=True, exist_ok=True)
     jax.config.update("jax_compilation_cache_dir", _cache)
@@ -25,4 +26,4 @@ try:
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 except Exception:  # a read-only home must not stop a simulation
-    pass
+    CACHE_DIR = None

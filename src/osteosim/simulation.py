@@ -144,11 +144,6 @@ class Simulation:
 
 
 def _outputs_over_time(m: Model, ts, ys, p, drivers) -> dict[str, np.ndarray]:
-    import jax
-    import jax.numpy as jnp
+    from .solve import outputs_over_time
 
-    pj = {k: jnp.asarray(v) for k, v in p.items()}
-    dj = {k: jnp.asarray(v) for k, v in drivers.items()}
-    f = jax.vmap(lambda t, y: m.outputs(t, y, pj, dj))
-    out = f(jnp.asarray(ts), jnp.asarray(ys))
-    return {k: np.asarray(v) for k, v in out.items()}
+    return outputs_over_time(m, ts, ys, p, drivers)

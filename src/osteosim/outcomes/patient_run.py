@@ -10,8 +10,6 @@ is kept.  The implied peak T-score is reported in the summary.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
@@ -22,18 +20,9 @@ from ..solve import solve_batch
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
 
-__all__ = ["run_patient", "lifetime_states", "simulate_cohort", "relative_bmd"]
+__all__ = ["run_patient", "simulate_cohort", "relative_bmd"]
 
 PEAK_AGE = 25.0
-
-
-def lifetime_states(model, params: dict, drivers: dict, ages: np.ndarray, options=None):
-    """Solve one patient from PEAK_AGE; return (ys (T, n), drivers)."""
-    d = model.complete_drivers(params, drivers)
-    y0 = model.initial_state(params, d)
-    ts = np.asarray(ages, dtype=float) * DAYS_PER_YEAR
-    sol = solve_batch(model, params, y0, ts, d, t0=PEAK_AGE * DAYS_PER_YEAR, options=options)
-    return sol, d
 
 
 def simulate_cohort(model, params: dict, patients: list[Patient], ages: np.ndarray, options=None):
@@ -69,9 +58,14 @@ def run_patient(model, sim):
     per_year = sim.saves_per_year or 12.0
     n = int(round(years * per_year)) + 1
     ages = patient.age + np.linspace(0.0, years, n)
-    d = dict(patient_drivers(patient, p), **sim.drivers)
-    sol, d = lifetime_states(model, p, d, ages, sim.solver_options)
-    ys = sol.ys[0]
+    # the patient and the reference person of the same sex (for Z-scores) in one batch
+    reference = Patient(sex=patient.sex, age=patient.age)
+    d = model.complete_drivers(p, dict(patient_drivers(patient, p), **sim.drivers))
+    d_ref = model.complete_drivers(p, patient_drivers(reference, p))
+    batch = {k: np.array([d[k], d_ref[k]]) for k in d}
+    sol = solve_batch(model, p, np.tile(model.initial_state(p, d), (2, 1)), ages * DAYS_PER_YEAR, batch,
+                      t0=PEAK_AGE * DAYS_PER_YEAR, options=sim.solver_options)
+    ys, ys_ref = sol.ys[0], sol.ys[1]
     if not sol.ok[0]:
         raise RuntimeError("solver failed for this patient (retry with tighter tolerances did not help)")
     cols: dict[str, np.ndarray] = {"t_years": ages - patient.age, "age": ages}
@@ -88,9 +82,8 @@ def run_patient(model, sim):
         bmd = peaks[site] * rel
         cols[f"bmd_{site}"] = bmd
         cols[f"tscore_{site}"] = dens.tscore(bmd, p, site)
-    ref = reference_relative_bmd(model, patient.sex, tuple(sorted(p.items())))
     for site in SITES:
-        mean_at_age = dens.reference(p, site)[0] * np.interp(ages, ref["age"], ref[site])
+        mean_at_age = dens.reference(p, site)[0] * relative_bmd(model, ys_ref, site)
         if patient.sex == "male":
             mean_at_age = mean_at_age + dens.reference(p, site)[1] * (
                 p["peak_z_male_lumbar_spine"] if site == "lumbar_spine" else p["peak_z_male_hip"])
@@ -144,18 +137,4 @@ def _summary(model, sim, patient, df, implied_peak_t, sol) -> dict:
         out["measured_baseline_method"] = "peak rescaled so simulated BMD at start age equals the measurement"
         out["implied_peak_tscore"] = implied_peak_t
     out["citations"] = [c.key for c in citations.used()]
-    return out
-
-
-@lru_cache(maxsize=8)
-def reference_relative_bmd(model, sex: str, p_items: tuple) -> dict[str, np.ndarray]:
-    """Age course of relative BMD (bv * mineral) of the reference person of this sex (Z-scores)."""
-    p = dict(p_items)
-    ref = Patient(sex=sex, age=25.0)
-    ages = np.arange(25.0, 100.01, 1.0)
-    sol, _ = lifetime_states(model, p, patient_drivers(ref, p), ages)
-    ys = sol.ys[0]
-    out = {"age": ages}
-    for site in SITES:
-        out[site] = _col(model, ys, f"bv_{site}") * _col(model, ys, f"mineral_{site}")
     return out

@@ -1,4 +1,4 @@
 """Batched integration over patients."""
-from .integrate import BatchSolution, SolverOptions, SOLVERS, solve_batch, solve_chunked
+from .integrate import BatchSolution, SolverOptions, SOLVERS, solve_batch, solve_chunked, outputs_over_time
 
-__all__ = ["BatchSolution", "SolverOptions", "SOLVERS", "solve_batch", "solve_chunked"]
+__all__ = ["BatchSolution", "SolverOptions", "SOLVERS", "solve_batch", "solve_chunked", "outputs_over_time"]

@@ -7,28 +7,26 @@ the model's typical magnitudes so one rtol/atol pair fits states that live at
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-from .. import _jax  # noqa: F401  (float64 + compile cache)
+from .. import _jax  # (float64 + compile cache)
 
-import diffrax
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import export as jax_export
 
 from ..models.base import Model
 
-__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "SOLVERS"]
+__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "outputs_over_time", "SOLVERS"]
 
-SOLVERS = {
-    "Tsit5": diffrax.Tsit5,
-    "Dopri5": diffrax.Dopri5,
-    "Dopri8": diffrax.Dopri8,
-    "Kvaerno3": diffrax.Kvaerno3,
-    "Kvaerno4": diffrax.Kvaerno4,
-    "Kvaerno5": diffrax.Kvaerno5,
-}
+#: diffrax solvers by name (diffrax itself is imported only when a solver must be traced:
+#: a warm start from the export cache skips that 0.5 s import)
+SOLVERS = ("Tsit5", "Dopri5", "Dopri8", "Kvaerno3", "Kvaerno4", "Kvaerno5")
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,8 @@ class BatchSolution:
 
 
 _COMPILED: dict[tuple, object] = {}
+#: where traced solvers are stored between processes (None: do not store)
+EXPORT_DIR = Path(_jax.CACHE_DIR) / "exported" if _jax.CACHE_DIR else None
 
 
 def _broadcast(d: Mapping[str, object], n: int) -> dict[str, jnp.ndarray]:
@@ -74,15 +74,17 @@ def _broadcast(d: Mapping[str, object], n: int) -> dict[str, jnp.ndarray]:
     return out
 
 
-def _build(model: Model, opts: SolverOptions, n_jumps: int):
-    solver = SOLVERS[opts.solver]()
+def _build(model: Model, opts: SolverOptions):
+    import diffrax
+
+    solver = getattr(diffrax, opts.solver)()
     pid = diffrax.PIDController(rtol=opts.rtol, atol=opts.atol)
 
     def one(y0, p, drv, scale, ts, t0, jumps):
         def f(t, z, args):
             return model.rhs(t, z * scale, p, drv) / scale
 
-        controller = diffrax.ClipStepSizeController(pid, jump_ts=jumps) if n_jumps else pid
+        controller = diffrax.ClipStepSizeController(pid, jump_ts=jumps)
         dt0 = opts.dt0 if opts.dt0 is not None else None
         sol = diffrax.diffeqsolve(
             diffrax.ODETerm(f),
@@ -139,15 +141,14 @@ def solve_batch(
     d = _pad(_broadcast(drivers, n_real), n)
     y0 = np.concatenate([y0, np.repeat(y0[-1:], n - n_real, axis=0)]) if n > n_real else y0
     scale = jnp.asarray(model.state_scale(), dtype=jnp.float64)
-    key = (model.cache_key(), opts, len(jumps), tuple(sorted(p)), tuple(sorted(d)))
-    fn = _COMPILED.get(key)
-    if fn is None:
-        fn = _COMPILED[key] = _build(model, opts, len(jumps))
-    jumps_arr = jnp.asarray(jumps if jumps else [0.0], dtype=jnp.float64)
-    # Pad the save times to a power-of-two length (repeating the last time) for the same reason.
+    # Pad the save times to a power-of-two length (repeating the last time), and the switch
+    # times likewise (with a time past the end, never reached), for the same reason.
     n_ts = len(ts)
     ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
-    ys, ok, steps = fn(jnp.asarray(y0), p, d, scale, jnp.asarray(ts_pad), t0, jumps_arr if jumps else None)
+    jumps_pad = np.array(jumps + [float(ts[-1]) + 1.0] * (_bucket_ts(len(jumps), 4) - len(jumps)))
+    args = (jnp.asarray(y0), p, d, scale, jnp.asarray(ts_pad), jnp.asarray(t0), jnp.asarray(jumps_pad))
+    fn = _compiled(model, opts, args)
+    ys, ok, steps = fn(*args)
     ys = np.asarray(ys)[:, :n_ts]
     return BatchSolution(np.asarray(ts), ys[:n_real], tuple(model.state_names),
                          np.asarray(ok)[:n_real], np.asarray(steps)[:n_real])
@@ -166,11 +167,63 @@ def _bucket(n: int) -> int:
     return b if n <= b else int(np.ceil(n / 2048) * 2048)
 
 
-def _bucket_ts(n: int) -> int:
-    b = 16
+def _bucket_ts(n: int, smallest: int = 16) -> int:
+    b = smallest
     while b < n:
         b *= 2
     return b
+
+
+def _signature(args) -> tuple:
+    leaves, tree = jax.tree_util.tree_flatten(args)
+    return (str(tree), tuple((tuple(np.shape(x)), str(np.asarray(x).dtype)) for x in leaves))
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of the package source and the numerical stack: a stale export is never reused."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
+    from importlib.metadata import version
+
+    h.update(f"{jax.__version__}/{version('diffrax')}/{version('equinox')}".encode())
+    return h.hexdigest()[:16]
+
+
+def _compiled(model: Model, opts, args, build=None):
+    """The batched solver for these shapes: in memory, else from the export cache, else traced.
+
+    Tracing diffrax's implicit solvers costs seconds per process; ``jax.export`` stores the
+    traced computation on disk (keyed by the code fingerprint, model, options and shapes) so a
+    warm start only deserialises it, and XLA's persistent cache supplies the compiled binary.
+    """
+    build = build or _build
+    key = (model.cache_key(), build.__name__, opts, _signature(args))
+    fn = _COMPILED.get(key)
+    if fn is not None:
+        return fn
+    digest = hashlib.sha256(repr((_code_fingerprint(), key)).encode()).hexdigest()[:32]
+    path = EXPORT_DIR / f"{model.name}-{digest}.jaxexport" if EXPORT_DIR else None
+    exported = None
+    if path is not None and path.exists():
+        try:
+            exported = jax_export.deserialize(bytearray(path.read_bytes()))
+        except Exception:  # a corrupt or foreign file: trace again
+            exported = None
+    if exported is None:
+        exported = jax_export.export(build(model, opts))(*args)
+        if path is not None:
+            try:
+                from ..io_utils import atomic_write_bytes
+
+                atomic_write_bytes(path, exported.serialize())
+            except Exception:  # a read-only cache must not stop a simulation
+                pass
+    fn = _COMPILED[key] = jax.jit(exported.call)
+    return fn
 
 
 def _pad(d: dict[str, jnp.ndarray], n: int) -> dict[str, jnp.ndarray]:
@@ -236,3 +289,24 @@ def solve_chunked(
         np.concatenate([p.ok for p in parts]),
         np.concatenate([p.num_steps for p in parts]),
     )
+
+
+def _build_outputs(model: Model, _opts):
+    def f(ts, ys, p, d):
+        return jax.vmap(lambda t, y: model.outputs(t, y, p, d))(ts, ys)
+
+    return jax.jit(f)
+
+
+def outputs_over_time(model: Model, ts: np.ndarray, ys: np.ndarray, params: Mapping, drivers: Mapping) -> dict:
+    """``model.outputs`` for one patient at every saved time, as numpy arrays (compiled, cached)."""
+    args = (
+        jnp.asarray(ts, dtype=jnp.float64),
+        jnp.asarray(ys, dtype=jnp.float64),
+        {k: jnp.asarray(float(v)) for k, v in params.items()},
+        {k: jnp.asarray(float(v)) for k, v in drivers.items()},
+    )
+    if type(model).outputs is Model.outputs:  # the model defines no derived outputs
+        return {}
+    out = _compiled(model, None, args, _build_outputs)(*args)
+    return {k: np.asarray(v) for k, v in out.items()}
