@@ -63,15 +63,27 @@ EXPORT_DIR = Path(_jax.CACHE_DIR) / "exported" if _jax.CACHE_DIR else None
 
 
 def _broadcast(d: Mapping[str, object], n: int) -> dict[str, jnp.ndarray]:
+    """Scalars become (n,); per-patient values are (n,) or (n, k) (e.g. dose tables)."""
     out = {}
     for k, v in d.items():
         a = np.asarray(v, dtype=np.float64)
         if a.ndim == 0:
             a = np.full((n,), float(a))
-        elif a.shape != (n,):
+        elif a.shape[0] != n:
             raise ValueError(f"{k}: expected a scalar or {n} per-patient values, got shape {a.shape}")
         out[k] = jnp.asarray(a)
     return out
+
+
+def _jump_table(model: Model, drivers: Mapping, n: int, t0: float, t_end: float) -> np.ndarray:
+    """Per-patient switch times (n, J), sorted; times outside (t0, t_end) become t_end + 1 (never reached)."""
+    cols = [np.broadcast_to(np.asarray(j, dtype=np.float64), (n,) + np.shape(j)[1:]).reshape(n, -1)
+            for j in model.jump_times(drivers)]
+    if not cols:
+        return np.full((n, 0), t_end + 1.0)
+    table = np.concatenate(cols, axis=1)
+    table = np.where((table > t0) & (table < t_end), table, t_end + 1.0)
+    return np.sort(table, axis=1)
 
 
 def _build(model: Model, opts: SolverOptions):
@@ -100,7 +112,7 @@ def _build(model: Model, opts: SolverOptions):
         )
         return sol.ys * scale, sol.result == diffrax.RESULTS.successful, sol.stats["num_steps"]
 
-    batched = jax.vmap(one, in_axes=(0, 0, 0, None, None, None, None))
+    batched = jax.vmap(one, in_axes=(0, 0, 0, None, None, None, 0))
     return jax.jit(batched)
 
 
@@ -134,9 +146,8 @@ def solve_batch(
         raise ValueError("ts: save times must be a non-empty ascending 1-D array")
     t0 = float(ts[0]) if t0 is None else float(t0)
     drivers = dict(model.default_drivers(), **(drivers or {}))
-    # input switches of every patient (a batch shares one list; clipping at another patient's
-    # switch costs a step, never accuracy)
-    jumps = sorted({float(j) for js in model.jump_times(drivers) for j in np.ravel(js) if t0 < float(j) < ts[-1]})
+    # per-patient input switches and dose times: the step controller stops at each of them
+    jumps = _jump_table(model, drivers, n_real, t0, float(ts[-1]))
     p = _pad(_broadcast(params, n_real), n)
     d = _pad(_broadcast(drivers, n_real), n)
     y0 = np.concatenate([y0, np.repeat(y0[-1:], n - n_real, axis=0)]) if n > n_real else y0
@@ -145,8 +156,10 @@ def solve_batch(
     # times likewise (with a time past the end, never reached), for the same reason.
     n_ts = len(ts)
     ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
-    jumps_pad = np.array(jumps + [float(ts[-1]) + 1.0] * (_bucket_ts(len(jumps), 4) - len(jumps)))
-    args = (jnp.asarray(y0), p, d, scale, jnp.asarray(ts_pad), jnp.asarray(t0), jnp.asarray(jumps_pad))
+    n_j = _bucket_ts(jumps.shape[1], 4)
+    jumps = np.concatenate([jumps, np.full((n_real, n_j - jumps.shape[1]), float(ts[-1]) + 1.0)], axis=1)
+    jumps = np.concatenate([jumps, np.repeat(jumps[-1:], n - n_real, axis=0)]) if n > n_real else jumps
+    args = (jnp.asarray(y0), p, d, scale, jnp.asarray(ts_pad), jnp.asarray(t0), jnp.asarray(jumps))
     fn = _compiled(model, opts, args)
     ys, ok, steps = fn(*args)
     ys = np.asarray(ys)[:, :n_ts]
@@ -230,7 +243,7 @@ def _pad(d: dict[str, jnp.ndarray], n: int) -> dict[str, jnp.ndarray]:
     out = {}
     for k, v in d.items():
         extra = n - v.shape[0]
-        out[k] = jnp.concatenate([v, jnp.repeat(v[-1:], extra)]) if extra > 0 else v
+        out[k] = jnp.concatenate([v, jnp.repeat(v[-1:], extra, axis=0)]) if extra > 0 else v
     return out
 
 
@@ -242,7 +255,7 @@ def _take(d: Mapping[str, object], sl: slice, n: int) -> dict:
     out = {}
     for k, v in d.items():
         a = np.asarray(v)
-        out[k] = a[sl] if a.ndim == 1 and a.shape[0] == n else v
+        out[k] = a[sl] if a.ndim >= 1 and a.shape[0] == n else v
     return out
 
 
