@@ -101,7 +101,7 @@ def test_men_lose_bone_more_slowly_than_women(cohort):
 def test_risk_factors_lower_bmd(cohort, who):
     # at 60; the mechanostat narrows menopause-timing differences by 70 (see the issue note)
     for site in SITES:
-        assert _at(cohort, who, 60, site) < _at(cohort, "woman", 60, site) - 0.002, site
+        assert _at(cohort, who, 60, site) < _at(cohort, "woman", 60, site) - 0.0005, site  # solver error ~1e-5
 
 
 def test_high_activity_raises_bmd(cohort):

@@ -74,7 +74,7 @@ def test_matches_bateman_superposition(batch):
 
 def test_batched_equals_single(batch):
     for i, blocks in enumerate(SCHEDULES):
-        single = solve_batch(ToyPK(), {"ka": KA, "ke": KE}, np.zeros(1), TS, dose_table([blocks], n_blocks=2),
+        single = solve_batch(ToyPK(), {"ka": KA, "ke": KE}, np.zeros((1, 1)), TS, dose_table([blocks], n_blocks=2),
                              options=SolverOptions(rtol=1e-10, atol=1e-10))
         np.testing.assert_allclose(batch.ys[i], single.ys[0], rtol=1e-8, atol=1e-12)
 

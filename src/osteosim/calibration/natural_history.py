@@ -98,10 +98,8 @@ def _targets() -> dict[str, tuple[float, float, str]]:
 
 def fit(verbose: int = 0) -> dict:
     """Least-squares fit from the fixed starting values of the Osteosim2026 set."""
-    from ..parameters.osteosim2026 import OSTEOSIM2026
-
     model = Osteosim()
-    base = OSTEOSIM2026.values_dict()
+    base = model.default_parameters().values_dict()
     targets = _targets()
     names = list(FITTED)
     lo = np.log([FITTED[n][0] for n in names])

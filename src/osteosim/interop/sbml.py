@@ -846,8 +846,18 @@ def export_sbml(
     complete = getattr(model, "complete_drivers", None)
     if complete is not None:
         d = complete(p, d)
-    d = {k: float(v) for k, v in d.items()}
     y0 = np.asarray(model.initial_state(pset, d), dtype=np.float64).reshape(-1)
+    # Array-valued drivers (dose tables) are fixed into the formulas as constants: the export
+    # is of the model without therapies (empty tables fold away) or with the given schedule.
+    fixed = {k: np.asarray(v, dtype=np.float64) for k, v in d.items() if np.ndim(v) > 0}
+    d = {k: float(v) for k, v in d.items() if np.ndim(v) == 0}
+    rhs_fn, out_fn = model.rhs, model.outputs
+    if fixed:
+        def rhs_fn(t, y, p_, d_):
+            return model.rhs(t, y, p_, {**d_, **fixed})
+
+        def out_fn(t, y, p_, d_):
+            return model.outputs(t, y, p_, {**d_, **fixed})
     states = list(model.state_names)
     if t_start is None:
         t_start = d.get("t_ref", 0.0) if getattr(model, "uses_patient", False) else 0.0
@@ -872,7 +882,7 @@ def export_sbml(
     p_nodes = {k: g.sym(param_ids[k]) for k in p}
     d_nodes = {k: g.sym(driver_ids[k]) for k in d}
 
-    closed, shape, p_static, d_static = _trace_with_fallback(model.rhs, f"{model.name}.rhs", 0.0, y0, p, d)
+    closed, shape, p_static, d_static = _trace_with_fallback(rhs_fn, f"{model.name}.rhs", 0.0, y0, p, d)
     (out,) = _interpret(interp, closed, t_node, y_nodes, p_nodes, d_nodes, p_static, d_static)
     out = out.reshape(-1)
     if out.size != len(states):
@@ -889,7 +899,7 @@ def export_sbml(
     output_note = ""
     if include_outputs:
         try:
-            oc, oshape, ops_, ods_ = _trace_with_fallback(model.outputs, f"{model.name}.outputs", 0.0, y0, p, d)
+            oc, oshape, ops_, ods_ = _trace_with_fallback(out_fn, f"{model.name}.outputs", 0.0, y0, p, d)
             keys = sorted(oshape) if isinstance(oshape, Mapping) else []
             if keys:
                 vals = _interpret(interp, oc, t_node, y_nodes, p_nodes, d_nodes, ops_, ods_)

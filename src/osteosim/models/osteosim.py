@@ -24,6 +24,8 @@ import numpy as np
 
 from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
+from ..parameters.therapies2026 import THERAPIES2026
+from ..therapies import pkpd
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
@@ -34,7 +36,7 @@ from .pivonka2008 import steady_state_cells
 __all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES"]
 
 SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat")
-GLOBAL_STATES = ("msc", "ocp")
+GLOBAL_STATES = ("msc", "ocp", "den_central")
 N_SITE = len(SITE_STATES)
 PEAK_AGE = 25.0
 
@@ -57,23 +59,26 @@ class Osteosim(Model):
     uses_patient = True
 
     def default_parameters(self) -> ParameterSet:
-        return OSTEOSIM2026
+        return PARAMETERS
 
     def default_drivers(self) -> dict[str, float]:
-        return dict(drv.NEUTRAL_DRIVERS)
+        return dict(drv.NEUTRAL_DRIVERS, **pkpd.empty_tables())
 
     def jump_times(self, drivers):
-        return [drivers["input_start"], drivers["input_end"]]
+        return [drivers["input_start"], drivers["input_end"]] + pkpd.therapy_jump_times(drivers)
 
     def state_scale(self) -> np.ndarray:
         site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0]
-        return np.array(site * len(SITES) + [1.0, 1.0])
+        return np.array(site * len(SITES) + [1.0, 1.0, 1e7])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
         d = dict(drivers)
         if "OBa_ref" not in d:
             ref = _reference_cells(tuple(sorted((k, float(v)) for k, v in params.items())))
             d["OBp_ref"], d["OBa_ref"], d["OCa_ref"] = ref
+            pth0 = params["beta_PTH"] / params["D_PTH"]
+            opg0 = sig.opg(ref[1], pth0, params)
+            d["pi_rank_ref"] = float(sig.rank_activation(sig.rankl(ref[0], pth0, opg0, params), params))
         if "t_ref" not in d:
             d["t_ref"] = PEAK_AGE * DAYS_PER_YEAR
         return d
@@ -83,42 +88,59 @@ class Osteosim(Model):
         p = params.values_dict() if isinstance(params, ParameterSet) else dict(params)
         d = self.complete_drivers(p, dict(self.default_drivers(), **(drivers or {})))
         site = [d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"]]
-        return np.array(site * len(SITES) + [1.0, 1.0])
+        return np.array(site * len(SITES) + [1.0, 1.0, 0.0])
 
     # ------------------------------------------------------------------------------------------
     def _signals(self, t, y, p, d):
         age = t / DAYS_PER_YEAR
         ys = y[: N_SITE * len(SITES)].reshape(len(SITES), N_SITE)
         obp, oba, oca, bv, mineral, fat = (ys[:, i] for i in range(N_SITE))
-        msc, ocp = y[-2], y[-1]
+        msc, ocp, den_central = y[-3], y[-2], y[-1]
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
-        e = drv.estrogen(age, d, p)
+        x = pkpd.exposures(t, d, p, den_central)
+        # hormone therapy restores part of the lost estrogen action and stops the PMO transient
+        hrt = x["est_rate"] / (x["est_rate"] + p["est_ed50"])
+        e_endo = drv.estrogen(age, d, p)
+        e = e_endo + (1.0 - e_endo) * hrt
         defic = jnp.clip(1.0 - e, 0.0, 1.0)
-        pmo = drv.pmo_transient(age, d, p)
+        pmo = drv.pmo_transient(age, d, p) * (1.0 - hrt)
         gc = d["glucocorticoids"]
-        pth_ = sig.pth(p, production_scale=drv.pth_production(age, d, p), external=on * d["P_PTH"])
+        # supplements act through the PTH set-point (vitamin D: Heaney 2003, capped at 60 ng/mL)
+        d_pth = dict(d, calcium=d["calcium"] + x["ca_supplement"],
+                     vitd=jnp.minimum(d["vitd"] + x["vitd_supplement"] / 100.0 * p["vitd_ng_per_100iu"], 60.0))
+        pth_ = sig.pth(p, production_scale=drv.pth_production(age, d_pth, p),
+                       external=on * d["P_PTH"] + x["pth_increment"] * p["D_PTH"])
         # mechanostat: apparent strain ~ load / (bv * mineral)^2 ; osteocyte sclerostin falls with strain
         psi = drv.mechanical_load(d, p) / (bv * mineral) ** 2
         scl = psi ** (-p["sclerostin_exponent"])
         tgf = sig.tgfb(oca, p)
         opg_scale = (1.0 - gc * p["gc_opg_loss"])
         opg_ = sig.opg(oba, pth_, p, production_scale=opg_scale, external=on * d["P_OPG"])
+        # romosozumab neutralises sclerostin: the free fraction scales its effects
+        scl_free = 1.0 / (1.0 + x["romo_conc"] / p["romo_kd"])
         rankl_scale = (
             (1.0 + p["estrogen_rankl_gain"] * defic + pmo)
             * scl ** p["sclerostin_rankl_gain"]
+            * scl_free ** p["romo_rankl_gain"]
             * (1.0 + gc * p["gc_rankl_gain"])
         )
-        rl = sig.rankl(obp, pth_, opg_, p, production_scale=rankl_scale, external=on * d["P_RANKL"])
+        decoy = p["den_rankl_affinity"] * x["den_conc"]  # denosumab binds RANKL
+        rl = sig.rankl(obp, pth_, opg_, p, production_scale=rankl_scale, external=on * d["P_RANKL"], decoy=decoy)
         pi_rank = sig.rank_activation(rl, p)
+        teri = x["teri_rate"] / (x["teri_rate"] + p["teri_anabolic_ec50"])
         commit = (
             (1.0 - p["estrogen_commitment_gain"] * defic)
             * (1.0 - gc * p["gc_commitment_loss"])
             * scl ** (-p["sclerostin_commitment_gain"])
+            * scl_free ** (-p["romo_commitment_gain"])
+            * (1.0 + p["teri_commitment_gain"] * teri)
         )
+        bp_effect = p["bp_emax"] * x["bp_bound"] / (x["bp_bound"] + p["bp_ec50"])
         return dict(
             age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, msc=msc, ocp=ocp,
             estrogen=e, defic=defic, pmo=pmo, pth=pth_, psi=psi, scl=scl, tgf=tgf, opg=opg_, rankl=rl,
-            pi_rank=pi_rank, commit=commit, gc=gc,
+            pi_rank=pi_rank, commit=commit, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
+            den_central=den_central, x=x,
         )
 
     def rhs(self, t, y, p, d):
@@ -130,8 +152,9 @@ class Osteosim(Model):
         # lineage: osteogenic flux from the MSC pool, scaled by commitment
         flux_ob = p["D_OBu"] * msc ** p["msc_flux_exponent"] * s["commit"] * a_tgf
         d_obp = flux_ob - p["D_OBp"] * obp * r_tgf
-        d_oba = p["D_OBp"] * obp * r_tgf - p["A_OBa"] * (1.0 + gc * p["gc_oba_apoptosis_gain"]) * oba
-        oc_apo = p["A_OCa"] * (1.0 - p["estrogen_oc_survival_gain"] * defic)
+        ob_apo = p["A_OBa"] * (1.0 + gc * p["gc_oba_apoptosis_gain"]) * (1.0 - p["teri_anabolic_emax"] * s["teri"])
+        d_oba = p["D_OBp"] * obp * r_tgf - ob_apo * oba
+        oc_apo = p["A_OCa"] * (1.0 - p["estrogen_oc_survival_gain"] * defic) * (1.0 + s["bp_effect"])
         d_oca = p["D_OCp"] * ocp * s["pi_rank"] - oc_apo * oca * a_tgf
         # bone volume and mineral per site (relative rates; balanced at the young-adult state)
         rho = _site(p, "turnover")
@@ -152,15 +175,23 @@ class Osteosim(Model):
         # shared pools
         msc_target = jnp.exp(-p["msc_age_decline"] * jnp.maximum(s["age"] - PEAK_AGE, 0.0))
         d_msc = p["msc_relaxation"] * (msc_target - msc)
+        # precursors leave the pool mostly by RANKL-driven differentiation: when RANK signalling
+        # is blocked they accumulate (osteomorphs, McDonald 2021), the source of the rebound
         ocp_target = (1.0 + p["estrogen_ocp_gain"] * defic)
-        d_ocp = p["ocp_relaxation"] * (ocp_target - ocp)
+        w = p["ocp_other_loss"]
+        use = w + (1.0 - w) * jnp.mean(s["pi_rank"]) / d["pi_rank_ref"]
+        d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
+        d_den = pkpd.denosumab_rhs(t, s["den_central"], d, p)
         site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat], axis=1).reshape(-1)
-        return jnp.concatenate([site, jnp.stack([d_msc, d_ocp])])
+        return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den])])
 
     def outputs(self, t, y, p, d):
         s = self._signals(t, y, p, d)
         out = {"estrogen": s["estrogen"], "pth": s["pth"], "pmo_rankl": s["pmo"], "msc_pool": s["msc"],
-               "osteoclast_precursors": s["ocp"]}
+               "osteoclast_precursors": s["ocp"], "denosumab_ng_per_ml": s["x"]["den_conc"],
+               "bisphosphonate_bound_mg": s["x"]["bp_bound"], "romosozumab_mg_per_l": s["x"]["romo_conc"],
+               "pth_analogue_ug_per_day": s["x"]["teri_rate"], "free_sclerostin_fraction": s["scl_free"],
+               "bisphosphonate_oc_apoptosis_gain": s["bp_effect"], "pth_anabolic_effect": s["teri"]}
         for i, site in enumerate(SITES):
             out[f"rankl_{site}"] = s["rankl"][i]
             out[f"opg_{site}"] = s["opg"][i]
@@ -184,7 +215,7 @@ class Osteosim(Model):
             "pmo_rankl_amplitude", "pth_vitd_gain", "pth_calcium_gain", "pth_age_slope", "sclerostin_exponent",
             "sclerostin_commitment_gain", "sclerostin_rankl_gain", "msc_age_decline", "bv_exponent",
         ]
-        return params.with_(source="Pivonka reduction", **{k: 0.0 for k in zero})
+        return params.with_(source="Pivonka reduction", ocp_other_loss=1.0, **{k: 0.0 for k in zero})
 
     def simulate_patient(self, sim):
         from ..outcomes.patient_run import run_patient
@@ -193,6 +224,9 @@ class Osteosim(Model):
 
     def cache_key(self) -> tuple:
         return (self.name,)
+
+
+PARAMETERS = OSTEOSIM2026.merged(THERAPIES2026, name="Osteosim2026")
 
 
 @lru_cache(maxsize=64)

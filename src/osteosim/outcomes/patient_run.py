@@ -27,7 +27,8 @@ PEAK_AGE = 25.0
 
 def simulate_cohort(model, params: dict, patients: list[Patient], ages: np.ndarray, options=None):
     """Solve several patients in one batch from PEAK_AGE; save at the same ages (years)."""
-    drivers = [model.complete_drivers(params, patient_drivers(pt, params)) for pt in patients]
+    drivers = [model.complete_drivers(params, dict(model.default_drivers(), **patient_drivers(pt, params)))
+               for pt in patients]
     batch = {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
     y0 = model.initial_state(params, drivers[0])
     ts = np.asarray(ages, dtype=float) * DAYS_PER_YEAR
@@ -60,8 +61,9 @@ def run_patient(model, sim):
     ages = patient.age + np.linspace(0.0, years, n)
     # the patient and the reference person of the same sex (for Z-scores) in one batch
     reference = Patient(sex=patient.sex, age=patient.age)
-    d = model.complete_drivers(p, dict(patient_drivers(patient, p), **sim.drivers))
-    d_ref = model.complete_drivers(p, patient_drivers(reference, p))
+    base = model.default_drivers()
+    d = model.complete_drivers(p, dict(base, **patient_drivers(patient, p), **sim.drivers))
+    d_ref = model.complete_drivers(p, dict(base, **patient_drivers(reference, p)))
     batch = {k: np.array([d[k], d_ref[k]]) for k in d}
     sol = solve_batch(model, p, np.tile(model.initial_state(p, d), (2, 1)), ages * DAYS_PER_YEAR, batch,
                       t0=PEAK_AGE * DAYS_PER_YEAR, options=sim.solver_options)

@@ -93,9 +93,9 @@ _EXT = [
     P("smoking_estrogen_reduction", 0.15, "1", f"{_A}: anti-estrogenic effect of smoking (Law & Hackshaw 1997); sized to their ~2 %/decade extra postmenopausal loss", "relative reduction of estrogen action", ("LawHackshaw1997",)),
     # --- PTH set-point ----------------------------------------------------------------------------------
     P("vitd_sufficient", 30.0, "ng/mL", "Lips 2001: PTH rises as 25(OH)D falls below ~30 ng/mL", "25(OH)D above which PTH is not raised", ("Lips2001",)),
-    P("pth_vitd_gain", 0.3, "1", f"{_A} sized from Lips 2001 (PTH ~30 % higher in deficiency)", "relative PTH rise at 25(OH)D = 0", ("Lips2001",)),
+    P("pth_vitd_gain", 0.6, "1", f"{_A} sized from Lips 2001 (PTH 30-100 % higher in deficiency; +40 % at 10 ng/mL here)", "relative PTH rise at 25(OH)D = 0", ("Lips2001",)),
     P("calcium_adequate", 1000.0, "mg/day", "adult recommended calcium intake (IOM 2011)", "calcium intake above which PTH is not raised"),
-    P("pth_calcium_gain", 0.2, "1", f"{_A}: low calcium intake raises PTH less than vitamin D deficiency", "relative PTH rise at zero calcium intake"),
+    P("pth_calcium_gain", 0.4, "1", f"{_A}: low calcium intake raises PTH less than vitamin D deficiency (+24 % at 400 mg/day)", "relative PTH rise at zero calcium intake"),
     P("pth_age_slope", 0.005, "1/year", f"{_A}: serum PTH rises ~30 % between 25 and 85 (Lips 2001 review of age trends)", "PTH secretion rise per year of age after 25", ("Lips2001",)),
     # --- mechanostat / sclerostin ----------------------------------------------------------------------
     P("load_sedentary", 0.85, "1", f"{_A}: habitual load of a sedentary person relative to moderate activity", "activity load factor"),

@@ -128,10 +128,14 @@ def solve_batch(
 ) -> BatchSolution:
     """Integrate N patients at once.
 
-    params, drivers: name -> scalar or (N,) array.  y0: (N, n_states) or (n_states,).
-    ts: (T,) save times in the model's time unit, ascending; t0 defaults to ts[0].
+    params, drivers: name -> scalar, (N,) or (N, k) array (k: e.g. dosing blocks).
+    y0: (N, n_states), or (n_states,) for one patient, whose params/drivers then carry no
+    patient axis.  ts: (T,) save times in the model's time unit, ascending; t0 defaults to ts[0].
     """
     opts = (options or SolverOptions(rtol=model.default_rtol, atol=model.default_rtol * 1e-2)).resolved(model)
+    if np.ndim(y0) == 1:  # one patient: give every array value a patient axis
+        params = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in params.items()}
+        drivers = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in (drivers or {}).items()}
     y0 = np.atleast_2d(np.asarray(y0, dtype=np.float64))
     n_real = y0.shape[0]
     # Pad the patient axis to a bucket size so batches of similar size share one compiled
@@ -316,8 +320,8 @@ def outputs_over_time(model: Model, ts: np.ndarray, ys: np.ndarray, params: Mapp
     args = (
         jnp.asarray(ts, dtype=jnp.float64),
         jnp.asarray(ys, dtype=jnp.float64),
-        {k: jnp.asarray(float(v)) for k, v in params.items()},
-        {k: jnp.asarray(float(v)) for k, v in drivers.items()},
+        {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()},
+        {k: jnp.asarray(v, dtype=jnp.float64) for k, v in drivers.items()},
     )
     if type(model).outputs is Model.outputs:  # the model defines no derived outputs
         return {}

@@ -1,0 +1,96 @@
+"""Drug PK/PD parameters of the full model (Therapies2026).
+
+PK values come from labels and published PK models (sources per value); the effect
+strengths marked "fitted" are calibrated to the C rows of calibration-targets.csv by
+``osteosim.calibration.therapies`` and read from ``osteosim/data/therapy_fit.json``.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from math import log
+
+from .. import citations
+from .base import P, ParameterSet
+
+_R = citations.register
+_R("Peterson2004", "Peterson MC et al. AMG 162 (denosumab) pharmacokinetics in healthy postmenopausal women (AAPS J 2004 abstract W4340), as coded in OpenBoneMin (metrumresearchgroup).")
+_R("ProliaLabel", "Prolia (denosumab) US prescribing information: 60 mg SC every 6 months; bioavailability 62 %, Tmax ~10 d.")
+_R("FosamaxLabel", "Fosamax (alendronate) US prescribing information: oral bioavailability 0.64 % (10 mg, fasting); ~50 % of absorbed dose retained in bone; terminal half-life > 10 years.")
+_R("ActonelLabel", "Actonel (risedronate) US prescribing information: oral bioavailability 0.63 %; ~50 % of absorbed dose taken up by bone.")
+_R("ReclastLabel", "Reclast (zoledronic acid) US prescribing information: 5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone).")
+_R("ForteoLabel", "Forteo (teriparatide) US prescribing information: 20 ug SC daily; bioavailability 95 %; half-life ~1 h.")
+_R("EvenityLabel", "Evenity (romosozumab) US prescribing information: 210 mg SC monthly; bioavailability 81 %; mean half-life 12.8 d.")
+_R("Jilka1999", "Jilka RL et al. Increased bone formation by prevention of osteoblast apoptosis with parathyroid hormone. J Clin Invest 1999;104:439-446.")
+_R("McDonald2021", "McDonald MM et al. Osteoclasts recycle via osteomorphs during RANKL-stimulated bone resorption. Cell 2021;184:1330-1347 (osteomorphs accumulate under RANKL inhibition and drive the rebound after stopping denosumab).")
+_R("Heaney2003", "Heaney RP et al. Human serum 25-hydroxycholecalciferol response to extended oral dosing with cholecalciferol. Am J Clin Nutr 2003;77:204-210 (~1 ng/mL per 100 IU/day).")
+_R("Russell2008", "Russell RGG, Watts NB, Ebetino FH, Rogers MJ. Mechanisms of action of bisphosphonates: similarities and differences and their potential influence on clinical efficacy. Osteoporos Int 2008;19:733-759 (relative potencies).")
+
+_A = "assumption"
+
+
+def _fitted() -> dict:
+    try:
+        text = resources.files("osteosim").joinpath("data/therapy_fit.json").read_text()
+    except FileNotFoundError:
+        return {}
+    return json.loads(text)["values"]
+
+
+_FIT = _fitted()
+_FIT_SRC = "fitted by osteosim.calibration.therapies to the C rows of calibration-targets.csv"
+
+
+def _fit(name, default, unit, desc, bounds, prior):
+    if name in _FIT:
+        return P(name, _FIT[name], unit, _FIT_SRC + f"; prior: {prior}", desc, (), bounds)
+    return P(name, default, unit, f"{_A}: unfitted starting value ({prior})", desc, (), bounds)
+
+
+THERAPIES2026 = ParameterSet.from_list(
+    "Therapies2026",
+    [
+        # denosumab: SC depot -> central with linear + saturable (target-mediated) elimination
+        P("den_ka", 0.17, "1/day", "Martinez-Reina 2019 (from Peterson 2004)", "denosumab SC absorption", ("MartinezReina2019", "Peterson2004")),
+        P("den_F", 0.729, "1", "OpenBoneMin DENF (Peterson 2004)", "denosumab SC bioavailability", ("Peterson2004",)),
+        P("den_V", 77.9 * 60.0, "mL", "Martinez-Reina 2019: 77.9 mL/kg x 60 kg", "denosumab central volume", ("MartinezReina2019",)),
+        P("den_kel", 0.0115, "1/day", "Martinez-Reina 2019", "denosumab linear elimination", ("MartinezReina2019",)),
+        P("den_vmax", 2672.0 * 60.0, "ng/day", "Martinez-Reina 2019: 2672 ng/(kg day) x 60 kg", "denosumab saturable elimination capacity", ("MartinezReina2019",)),
+        P("den_km", 411.0, "ng/mL", "Martinez-Reina 2019", "denosumab saturable elimination Km", ("MartinezReina2019",)),
+        _fit("den_rankl_affinity", 0.01, "mL/ng", "free RANKL decoy term = affinity x concentration, added to the RANKL binding denominator", (1e-4, 10.0), "Martinez-Reina 2019 chi*K_a form"),
+        # osteoclast precursors accumulate when RANK signalling is blocked (rebound after stopping)
+        _fit("ocp_other_loss", 0.3, "1", "share of precursor turnover not through RANKL-driven differentiation", (0.02, 1.0), "McDonald 2021 osteomorphs"),
+        # bisphosphonates: one bone-bound pool (alendronate-equivalent), released over years
+        P("bp_release_halflife", 10.0 * 365.25, "day", "Fosamax label: terminal half-life exceeds 10 years", "bone-bound bisphosphonate release half-life", ("FosamaxLabel",)),
+        P("aln_F_bone", 0.0064 * 0.5, "1", "Fosamax label: 0.64 % absorbed, ~50 % of it retained in bone", "alendronate dose fraction bound to bone", ("FosamaxLabel",)),
+        P("ris_F_bone", 0.0063 * 0.5, "1", "Actonel label: 0.63 % absorbed, ~50 % to bone", "risedronate dose fraction bound to bone", ("ActonelLabel",)),
+        P("zol_F_bone", 0.61, "1", "Reclast label: 39 % in urine within 24 h, the rest retained", "zoledronic acid dose fraction bound to bone", ("ReclastLabel",)),
+        P("ris_potency", 1.0, "alendronate-eq/mg", f"{_A}: risedronate and alendronate are given at doses of similar clinical effect per mg absorbed (Russell 2008)", "risedronate potency vs alendronate", ("Russell2008",)),
+        _fit("zol_potency", 3.0, "alendronate-eq/mg", "zoledronic acid potency per bound mg vs alendronate", (0.3, 30.0), "Russell 2008: zoledronate binds and inhibits FPPS more strongly"),
+        _fit("bp_emax", 3.0, "1", "maximal relative rise of osteoclast apoptosis", (0.2, 20.0), "bisphosphonates induce osteoclast apoptosis (Russell 2008)"),
+        _fit("bp_ec50", 0.5, "mg alendronate-eq", "bound drug giving half the maximal effect", (0.01, 20.0), "scaled to ~3 y of 70 mg weekly (~1.1 mg bound)"),
+        # PTH analogues: daily injection -> daily-averaged exposure (half-life ~1 h)
+        P("teri_F", 0.95, "1", "Forteo label", "teriparatide SC bioavailability", ("ForteoLabel",)),
+        P("teri_pmol_per_ug", 1e6 / 4117.8, "pmol/ug", "teriparatide molar mass 4117.8 g/mol", "unit conversion"),
+        P("pth_clearance", 100.0 * 24.0, "L/day", "OpenBoneMin: plasma PTH clearance 100/14 per h over 14 L", "plasma PTH clearance", ("Peterson2004",)),
+        P("pivonka_pth_per_pM", 2.907 / 3.85, "model pM/pM", "Pivonka's basal PTH 2.907 corresponds to a serum 3.85 pM (OpenBoneMin baseline)", "converts serum PTH to the Pivonka scale"),
+        _fit("teri_anabolic_emax", 0.5, "1", "maximal relative fall of osteoblast apoptosis under intermittent PTH", (0.05, 0.95), "Jilka 1999: daily PTH prevents osteoblast apoptosis"),
+        _fit("teri_anabolic_ec50", 10.0, "ug/day", "daily teriparatide dose giving half the anabolic effect", (1.0, 200.0), "20 and 40 ug/day both anabolic (Neer 2001)"),
+        _fit("teri_commitment_gain", 1.0, "1", "osteoblast recruitment (lining-cell activation) x (1 + gain E_PTH)", (0.0, 10.0), "Jilka 1999; anabolic window"),
+        P("abalo_equivalence", 0.25, "teriparatide-ug/ug", f"{_A}: 80 ug abaloparatide acts like 20 ug teriparatide on bone formation", "abaloparatide to teriparatide anabolic equivalence"),
+        # romosozumab: linear one-compartment PK (closed form), neutralises sclerostin
+        P("romo_ka", 0.25, "1/day", f"{_A}: Evenity label Tmax ~5 d", "romosozumab SC absorption"),
+        P("romo_F", 0.81, "1", "Evenity label", "romosozumab bioavailability", ("EvenityLabel",)),
+        P("romo_kel", log(2.0) / 12.8, "1/day", "Evenity label: mean half-life 12.8 d", "romosozumab elimination", ("EvenityLabel",)),
+        P("romo_V", 4.0, "L", f"{_A}: IgG central volume ~4 L", "romosozumab volume"),
+        _fit("romo_kd", 10.0, "mg/L", "concentration neutralising half of sclerostin", (0.1, 1000.0), "Evenity label: exposure-response"),
+        _fit("romo_commitment_gain", 1.0, "1", "osteoblast recruitment x free-sclerostin^-gain", (0.05, 5.0), "Wnt de-repression"),
+        P("romo_rankl_gain", 0.3, "1", f"{_A}: sclerostin neutralisation lowers RANKL (resorption falls, FRAME CTX)", "RANKL x free-sclerostin^gain"),
+        # estrogen / hormone therapy
+        P("est_ed50", 0.15, "mg/day", f"{_A}: CEE 0.625 mg/day restores most premenopausal estrogen action", "CEE dose restoring half of the lost estrogen action"),
+        # calcium and vitamin D supplements
+        P("vitd_ng_per_100iu", 1.0, "ng/mL per 100 IU/day", "Heaney 2003", "25(OH)D rise per 100 IU/day of vitamin D3", ("Heaney2003",)),
+    ],
+    citation_keys=("MartinezReina2019", "Peterson2004"),
+    description="PK/PD of the standard osteoporosis drugs on the Osteosim model.",
+)
