@@ -7,6 +7,7 @@ ureg = pint.UnitRegistry()
 # Clinical shorthand that pint does not define.
 ureg.define("cells = [cell_count] = cell")
 ureg.define("ug = microgram")
+ureg.define("international_unit = [biological_activity] = IU")  # vitamin D: 40 IU = 1 ug cholecalciferol (therapies.catalog)
 Q_ = ureg.Quantity
 
 DAYS_PER_YEAR = 365.25

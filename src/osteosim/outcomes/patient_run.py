@@ -52,8 +52,10 @@ def run_patient(model, sim):
     patient: Patient = sim.patient
     if patient.species != "human":
         raise ValueError(f"patient.species: {patient.species!r} is not available yet for the Osteosim model; allowed: human")
-    if sim.regimen:
-        raise ValueError("regimen: therapies are not available in this version; allowed: an empty regimen")
+    from ..therapies import Regimen, parse_regimen
+    from ..therapies.pkpd import regimen_tables
+
+    regimen = sim.regimen if isinstance(sim.regimen, Regimen) else parse_regimen(list(sim.regimen or []))
     p = sim.parameters.values_dict()
     years = sim.years if sim.years is not None else 10.0
     per_year = sim.saves_per_year or 12.0
@@ -62,7 +64,8 @@ def run_patient(model, sim):
     # the patient and the reference person of the same sex (for Z-scores) in one batch
     reference = Patient(sex=patient.sex, age=patient.age)
     base = model.default_drivers()
-    d = model.complete_drivers(p, dict(base, **patient_drivers(patient, p), **sim.drivers))
+    tables = regimen_tables(regimen, patient.age * DAYS_PER_YEAR, years * DAYS_PER_YEAR)
+    d = model.complete_drivers(p, dict(base, **patient_drivers(patient, p), **tables, **sim.drivers))
     d_ref = model.complete_drivers(p, dict(base, **patient_drivers(reference, p)))
     batch = {k: np.array([d[k], d_ref[k]]) for k in d}
     sol = solve_batch(model, p, np.tile(model.initial_state(p, d), (2, 1)), ages * DAYS_PER_YEAR, batch,
@@ -138,5 +141,7 @@ def _summary(model, sim, patient, df, implied_peak_t, sol) -> dict:
     if implied_peak_t:
         out["measured_baseline_method"] = "peak rescaled so simulated BMD at start age equals the measurement"
         out["implied_peak_tscore"] = implied_peak_t
+    if sim.regimen:
+        out["regimen"] = [str(pr) for pr in (sim.regimen if not isinstance(sim.regimen, list) else [])] or list(sim.regimen)
     out["citations"] = [c.key for c in citations.used()]
     return out

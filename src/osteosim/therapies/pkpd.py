@@ -13,7 +13,8 @@ import numpy as np
 
 from ..solve.dosing import FIELDS, depot_amount, dose_times, mean_rate
 
-__all__ = ["PREFIX", "UNITS", "RESOLVED", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times"]
+__all__ = ["PREFIX", "UNITS", "RESOLVED", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times",
+           "regimen_tables"]
 
 #: canonical therapy name -> driver prefix
 PREFIX = {
@@ -76,7 +77,8 @@ def exposures(t, d: dict, p: dict, den_central):
     # averaged oral loading enters the bone pool as a rate; the pool is its running integral with
     # release -- closed form per block: rate / k (1 - e^{-k (t - start)}) while on, decaying after
     bp_oral = _averaged_pool(t, d, "aln", p["aln_F_bone"], k_rel) + _averaged_pool(t, d, "ris", p["ris_F_bone"] * p["ris_potency"], k_rel)
-    bp_zol = p["zol_potency"] * p["zol_F_bone"] * depot_amount(t, _tab(d, "zol"), k_rel)
+    zol = dict(_tab(d, "zol"), duration=0.0 * d["zol_duration"])  # a 15-min infusion is a bolus to bone
+    bp_zol = p["zol_potency"] * p["zol_F_bone"] * depot_amount(t, zol, k_rel)
     bp_bound = bp_oral + bp_zol
     # PTH analogues: daily-averaged dose (ug/day, teriparatide-equivalent) and PTH increment
     teri_rate = mean_rate(t, _tab(d, "teri")) + p["abalo_equivalence"] * mean_rate(t, _tab(d, "abalo"))
@@ -116,3 +118,25 @@ def denosumab_rhs(t, den_central, d, p):
     depot = 1e6 * depot_amount(t, _tab(d, "den"), p["den_ka"])  # mg -> ng
     conc = den_central / p["den_V"]
     return p["den_F"] * p["den_ka"] * depot - p["den_kel"] * den_central - p["den_vmax"] * conc / (p["den_km"] + conc)
+
+
+def regimen_tables(regimen, t0_days: float, horizon_days: float, n_blocks: int = BLOCKS) -> dict[str, np.ndarray]:
+    """Dose tables (one patient, (B,) per field) of every drug in a parsed regimen.
+
+    ``t0_days``: model time of the simulation start; ``horizon_days``: simulated span.
+    MSC products are not drugs of this model (therapies/msc.py, issue [4/7]).
+    """
+    from ..solve.dosing import dose_table
+
+    out = empty_tables(n_blocks)
+    for therapy, pre in PREFIX.items():
+        blocks = [b for pr in regimen if pr.therapy == therapy for b in pr.dosing_blocks(t0_days, horizon_days)]
+        if len(blocks) > n_blocks:
+            raise ValueError(f"regimen: {len(blocks)} dose trains of {therapy}; at most {n_blocks} are allowed")
+        if blocks:
+            out.update({k: v[0] for k, v in dose_table([blocks], n_blocks, prefix=pre + "_").items()})
+    for pr in regimen:
+        if pr.therapy not in PREFIX:
+            raise ValueError(f"regimen: {pr.therapy!r} is not available in this version of the model; "
+                             f"allowed: {', '.join(PREFIX)}")
+    return out
