@@ -1,61 +1,169 @@
-"""First benchmark: Pivonka 2008 with inter-patient variation, osteosim batched vs a scipy loop.
+"""Benchmarks behind `make bench`: osteosim against its peers, then the scaling table.
 
-Same model, tolerances (rtol 1e-6) and span (continuous PTH, 0..200 days); prints
-patients/s and the ratio.  libroadrunner, bone-models and the N = 1..100,000
-scaling table come with issue [2/7].  Usage: python benchmarks/run_all.py [N]
+1. Pivonka2008, 10,000 patients x 10 years (the issue's target size): every engine.
+2. Pivonka2008, 1,000 patients x 10 years: every engine.
+3. Osteosim, 1,000 patients x 10 years (from age 25): osteosim, scipy and libroadrunner loops
+   (bone-models has no such model).
+4. benchmarks/scaling.py (N = 1 .. 100,000 for Pivonka2008, up to 1,000 for Osteosim).
+
+Writes benchmarks/results/*.json and regenerates the tables between the markers in
+benchmarks/README.md.  A fresh compile cache is used, so compile_s is a real compile.
+About 8-12 minutes on the 2-core reference machine; ``--quick`` runs smaller cohorts
+(a few minutes), ``--full`` adds the largest Osteosim scaling size.
 """
+from __future__ import annotations
+
+import argparse
+import datetime as dt
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-import numpy as np
-from scipy.integrate import solve_ivp
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+README = HERE / "README.md"
+START, END = "<!-- results:start -->", "<!-- results:end -->"
 
-import jax.numpy as jnp
+RUNS = [
+    # name, model, patients, years, loop patients, extra args
+    ("pivonka_N10000_10y", "Pivonka2008", 10_000, 10.0, 200, []),
+    ("pivonka_N1000_10y", "Pivonka2008", 1_000, 10.0, 200, []),
+    ("osteosim_N1000_10y", "Osteosim", 1_000, 10.0, 20, ["--solver", "Kvaerno5"]),
+]
+QUICK = [
+    ("pivonka_N1000_10y", "Pivonka2008", 1_000, 10.0, 50, []),
+    ("osteosim_N100_10y", "Osteosim", 100, 10.0, 5, ["--solver", "Kvaerno5"]),
+]
 
-from osteosim.models import Pivonka2008
-from osteosim.solve import SolverOptions, solve_batch
 
-
-def main(n: int = 1000) -> dict:
-    m = Pivonka2008()
-    base = m.default_parameters().values_dict()
-    rng = np.random.default_rng(7)
-    scale = np.exp(rng.uniform(np.log(0.9), np.log(1.1), size=(n, 4)))
-    params = dict(base)
-    for j, k in enumerate(("D_OBu", "D_OCp", "A_OBa", "A_OCa")):
-        params[k] = base[k] * scale[:, j]
-    drivers = m.complete_drivers(base, dict(m.default_drivers(), P_PTH=1000.0))
-    y0 = m.initial_state(base, drivers)
-    ts = np.linspace(0.0, 200.0, 41)
-    opts = SolverOptions(rtol=1e-6, atol=1e-8)
-    solve_batch(m, params, np.tile(y0, (n, 1)), ts, drivers, options=opts)  # compile
+def bench(name: str, model: str, n: int, years: float, loop: int, extra: list[str], env: dict) -> dict:
+    out = RESULTS / f"{name}.json"
+    cmd = [sys.executable, "-m", "osteosim.bench", "--model", model, "--patients", str(n), "--years", str(years),
+           "--loop-patients", str(loop), "--json", "--out", str(out)] + extra
+    print(f"== {name}: {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
     t = time.perf_counter()
-    sol = solve_batch(m, params, np.tile(y0, (n, 1)), ts, drivers, options=opts)
-    t_batch = time.perf_counter() - t
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
+    r = json.loads(proc.stdout)
+    r["command"] = "osteosim bench " + " ".join(cmd[3:-2])
+    out.write_text(json.dumps(r, indent=2) + "\n")
+    print(f"   done in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+    return r
 
-    n_loop = min(n, 100)
-    sc = m.state_scale()
-    t = time.perf_counter()
-    worst = 0.0
-    for i in range(n_loop):
-        p_i = {k: (v[i] if np.ndim(v) else v) for k, v in params.items()}
 
-        def f(tt, y):
-            return np.asarray(m.rhs(tt, jnp.asarray(y), p_i, drivers))
+def _f(x, spec=",.0f"):
+    return "–" if x is None else format(x, spec)
 
-        r = solve_ivp(f, (0.0, 200.0), y0, method="LSODA", t_eval=ts, rtol=1e-6, atol=1e-8 * sc)
-        worst = max(worst, float(np.max(np.abs(r.y.T - sol.ys[i]) / np.abs(sol.ys[i]).max(axis=0))))
-    t_loop = (time.perf_counter() - t) / n_loop * n
-    out = {
-        "model": "Pivonka2008", "patients": n,
-        "results": {"osteosim": {"patients_per_s": n / t_batch}, "scipy_loop": {"patients_per_s": n / t_loop}},
-        "ratios": {"vs_scipy_loop": t_loop / t_batch},
-        "max_rel_diff_osteosim_vs_scipy": worst,
-    }
-    print(json.dumps(out, indent=2))
-    return out
+
+def peers_table(r: dict) -> str:
+    rows = [f"**{r['model']}, {r['patients']:,} patients x {r['years']:g} years** "
+            f"(span {r['scenario']['span_days']:,.0f} days, {r['scenario']['n_save_times']} save times, "
+            f"rtol {r['tolerances']['rtol']:g}, atol {r['tolerances']['atol_scaled']:g} x state scale); "
+            f"`{r.get('command', '')}`", "",
+            "| engine | patients/s | timed patients | max rel err | osteosim is | notes |",
+            "|---|---:|---:|---:|---:|---|"]
+    for name, e in r["results"].items():
+        if "skipped" in e:
+            rows.append(f"| {name} | skipped | | | | {e['skipped']} |")
+            continue
+        ratio = r["ratios"].get(f"vs_{name}")
+        if name == "osteosim":
+            note = (f"{e['solver']}, {e['workers']} threads x {e['block']} lanes; 1 thread: "
+                    f"{_f(e.get('patients_per_s_1_worker'))}/s; compile {e['compile_s']:.1f} s excluded; "
+                    f"{e['num_steps_mean']:.0f} steps, {e['us_per_step_per_patient']:.2f} µs/step/patient")
+        elif name == "scipy_loop":
+            meth = e["methods"]
+            note = "; ".join(f"{k} {v['patients_per_s']:,.1f}/s ({v['timed_patients']} timed, "
+                             f"{v['nfev_per_patient']:.0f} RHS calls/patient)" for k, v in meth.items())
+            note += f"; RHS call {e['rhs_call_us']:.1f} µs, Jacobian call {e['jac_call_us']:.1f} µs"
+        elif name == "libroadrunner_loop":
+            note = f"CVODE; SBML load + LLVM JIT {e['load_and_jit_s']:.2f} s"
+        else:
+            note = "own load case, solver (RK45 1e-8) and steady state; no error measured"
+        err = e.get("max_rel_err")
+        rows.append(f"| {name} | {e['patients_per_s']:,.1f} | {e['timed_patients']:,} | "
+                    f"{'–' if err is None else f'{err:.1e}'} | "
+                    f"{'' if ratio is None or name == 'osteosim' else f'{ratio:.1f}x'} | {note} |")
+    if "targets" in r:
+        met = r["targets"]["met"]
+        rows += ["", "Targets at 10,000 x 10 years: "
+                 f">= 50x the scipy loop: **{'met' if met['vs_scipy_loop'] else 'not met'}** "
+                 f"({r['ratios'].get('vs_scipy_loop', 0):.1f}x); "
+                 f">= 10x the libroadrunner loop: **{'met' if met['vs_libroadrunner_loop'] else 'not met'}** "
+                 f"({r['ratios'].get('vs_libroadrunner_loop', 0):.1f}x); "
+                 f"max rel err <= 1e-4: **{'met' if met['max_rel_err'] else 'not met'}** "
+                 f"({r['results']['osteosim'].get('max_rel_err', float('nan')):.1e})."]
+    pc = r["ratios"].get("per_core")
+    if pc:
+        rows += ["", "Per core (osteosim on one thread): " + ", ".join(f"{k} {v:.1f}x" for k, v in pc.items()) + "."]
+    if "profile" in r and "achieved_rhs_gflops" in r["profile"]:
+        p = r["profile"]
+        rows += ["", f"Arithmetic: {p['flops_per_rhs_eval']:.0f} flops per RHS evaluation x "
+                     f"{p['rhs_evals_per_step']} per step: {p['achieved_rhs_gflops']:.2f} GFLOP/s achieved vs "
+                     f"{p['measured_dgemm_gflops_all_cores']:.0f} GFLOP/s float64 matmul on this machine "
+                     f"({100 * p['fraction_of_dgemm_rate']:.1f} %); the same RHS work at that rate would take "
+                     f"{p['time_if_at_dgemm_rate_s'] * 1e3:.0f} ms instead of "
+                     f"{r['results']['osteosim']['wall_s'] * 1e3:.0f} ms."]
+    return "\n".join(rows)
+
+
+def render(results: list[dict], scaling_md: str | None, machine: dict, command: str) -> str:
+    head = (f"Measured {dt.date.today().isoformat()} on {machine.get('cpu_model')} "
+            f"({machine.get('cpu_count')} cores), Python {machine.get('python')}, jax {machine.get('jax')}, "
+            f"diffrax {machine.get('diffrax')}, scipy {machine.get('scipy')}, libroadrunner "
+            f"{machine.get('libroadrunner')}, bone-models {machine.get('bone_models')}. Command: `{command}`. "
+            "One run each; run-to-run noise on this machine is up to ±30 %.")
+    parts = [head, ""]
+    for r in results:
+        parts += [peers_table(r), ""]
+    if scaling_md:
+        parts += ["**Scaling** (osteosim only; each N in a fresh process; peak RSS = ru_maxrss of that process, "
+                  "including the Python + JAX runtime and the compile):", "", scaling_md, ""]
+    return "\n".join(parts)
+
+
+def update_readme(block: str) -> None:
+    text = README.read_text() if README.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    a, rest = text.split(START, 1)
+    _, b = rest.split(END, 1)
+    README.write_text(f"{a}{START}\n{block}\n{END}{b}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller cohorts (a few minutes)")
+    ap.add_argument("--full", action="store_true", help="pass --full to scaling.py (Osteosim 10,000)")
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-readme", action="store_true", help="do not rewrite the README tables")
+    a = ap.parse_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env["OSTEOSIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="osteosim-bench-cache-")
+    command = "python benchmarks/run_all.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    results = [bench(*run, env=env) for run in (QUICK if a.quick else RUNS)]
+    scaling_md = None
+    if not a.no_scaling:
+        cmd = [sys.executable, str(HERE / "scaling.py")] + (["--full"] if a.full else [])
+        if a.quick:
+            cmd += ["--models", "Pivonka2008", "--sizes", "1,100,10000"]
+        print(f"== scaling: {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        sys.stderr.write(proc.stderr[-2000:])
+        if proc.returncode != 0:
+            raise SystemExit("scaling failed")
+        scaling_md = proc.stdout.strip()
+    block = render(results, scaling_md, results[0]["machine"], command.strip())
+    print(block)
+    if not a.no_readme:
+        update_readme(block)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    main()

@@ -3,8 +3,8 @@
 One call of :func:`run_benchmark` builds one virtual cohort and times, in one run,
 
 - ``osteosim``: the batched diffrax solve (:func:`osteosim.solve.solve_batch`) over
-  fixed-width blocks of patients, run by ``workers`` threads (each block is an
-  independent compiled call; JAX releases the GIL while it runs).  The one-off
+  fixed-width blocks of patients (each block one compiled call), spread over
+  ``workers`` spawned processes (one per core by default).  The one-off
   compile is timed separately (``compile_s``) and excluded from ``patients_per_s``;
 - ``scipy_loop``: a per-patient ``scipy.integrate.solve_ivp`` loop (LSODA and BDF)
   over the model's own RHS, ``jax.jit``-compiled for one patient (numpy in and out)
@@ -39,7 +39,6 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import _jax  # noqa: F401  (float64 + compile cache)
@@ -88,16 +87,22 @@ class Problem:
     jumps: list[float]  # input switch times inside (t0, ts[-1])
     description: dict = field(default_factory=dict)
 
-    def patient(self, i: int) -> tuple[dict[str, float], dict[str, float]]:
-        p = {k: float(np.asarray(v)[i]) if np.ndim(v) else float(v) for k, v in self.params.items()}
-        d = {k: float(np.asarray(v)[i]) if np.ndim(v) else float(v) for k, v in self.drivers.items()}
+    def patient(self, i: int) -> tuple[dict[str, object], dict[str, object]]:
+        """Patient i's parameters and drivers (varied values picked; shared ones as they are)."""
+        p = {k: float(np.asarray(v)[i]) if k in self.varied_params else v for k, v in self.params.items()}
+        d = {k: float(np.asarray(v)[i]) if k in self.varied_drivers else v for k, v in self.drivers.items()}
         return p, d
 
     def take(self, sl: slice) -> tuple[dict, dict]:
-        def cut(dct):
-            return {k: (np.asarray(v)[sl] if np.ndim(v) else v) for k, v in dct.items()}
+        n = len(range(*sl.indices(self.n)))
 
-        return cut(self.params), cut(self.drivers)
+        def cut(dct, varied):
+            # shared tables (e.g. an empty dose schedule) go in per patient: (n, k)
+            return {k: (np.asarray(v)[sl] if k in varied else
+                        np.broadcast_to(np.asarray(v, dtype=float), (n,) + np.shape(v)) if np.ndim(v) else v)
+                    for k, v in dct.items()}
+
+        return cut(self.params, self.varied_params), cut(self.drivers, self.varied_drivers)
 
     def segments(self) -> list[tuple[float, float]]:
         """Integration segments between input switches (every loop engine restarts there)."""
@@ -163,16 +168,18 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
             if female:
                 kw["menopause_age"] = float(rng.uniform(45.0, 55.0))
             pts.append(Patient(**kw))
-        dl = [m.complete_drivers(base, patient_drivers(pt, base)) for pt in pts]
+        dl = [m.complete_drivers(base, dict(m.default_drivers(), **patient_drivers(pt, base))) for pt in pts]
         drivers = {}
         varied = []
         for k in dl[0]:
             col = np.array([d[k] for d in dl], dtype=float)
             if np.all(col == col[0]):
-                drivers[k] = float(col[0])
-            else:
+                drivers[k] = dl[0][k]  # shared (a scalar, or a table such as an empty dose schedule)
+            elif col.ndim == 1:
                 drivers[k] = col
                 varied.append(k)
+            else:
+                raise ValueError(f"drivers: {k} differs between patients and is not a scalar")
         y0 = np.asarray(m.initial_state(base, dl[0]), dtype=float)
         max_age = max(pt.age for pt in pts)
         per = 1.0 if saves_per_year is None else saves_per_year
@@ -193,7 +200,8 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
 
 
 def _jumps(m: Model, drivers: dict, t0: float, t1: float) -> list[float]:
-    return sorted({float(j) for j in np.ravel(m.jump_times(drivers)) if t0 < float(j) < t1})
+    flat = [float(j) for js in m.jump_times(drivers) for j in np.ravel(js)]
+    return sorted({j for j in flat if t0 < j < t1})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,34 +220,70 @@ def rel_err(ys: np.ndarray, ref: np.ndarray, floor: np.ndarray) -> float:
 # engines
 
 
-def _osteosim_solve(prob: Problem, opts: SolverOptions, block: int, workers: int, sl: slice | None = None):
-    """Solve patients ``sl`` (default all) in blocks of ``block`` lanes on ``workers`` threads."""
-    sl = sl or slice(0, prob.n)
-    idx = range(sl.start, sl.stop)
-    n = len(idx)
-    starts = list(range(sl.start, sl.stop, block))
+def _solve_block(model_name: str, p: dict, d: dict, y0: np.ndarray, ts: np.ndarray, t0: float,
+                 opts: SolverOptions, block: int):
+    """One compiled call of ``block`` lanes (also run in worker processes)."""
+    m = get_model(model_name)
+    s = solve_batch(m, p, y0, ts, d, t0=t0, options=opts, pad_to=block)
+    return s.ys, s.ok, s.num_steps
 
-    def one(s0):
+
+def _block_tasks(prob: Problem, opts: SolverOptions, block: int, sl: slice) -> list[tuple]:
+    tasks = []
+    for s0 in range(sl.start, sl.stop, block):
         s1 = min(s0 + block, sl.stop)
         p, d = prob.take(slice(s0, s1))
-        return solve_batch(prob.model, p, np.tile(prob.y0, (s1 - s0, 1)), prob.ts, d, t0=prob.t0, options=opts,
-                           pad_to=block)
+        tasks.append((prob.model.name, p, d, np.tile(prob.y0, (s1 - s0, 1)), prob.ts, prob.t0, opts, block))
+    return tasks
 
-    if workers > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(workers) as ex:
-            parts = list(ex.map(one, starts))
-    else:
-        parts = [one(s) for s in starts]
-    ys = np.concatenate([p.ys for p in parts])
-    return ys, np.concatenate([p.ok for p in parts]), np.concatenate([p.num_steps for p in parts]), n
+
+def _run_task(task: tuple):
+    return _solve_block(*task)
+
+
+def _osteosim_solve(prob: Problem, opts: SolverOptions, block: int, pool=None, sl: slice | None = None):
+    """Solve patients ``sl`` (default all) in blocks of ``block`` lanes, in-process or on ``pool``."""
+    sl = sl or slice(0, prob.n)
+    tasks = _block_tasks(prob, opts, block, sl)
+    parts = list(pool.map(_run_task, tasks)) if pool is not None and len(tasks) > 1 else [_run_task(t) for t in tasks]
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]), sl.stop - sl.start)
+
+
+@contextlib.contextmanager
+def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
+    """``workers`` spawned processes, each with the solver compiled (or loaded from the cache) before timing.
+
+    Processes, not threads: two threads running compiled solves of the full model at once
+    deadlocked in XLA's CPU runtime (measured, 2 cores); processes are also what a local Dask
+    cluster uses.
+    """
+    if workers <= 1:
+        yield None
+        return
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    warm = _block_tasks(prob, opts, block, slice(0, min(block, prob.n)))[0]
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_solve_block, initargs=warm)
+    try:
+        list(ex.map(time.sleep, [0.5] * workers))  # start every worker and wait for its warm-up
+        yield ex
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
+    """Lanes per compiled call and worker processes for n patients.
+
+    Below 1,024 patients one in-process call of 8*ceil(n/8) lanes (a worker process costs
+    seconds to start and its IPC more than it saves); above, blocks of up to 1,024 lanes
+    (wide blocks amortise the per-step loop overhead) on one worker process per core.
+    """
     workers = workers or os.cpu_count() or 1
     if block is None:
-        # whole SIMD vectors (multiples of 8); wide blocks amortise the per-step loop overhead,
-        # but keep one block per worker for mid-size cohorts
-        block = min(1024, 8 * math.ceil(math.ceil(n / workers) / 8))
+        per = n if n < 1024 else math.ceil(n / workers)
+        block = min(1024, 8 * math.ceil(per / 8))
     block = max(1, int(block))
     if n <= block:
         workers = 1
@@ -247,17 +291,20 @@ def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
 
 
 def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int, ref: np.ndarray | None,
-                   floor: np.ndarray, n_ref: int) -> dict:
+                   floor: np.ndarray, n_ref: int) -> tuple[dict, np.ndarray]:
     first = slice(0, min(block, prob.n))
     t = time.perf_counter()
-    _osteosim_solve(prob, opts, block, 1, first)
+    _osteosim_solve(prob, opts, block, None, first)
     first_call = time.perf_counter() - t
     t = time.perf_counter()
-    _osteosim_solve(prob, opts, block, 1, first)
+    _osteosim_solve(prob, opts, block, None, first)
     warm_block = time.perf_counter() - t
     t = time.perf_counter()
-    ys, ok, steps, n = _osteosim_solve(prob, opts, block, workers, None)
-    wall = time.perf_counter() - t
+    with _worker_pool(prob, opts, block, workers) as pool:
+        pool_start = time.perf_counter() - t
+        t = time.perf_counter()
+        ys, ok, steps, n = _osteosim_solve(prob, opts, block, pool)
+        wall = time.perf_counter() - t
     out = {
         "patients_per_s": prob.n / wall,
         "wall_s": wall,
@@ -270,10 +317,13 @@ def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int,
         "atol_scaled": opts.atol,
         "block": block,
         "workers": workers,
+        "parallelism": "in-process" if workers <= 1 else f"{workers} spawned worker processes, one block per task",
         "ok_all": bool(ok.all()),
         "num_steps_mean": float(steps.mean()),
         "num_steps_max": int(steps.max()),
     }
+    if workers > 1:
+        out["worker_start_s"] = pool_start
     # lanes of a vmapped while loop step together until the block's slowest patient is done
     lane_steps = sum(int(steps[s:s + block].max()) * block for s in range(0, prob.n, block))
     out["us_per_step_per_patient"] = wall * workers / lane_steps * 1e6
@@ -289,8 +339,8 @@ def _jitted_single(prob: Problem):
     bp = {k: v for k, v in prob.base_params.items() if k not in pk}
     bd = {k: v for k, v in prob.base_drivers.items() if k not in dk}
     # constants that differ from the base set but are shared by every patient
-    bp.update({k: float(v) for k, v in prob.params.items() if k not in pk and not np.ndim(v)})
-    bd.update({k: float(v) for k, v in prob.drivers.items() if k not in dk and not np.ndim(v)})
+    bp.update({k: v for k, v in prob.params.items() if k not in pk})
+    bd.update({k: v for k, v in prob.drivers.items() if k not in dk})
 
     def rhs(t, y, theta):
         p = dict(bp, **{k: theta[i] for i, k in enumerate(pk)})
@@ -410,7 +460,10 @@ def _time_roadrunner(prob: Problem, rtol: float, atol_abs: np.ndarray, loop: int
     from .interop.sbml import export_sbml, sbml_state_ids, sbml_time_offset
 
     t = time.perf_counter()
-    sbml = export_sbml(prob.model, params=prob.base_params, drivers=prob.base_drivers, include_outputs=False)
+    try:
+        sbml = export_sbml(prob.model, params=prob.base_params, drivers=prob.base_drivers, include_outputs=False)
+    except Exception as e:  # noqa: BLE001 - reported, not fatal: the other engines still run
+        return {"skipped": f"SBML export of {prob.model.name} failed: {type(e).__name__}: {e}"}
     export_s = time.perf_counter() - t
     ids = sbml_state_ids(sbml)
     off = sbml_time_offset(sbml)
@@ -540,6 +593,10 @@ def machine_info() -> dict:
     except Exception:  # noqa: BLE001
         info["bone_models"] = None
     info["compile_cache_dir"] = jax.config.jax_compilation_cache_dir
+    try:  # other work on the machine skews every timing: record it
+        info["load_average_1_5_15min"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        pass
     return info
 
 
@@ -609,16 +666,18 @@ def _pick_solver(prob: Problem, candidates: Sequence[str], rtol: float, atol: fl
     for name in candidates:
         opts = SolverOptions(solver=name, rtol=rtol, atol=atol)
         try:
-            _osteosim_solve(prob, opts, block, 1, sl)  # compile
             t = time.perf_counter()
-            ys, ok, steps, n = _osteosim_solve(prob, opts, block, 1, sl)
+            _osteosim_solve(prob, opts, block, None, sl)  # compile
+            first = time.perf_counter() - t
+            t = time.perf_counter()
+            ys, ok, steps, n = _osteosim_solve(prob, opts, block, None, sl)
             wall = time.perf_counter() - t
         except Exception as e:  # noqa: BLE001 - a candidate that fails is simply not chosen
             pilot[name] = {"error": f"{type(e).__name__}: {e}"}
             continue
         err = rel_err(ys[:n_ref], ref, floor) if ref is not None else None
         pilot[name] = {"patients_per_s": n / wall, "num_steps_mean": float(steps.mean()), "ok_all": bool(ok.all()),
-                       "max_rel_err": err}
+                       "max_rel_err": err, "compile_s": max(first - wall, 0.0), "first_call_s": first}
     good = [k for k, v in pilot.items() if "error" not in v and v["ok_all"] and (v["max_rel_err"] is None
                                                                                   or v["max_rel_err"] <= max_err)]
     if not good:
@@ -650,7 +709,7 @@ def run_benchmark(
     None: the fastest of (the model's choice, Tsit5) on a pilot block whose max_rel_err is
     within 1e-4.  loop_patients: patients timed in each peer loop (then extrapolated; BDF gets
     a quarter of them).  block, workers: lanes per compiled call and threads (default: up to
-    1024 lanes, one thread per core).
+    1024 lanes, one worker process per core).
     """
     log = log or (lambda s: None)
     engines = tuple(engines or ENGINES)
@@ -711,10 +770,16 @@ def run_benchmark(
         opts = SolverOptions(solver=solver, rtol=rtol, atol=atol).resolved(m)
         log(f"osteosim: {opts.solver}, block {block}, {workers} worker(s)")
         ost, _ = _time_osteosim(prob, opts, block, workers, ref, floor, n_ref)
+        if "pilot" in selection and "compile_s" in selection["pilot"].get(opts.solver, {}):
+            # the pilot compiled this shape: its first call is the one-off cost
+            ost["compile_s"] = selection["pilot"][opts.solver]["compile_s"]
+            ost["first_call_s"] = selection["pilot"][opts.solver]["first_call_s"]
+        ost["compile_note"] = ("first call minus a warm call of the same shape; a warm persistent compile cache "
+                               "(machine.compile_cache_dir) turns the compile into a cache load")
         ost["solver_selection"] = selection
         if workers > 1:
             t = time.perf_counter()
-            _osteosim_solve(prob, opts, block, 1)
+            _osteosim_solve(prob, opts, block, None)
             ost["patients_per_s_1_worker"] = prob.n / (time.perf_counter() - t)
         ost["model_default_solver"] = m.solver
         results["osteosim"] = ost
@@ -739,7 +804,7 @@ def run_benchmark(
                     ratios.setdefault("per_core", {})[f"vs_{e}"] = \
                         results["osteosim"]["patients_per_s_1_worker"] / r["patients_per_s"]
     out["ratios"] = ratios
-    out["ratio_note"] = ("osteosim uses all cores (workers threads); the peer loops are single-threaded as users "
+    out["ratio_note"] = ("osteosim uses all cores (worker processes); the peer loops are single-threaded as users "
                          "run them; ratios.per_core compares osteosim on one thread")
     if prob.n == TARGETS["patients"] and years == TARGETS["years"] and m.name == "Pivonka2008":
         o = results.get("osteosim", {})
@@ -753,7 +818,13 @@ def run_benchmark(
         }
     if profile and "osteosim" in results:
         out["profile"] = profile_info(prob, results["osteosim"])
+    try:
+        out["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        pass
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    # worker processes (largest one), when osteosim ran on several
+    out["peak_rss_worker_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     out["total_wall_s"] = time.time() - started
     return out
 

@@ -542,16 +542,60 @@ def export_sbml_cmd(
 
 
 @app.command()
-def calibrate(
-    check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
-    write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
-) -> None:
-    """Fit the natural-history parameters to the published targets and print the comparison."""
+def validate() -> None:
+    """Simulate every calibration target (natural history and pivotal trials): target, simulated, tolerance, pass/fail, source."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
+    from ..calibration import therapies as th
+    from ..models.osteosim import Osteosim
 
-    if check:
+    m = Osteosim()
+    p = m.default_parameters().values_dict()
+    rows = []
+    nh_sim = nh.simulate_targets(p, m)
+    for k, (v, tol, src) in nh._targets().items():
+        rows.append((k, nh_sim[k], f"{v:g}", tol, abs(nh_sim[k] - v) <= tol, src))
+    th_sim = th.simulate_trial_targets(p, m)
+    for k, (lo, hi, tol, src) in th._target_table().items():
+        target = f"{lo:g}" if lo == hi else f"{lo:g}..{hi:g}"
+        rows.append((k, th_sim[k], target, tol, abs(th._miss(th_sim[k], lo, hi)) <= tol, src))
+    t = Table(title="osteosim validate: calibration targets")
+    for c in ("target id", "simulated", "target", "tolerance", "pass", "source"):
+        t.add_column(c)
+    for k, sim, target, tol, ok, src in rows:
+        t.add_row(k, f"{sim:.2f}", target, f"{tol:g}", "pass" if ok else "[red]FAIL[/red]", src)
+    _console().print(t)
+    n_ok = sum(r[4] for r in rows)
+    _console().print(f"{n_ok} passed, {len(rows) - n_ok} failed")
+
+
+@app.command()
+def calibrate(
+    check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
+    write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
+    therapies: bool = typer.Option(False, "--therapies", help="Fit the drug effect strengths to the trial targets instead."),
+) -> None:
+    """Fit the natural-history (or, with --therapies, the drug) parameters to the published targets."""
+    from rich.table import Table
+
+    from ..calibration import natural_history as nh
+    from ..calibration import therapies as th
+
+    if therapies:
+        result = th.fit()
+        if check:
+            import json as _json
+
+            stored = _json.loads(th.FIT_PATH.read_text())["values"]
+            bad = {k: (stored.get(k), v) for k, v in result["values"].items()
+                   if k not in stored or abs(v / stored[k] - 1.0) > 1e-3}
+            _console().print("therapy fit reproduced" if not bad else f"therapy fit differs: {bad}")
+            if bad:
+                raise typer.Exit(1)
+            return
+
+    if check and not therapies:
         ok, diffs = nh.check()
         t = Table(title="calibrate --check: stored vs re-derived")
         for c in ("parameter", "stored", "re-derived", "rel. diff"):
@@ -562,15 +606,16 @@ def calibrate(
         if not ok:
             raise typer.Exit(1)
         return
-    result = nh.fit()
-    t = Table(title="natural-history calibration")
+    if not therapies:
+        result = nh.fit()
+    t = Table(title="therapy calibration" if therapies else "natural-history calibration")
     for c in ("target", "simulated", "value", "tolerance", "pass", "source"):
         t.add_column(c)
     for k, r in result["report"].items():
-        t.add_row(k, f"{r['simulated']:.2f}", f"{r['target']:.2f}", f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO", r["source"])
+        t.add_row(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO", r["source"])
     _console().print(t)
     if write:
-        _console().print(f"wrote {nh.write_fit(result)}")
+        _console().print(f"wrote {(th if therapies else nh).write_fit(result)}")
 
 
 # ----------------------------------------------------------------------------
@@ -593,6 +638,7 @@ def bench(
     block: int = typer.Option(0, "--block", help="Patients per compiled call (0: automatic)."),
     seed: int = typer.Option(7, "--seed", help="Seed of the cohort."),
     no_reference: bool = typer.Option(False, "--no-reference", help="Skip the rtol 1e-10 reference (no errors)."),
+    no_profile: bool = typer.Option(False, "--no-profile", help="Skip the FLOP estimate and the matmul rate."),
     out: str = typer.Option("", "--out", "-o", help="Also write the JSON to this file."),
 ) -> None:
     """Time osteosim against a scipy loop, a libroadrunner loop and bone-models on one cohort."""
@@ -609,7 +655,7 @@ def bench(
         res = run_benchmark(model=model, patients=patients, years=years, engines=eng,
                             solver=None if solver.lower() == "auto" else solver, rtol=rtol, atol=atol,
                             loop_patients=loop_patients, workers=workers or None, block=block or None, seed=seed,
-                            reference=not no_reference, log=log)
+                            reference=not no_reference, profile=not no_profile, log=log)
         text = json.dumps(to_jsonable(res), indent=2, allow_nan=True)
         if out:
             path = Path(out)
@@ -636,6 +682,71 @@ def bench(
         o = res["results"]["osteosim"]
         _console().print(f"osteosim: {o['solver']}, compile {o['compile_s']:.1f} s (excluded), "
                          f"{o['workers']} worker(s) x {o['block']} lanes")
+
+
+# ----------------------------------------------------------------------------
+# therapies
+
+
+@app.command()
+def therapies(
+    json_out: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
+) -> None:
+    """List every therapy of the regimen language: accepted doses, routes, schedules and sources."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..therapies.catalog import MSC_DEFAULT_DONOR_AGE, MSC_DONORS, MSC_SOURCES, ROUTES, SITES, THERAPIES
+
+    if json_out:
+        typer.echo(json.dumps({"therapies": [t.to_dict() for t in THERAPIES.values()],
+                               "msc": {"sources": MSC_SOURCES, "donors": MSC_DONORS,
+                                       "default_donor_age_years": MSC_DEFAULT_DONOR_AGE, "sites": list(SITES)},
+                               "routes": ROUTES}, indent=2))
+        return
+
+    def num(x: float) -> str:
+        if x < 1e4:
+            return f"{x:g}"
+        mant, exp = f"{x:.3e}".split("e")
+        return f"{mant.rstrip('0').rstrip('.')}e{int(exp)}"
+
+    t = Table(title=escape("osteosim therapies: <therapy> <dose> <unit> [<route>] <frequency> [for <duration>] "
+                           "[starting at <time>]"), show_lines=True, expand=True)
+    t.add_column("therapy (class; aliases)", ratio=3)
+    t.add_column("routes", ratio=2)
+    t.add_column("doses (per dose)", ratio=4)
+    t.add_column("typical schedules", ratio=4)
+    t.add_column("sources", ratio=6)
+    for th in THERAPIES.values():
+        aliases = [a for a in th.aliases if a != th.name]
+        name = f"[bold]{escape(th.name)}[/]\n({escape(th.drug_class)})"
+        if aliases:
+            name += f"\n[dim]{escape(', '.join(aliases))}[/]"
+        doses = []
+        for u in th.dose_units:
+            lo, hi = th.dose_range(u)
+            typical = ", ".join(num(d) for d in th.typical_doses.get(u, ()))
+            doses.append(f"{escape(u)}: typical {typical}; allowed {num(lo)}..{num(hi)}")
+        for src, (cu, f) in th.conversions.items():
+            doses.append(f"{escape(src)} accepted (1 {src} = {f:g} {cu})")
+        routes = "\n".join(th.routes)
+        if th.is_msc:
+            routes += f"\nintraosseous needs: site {' | '.join(SITES)}"
+            doses.append("sources: " + ", ".join(MSC_SOURCES))
+            doses.append("donor: allogeneic (default) | autologous; donor age <years> (allogeneic only)")
+        elif th.infusion_days > 0:
+            routes += f" ({th.infusion_days * 1440:g}-min infusion)"
+        t.add_row(name, escape(routes), escape("\n".join(doses)),
+                  escape("\n".join(th.schedules)), escape("\n".join(th.references)))
+    con = _console()
+    con.print(t)
+    con.print("Times: 1 month = 365.25/12 days, 1 year = 365.25 days. No 'for': the therapy runs to the end of "
+              "the simulation. MSC efficacy in humans is hypothetical.", soft_wrap=True)
+
+
+# ----------------------------------------------------------------------------
+# entry point
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -87,7 +87,7 @@ THERAPIES2026 = ParameterSet.from_list(
         _fit("romo_commitment_gain", 1.0, "1", "osteoblast recruitment x free-sclerostin^-gain", (0.05, 5.0), "Wnt de-repression"),
         P("romo_rankl_gain", 0.3, "1", f"{_A}: sclerostin neutralisation lowers RANKL (resorption falls, FRAME CTX)", "RANKL x free-sclerostin^gain"),
         # estrogen / hormone therapy
-        P("est_ed50", 0.15, "mg/day", f"{_A}: CEE 0.625 mg/day restores most premenopausal estrogen action", "CEE dose restoring half of the lost estrogen action"),
+        _fit("est_ed50", 0.15, "mg/day", "CEE dose restoring half of the lost estrogen action", (0.01, 5.0), "CEE 0.625 mg/day restores most premenopausal estrogen action"),
         # calcium and vitamin D supplements
         P("vitd_ng_per_100iu", 1.0, "ng/mL per 100 IU/day", "Heaney 2003", "25(OH)D rise per 100 IU/day of vitamin D3", ("Heaney2003",)),
     ],

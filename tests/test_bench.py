@@ -1,0 +1,44 @@
+"""Smoke test of the benchmark: a tiny cohort through every engine; JSON keys only, never timings."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from osteosim.bench import ENGINES, run_benchmark
+from osteosim.cli.app import app
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run_benchmark("Pivonka2008", patients=8, years=0.05, loop_patients=3, ref_patients=4, solver="Tsit5",
+                         profile=False)
+
+
+def test_json_has_the_contract_keys(result):
+    assert result["model"] == "Pivonka2008" and result["patients"] == 8
+    for e in ENGINES:
+        r = result["results"][e]
+        assert "patients_per_s" in r or "skipped" in r, e
+    o = result["results"]["osteosim"]
+    for k in ("patients_per_s", "max_rel_err", "compile_s", "timed_patients", "solver", "num_steps_mean"):
+        assert k in o, k
+    assert o["ok_all"] and o["max_rel_err"] < 1e-3
+    assert result["results"]["scipy_loop"]["timed_patients"] == 3
+    assert result["results"]["scipy_loop"]["method"] in ("LSODA", "BDF")
+    for k in ("vs_scipy_loop", "vs_libroadrunner_loop"):
+        assert result["ratios"][k] > 0
+    assert result["tolerances"]["rtol"] == 1e-6 and result["scenario"]["span_days"] > 0
+    for k in ("cpu_count", "jax", "scipy", "libroadrunner"):
+        assert k in result["machine"]
+    json.dumps(result)
+
+
+def test_cli_bench_json_and_errors():
+    runner = CliRunner()
+    r = runner.invoke(app, ["bench", "--patients", "8", "--years", "0.05", "--engines", "osteosim",
+                            "--solver", "Tsit5", "--no-reference", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert set(out["results"]) == {"osteosim"} and out["results"]["osteosim"]["patients_per_s"] > 0
+    r = runner.invoke(app, ["bench", "--engines", "nope", "--json"])
+    assert r.exit_code == 2 and "nope" in r.output

@@ -1,0 +1,48 @@
+"""Pivotal-trial C rows (calibration-targets.csv): simulated from the shipped parameter set.
+
+Each target must fall within its tolerance (or its range, for the CTX rows).  Targets the
+model cannot meet are listed in KNOWN_MISSES with the reason, as strict xfails: they are
+reported on every run and the test fails if the model starts to meet them (so the list is
+kept honest).  The fit itself is re-derived by `osteosim calibrate --therapies`.
+"""
+import pytest
+
+from osteosim.calibration.therapies import CTX_ROWS, ROWS, _miss, _target_table, simulate_trial_targets
+from osteosim.models import Osteosim
+
+#: target id -> reason (see the issue [3/7] closing note)
+_SITES = ("the three sites share one cell model and nearly equal fitted turnover (~0.1/y), so drug responses are "
+          "not site-specific: the spine gains too little and the hip too much")
+KNOWN_MISSES: dict[str, str] = {
+    "14a": "zoledronate total hip vs placebo 4.7 vs 6.0 pp: " + _SITES,
+    "18b": "risedronate femoral neck +4.0 vs +1.6 %: " + _SITES,
+    "20c": "denosumab spine at 36 mo +8.2 vs +9.4 %: " + _SITES,
+    "21b": "denosumab total hip at 24 mo +5.4 vs +4.4 %: " + _SITES,
+    "21c": "denosumab total hip at 36 mo +7.0 vs +5.0 %: " + _SITES,
+    "22b": "denosumab total hip vs placebo 8.0 vs 6.4 pp: " + _SITES,
+    "31a": "teriparatide spine +4.9 vs +9.7 %: " + _SITES,
+    "31b": "teriparatide femoral neck +4.5 vs +2.8 %: " + _SITES,
+    "31c": "teriparatide total hip +3.8 vs +2.6 %: " + _SITES,
+    "31d": "placebo spine +1.1 % comes from calcium/vitamin D repletion and DXA artefacts (osteophytes), not modelled",
+    "36a": "romosozumab spine +10.9 vs +13 %: " + _SITES,
+    "36b": "romosozumab total hip +8.6 vs +7 %: " + _SITES,
+    "42b": "WHI placebo total hip -1.0 vs +0.14 %: the model's hip loss at 63 exceeds that of WHI women",
+    "23b": "CTX at month 6 57 % vs 30-40 %: the RANKL-decoy affinity sits at its upper bound and the simulated "
+           "trough (~8 ng/mL) is below OpenBoneMin's 24 ng/mL, so suppression fades too early",
+}
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    m = Osteosim()
+    return simulate_trial_targets(m.default_parameters().values_dict(), m)
+
+
+@pytest.mark.parametrize("tid", [r[0] for r in ROWS] + [r[0] for r in CTX_ROWS])
+def test_trial_target(simulated, tid):
+    lo, hi, tol, source = _target_table()[tid]
+    if tid in KNOWN_MISSES:
+        pytest.xfail(KNOWN_MISSES[tid]) if abs(_miss(simulated[tid], lo, hi)) > tol else pytest.fail(
+            f"{tid} now passes: remove it from KNOWN_MISSES")
+    assert abs(_miss(simulated[tid], lo, hi)) <= tol, (
+        f"{tid}: simulated {simulated[tid]:.2f}, target {lo if lo == hi else (lo, hi)} ± {tol} ({source})")
