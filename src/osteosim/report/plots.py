@@ -298,7 +298,7 @@ def _new_figure(n: int, width: float = 5.4, height: float = 3.3) -> tuple[Figure
     fig = Figure(figsize=(width * ncols, height * nrows + 0.5))
     FigureCanvasAgg(fig)
     # fixed margins: constrained layout doubled the time to draw a 10-panel figure (1.1 s -> 0.6 s)
-    top = 1.0 - 0.45 / (height * nrows + 0.5)
+    top = 1.0 - 0.75 / (height * nrows + 0.5)
     fig.subplots_adjust(left=0.065, right=0.985, bottom=0.05, top=top, hspace=0.38, wspace=0.26)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
     for ax in axes[n:]:
@@ -534,13 +534,13 @@ def plot_comparison(results: Mapping[str, Any], path: str | Path | None = None, 
 
 # ----------------------------------------------------------------------------
 # output
-def figure_png_bytes(fig: Figure, dpi: int = 100, fmt: str = "png") -> bytes:
+def figure_png_bytes(fig: Figure, dpi: int = 80, fmt: str = "png") -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi)
     return buf.getvalue()
 
 
-def save_figure(fig: Figure, path: str | Path, dpi: int = 100) -> Path:
+def save_figure(fig: Figure, path: str | Path, dpi: int = 80) -> Path:
     """Save atomically; the format follows the suffix (png when none)."""
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"
