@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ def bench(name: str, model: str, n: int, years: float, loop: int, extra: list[st
         raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
     r = json.loads(proc.stdout)
     r["command"] = "osteosim bench " + " ".join(cmd[3:-2])
+    r["run_all_command"] = "python benchmarks/run_all.py " + " ".join(sys.argv[1:])
     out.write_text(json.dumps(r, indent=2) + "\n")
     print(f"   done in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     return r
@@ -73,9 +75,13 @@ def peers_table(r: dict) -> str:
             continue
         ratio = r["ratios"].get(f"vs_{name}")
         if name == "osteosim":
-            note = (f"{e['solver']}, {e['workers']} threads x {e['block']} lanes; 1 thread: "
-                    f"{_f(e.get('patients_per_s_1_worker'))}/s; compile {e['compile_s']:.1f} s excluded; "
-                    f"{e['num_steps_mean']:.0f} steps, {e['us_per_step_per_patient']:.2f} µs/step/patient")
+            par = [f"{k.split('_')[3]} worker processes: {_f(v)}/s" for k, v in e.items()
+                   if k.startswith("patients_per_s_") and k.endswith("_workers")]
+            note = (f"{e['solver']}, blocks of {e['block']} lanes; "
+                    + (f"1 core: {_f(e['patients_per_s_1_worker'])}/s, " + ", ".join(par) + " (the faster is "
+                       "reported); " if par else "1 core; ")
+                    + f"compile {e['compile_s']:.1f} s excluded; {e['num_steps_mean']:.0f} steps, "
+                    f"{e['us_per_step_per_patient']:.2f} µs/step/patient")
         elif name == "scipy_loop":
             meth = e["methods"]
             note = "; ".join(f"{k} {v['patients_per_s']:,.1f}/s ({v['timed_patients']} timed, "
@@ -100,7 +106,7 @@ def peers_table(r: dict) -> str:
                  f"({r['results']['osteosim'].get('max_rel_err', float('nan')):.1e})."]
     pc = r["ratios"].get("per_core")
     if pc:
-        rows += ["", "Per core (osteosim on one thread): " + ", ".join(f"{k} {v:.1f}x" for k, v in pc.items()) + "."]
+        rows += ["", "Per core (osteosim in-process on one core): " + ", ".join(f"{k} {v:.1f}x" for k, v in pc.items()) + "."]
     if "profile" in r and "achieved_rhs_gflops" in r["profile"]:
         p = r["profile"]
         rows += ["", f"Arithmetic: {p['flops_per_rhs_eval']:.0f} flops per RHS evaluation x "
@@ -142,10 +148,33 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--full", action="store_true", help="pass --full to scaling.py (Osteosim 10,000)")
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite the README tables")
+    ap.add_argument("--render-only", action="store_true",
+                    help="rebuild the README tables from results/*.json without running anything")
     a = ap.parse_args(argv)
+    if a.render_only:
+        sys.path.insert(0, str(HERE))
+        from scaling import table
+
+        results = [json.loads((RESULTS / f"{run[0]}.json").read_text()) for run in (QUICK if a.quick else RUNS)
+                   if (RESULTS / f"{run[0]}.json").exists()]
+        sc = RESULTS / "scaling.json"
+        scaling_md = table(json.loads(sc.read_text())["rows"]) if sc.exists() else None
+        block = render(results, scaling_md, results[0]["machine"], results[0].get("run_all_command", "make bench"))
+        print(block)
+        if not a.no_readme:
+            update_readme(block)
+        return
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env["OSTEOSIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="osteosim-bench-cache-")
+    env["OSTEOSIM_BENCH_SHARED_CACHE"] = "1"  # scaling.py uses this cache instead of its own
+    try:
+        _run(a, env, argv)
+    finally:
+        shutil.rmtree(env["OSTEOSIM_CACHE_DIR"], ignore_errors=True)
+
+
+def _run(a, env: dict, argv) -> None:
     command = "python benchmarks/run_all.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results = [bench(*run, env=env) for run in (QUICK if a.quick else RUNS)]
     scaling_md = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,8 +81,25 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--out", default=str(RESULTS / "scaling.json"))
     a = ap.parse_args(argv)
     env = dict(os.environ)
-    # a fresh compile cache: compile_s is a real compile the first time a block shape is seen
-    env.setdefault("OSTEOSIM_CACHE_DIR", tempfile.mkdtemp(prefix="osteosim-bench-cache-"))
+    own_cache = "OSTEOSIM_BENCH_SHARED_CACHE" not in env
+    # a fresh compile cache (unless run_all.py passed its own): compile_s is a real compile the
+    # first time a block shape is seen
+    if own_cache:
+        env["OSTEOSIM_CACHE_DIR"] = tempfile.mkdtemp(prefix="osteosim-bench-cache-")
+    try:
+        rows = _sizes(a, env)
+    finally:
+        if own_cache:
+            shutil.rmtree(env["OSTEOSIM_CACHE_DIR"], ignore_errors=True)
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"command": "python benchmarks/scaling.py " + " ".join(argv or sys.argv[1:]),
+                               "years": a.years, "rows": rows}, indent=2) + "\n")
+    print(table(rows))
+    return rows
+
+
+def _sizes(a, env: dict) -> list[dict]:
     rows = []
     for model in a.models.split(","):
         sizes = [int(s) for s in a.sizes.split(",") if s] or DEFAULT_SIZES[model] + (FULL_EXTRA.get(model, [])
@@ -91,11 +109,6 @@ def main(argv: list[str] | None = None) -> list[dict]:
             rows.append(r)
             msg = r.get("error") or f"{r['patients_per_s']:,.0f} patients/s, peak RSS {r['peak_rss_mb']:,.0f} MiB"
             print(f"{model} N={n:,}: {msg}", file=sys.stderr, flush=True)
-    out = Path(a.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"command": "python benchmarks/scaling.py " + " ".join(argv or sys.argv[1:]),
-                               "years": a.years, "rows": rows}, indent=2) + "\n")
-    print(table(rows))
     return rows
 
 
