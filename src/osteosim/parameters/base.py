@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from .. import citations
 
-__all__ = ["Parameter", "ParameterSet", "P"]
+__all__ = ["Parameter", "ParameterSet", "P", "FittedValues"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,28 @@ class ParameterSet(Mapping[str, Parameter]):
             src = p.source + (f" [{', '.join(p.cite)}]" if p.cite else "")
             lines.append(f"| `{p.name}` | {p.value:.6g} | {p.unit} | {p.description} | {src} |")
         return "\n".join(lines) + "\n"
+
+
+class FittedValues:
+    """Values a calibration module wrote to ``osteosim/data/<filename>``, as cited parameters.
+
+    ``fitted.param(name, default, ...)`` gives the fitted value with the fit as its source, or
+    the stated starting value (labelled "assumption: unfitted") when the file has no value.
+    """
+
+    def __init__(self, filename: str, source: str, cite=()):
+        import json
+        from importlib import resources
+
+        try:
+            text = resources.files("osteosim").joinpath(f"data/{filename}").read_text()
+            self.values = json.loads(text)["values"]
+        except FileNotFoundError:
+            self.values = {}
+        self.source = source
+        self.cite = tuple(cite)
+
+    def param(self, name: str, default: float, unit: str, description: str, bounds, prior: str) -> Parameter:
+        if name in self.values:
+            return P(name, self.values[name], unit, f"{self.source}; prior: {prior}", description, self.cite, bounds)
+        return P(name, default, unit, f"assumption: unfitted starting value ({prior})", description, (), bounds)

@@ -13,11 +13,8 @@ literature value or a stated assumption.
 """
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 from .. import citations
-from .base import P, ParameterSet
+from .base import FittedValues, P, ParameterSet
 from .pivonka2008 import PIVONKA2008
 
 _R = citations.register
@@ -48,24 +45,13 @@ _R("Kanis2008", "Kanis JA et al. A reference standard for the description of ost
 _A = "assumption"
 
 
-def _fitted() -> dict:
-    """Values written by osteosim.calibration.natural_history (reproducible fit)."""
-    try:
-        text = resources.files("osteosim").joinpath("data/natural_history_fit.json").read_text()
-    except FileNotFoundError:
-        return {}
-    return json.loads(text)["values"]
-
-
-_FIT = _fitted()
-_FIT_SRC = "fitted by osteosim.calibration.natural_history to calibration-targets.csv rows 1b, 2b, 5a, 5b, 8 (SWAN, Guthrie 1998, FREEDOM placebo)"
-
-
-def _fit(name: str, default: float, unit: str, desc: str, bounds, prior: str):
-    if name in _FIT:
-        return P(name, _FIT[name], unit, _FIT_SRC + f"; prior: {prior}", desc, ("Greendale2012", "Guthrie1998"), bounds)
-    return P(name, default, unit, f"{_A}: unfitted starting value ({prior})", desc, (), bounds)
-
+_FITTED = FittedValues(
+    "natural_history_fit.json",
+    "fitted by osteosim.calibration.natural_history to calibration-targets.csv rows 1b, 2b, 5a, 5b, 8 "
+    "(SWAN, Guthrie 1998, FREEDOM placebo)",
+    ("Greendale2012", "Guthrie1998"),
+)
+_fit = _FITTED.param
 
 YEAR = 365.25
 

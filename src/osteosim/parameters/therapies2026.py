@@ -6,12 +6,10 @@ strengths marked "fitted" are calibrated to the C rows of calibration-targets.cs
 """
 from __future__ import annotations
 
-import json
-from importlib import resources
 from math import log
 
 from .. import citations
-from .base import P, ParameterSet
+from .base import FittedValues, P, ParameterSet
 
 _R = citations.register
 _R("Peterson2004", "Peterson MC et al. AMG 162 (denosumab) pharmacokinetics in healthy postmenopausal women (AAPS J 2004 abstract W4340), as coded in OpenBoneMin (metrumresearchgroup).")
@@ -29,22 +27,7 @@ _R("Russell2008", "Russell RGG, Watts NB, Ebetino FH, Rogers MJ. Mechanisms of a
 _A = "assumption"
 
 
-def _fitted() -> dict:
-    try:
-        text = resources.files("osteosim").joinpath("data/therapy_fit.json").read_text()
-    except FileNotFoundError:
-        return {}
-    return json.loads(text)["values"]
-
-
-_FIT = _fitted()
-_FIT_SRC = "fitted by osteosim.calibration.therapies to the C rows of calibration-targets.csv"
-
-
-def _fit(name, default, unit, desc, bounds, prior):
-    if name in _FIT:
-        return P(name, _FIT[name], unit, _FIT_SRC + f"; prior: {prior}", desc, (), bounds)
-    return P(name, default, unit, f"{_A}: unfitted starting value ({prior})", desc, (), bounds)
+_fit = FittedValues("therapy_fit.json", "fitted by osteosim.calibration.therapies to the C rows of calibration-targets.csv").param
 
 
 THERAPIES2026 = ParameterSet.from_list(
