@@ -32,7 +32,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -1046,7 +1045,9 @@ def export_sbml(
 
     text = libsbml.writeSBMLToString(doc)
     if path is not None:
-        _atomic_write(Path(path), text)
+        from ..io_utils import atomic_write_text
+
+        atomic_write_text(path, text)
     return text
 
 
@@ -1090,23 +1091,6 @@ def _model_notes(model: Model, pset: ParameterSet, d: dict, states: list[str], b
         html += "<p>References:</p><ul>" + "".join(
             f"<li>[{escape(k)}] {escape(registry[k].text)}</li>" for k in keys) + "</ul>"
     return f'<notes><body xmlns="{_XHTML}">{html}</body></notes>'
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def export_sbml_file(model_name: str, out_path: str | os.PathLike) -> Path:

@@ -1,7 +1,7 @@
 """Drug exposure and effect signals for the Osteosim model (pure ``jax.numpy``, one patient).
 
 Each therapy reaches the model as a dose table (see :mod:`osteosim.solve.dosing`) under a
-driver prefix; amounts are in the therapy's canonical unit (``UNITS``).  Processes faster
+driver prefix; amounts are in the therapy's canonical unit (``therapies.catalog``).  Processes faster
 than a day are closed form: SC/IV depots, linear PK (romosozumab), bone-bound
 bisphosphonate, and the daily-averaged exposure of daily injections or tablets.  Only
 denosumab, whose target-mediated elimination is nonlinear, is an ODE state.
@@ -13,7 +13,7 @@ import numpy as np
 
 from ..solve.dosing import FIELDS, depot_amount, dose_times, mean_rate
 
-__all__ = ["PREFIX", "UNITS", "RESOLVED", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times",
+__all__ = ["PREFIX", "RESOLVED", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times",
            "regimen_tables"]
 
 #: canonical therapy name -> driver prefix
@@ -29,10 +29,6 @@ PREFIX = {
     "calcium": "ca",
     "vitamin d": "vitd",
 }
-#: canonical dose unit per therapy
-UNITS = {"denosumab": "mg", "alendronate": "mg", "risedronate": "mg", "zoledronic acid": "mg",
-         "teriparatide": "ug", "abaloparatide": "ug", "romosozumab": "mg", "estrogen": "mg",
-         "calcium": "mg", "vitamin d": "IU"}
 #: therapies whose individual doses are resolved (each dose time is a jump time); the rest
 #: (daily or weekly dosing acting over weeks) enter as their time-averaged rate
 RESOLVED = ("den", "zol", "romo")
