@@ -12,6 +12,7 @@ traceback instead.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import sys
@@ -743,6 +744,16 @@ def therapies(
     con.print(t)
     con.print("Times: 1 month = 365.25/12 days, 1 year = 365.25 days. No 'for': the therapy runs to the end of "
               "the simulation. MSC efficacy in humans is hypothetical.", soft_wrap=True)
+
+
+# ----------------------------------------------------------------------------
+# commands kept in their own modules (``cli/<name>.py``): each defines its
+# command(s) on ``app`` when imported.  Add a module's name here to register it.
+
+COMMAND_MODULES: tuple[str, ...] = ()
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__package__}.{_name}")
 
 
 # ----------------------------------------------------------------------------
