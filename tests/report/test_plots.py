@@ -149,3 +149,19 @@ def test_comparison_and_html(tmp_path):
     )
     assert "B &lt;b&gt;" in html and "<b>" not in html.replace("<br>", "")
     assert "x &amp; y" in html and "osteoporosis" in html and "cmp.png" in html
+
+
+def test_dosing_times_are_marked():
+    """Each regimen line is marked where its doses fall: ticks for 6-monthly, a bar for daily dosing."""
+    res = Result(model=_FakeModel(), timeseries=patient_frame(years=4.0), patient=Patient(age=52.0),
+                 summary={"regimen": ["denosumab 60 mg every 6 months for 2 years",
+                                      "teriparatide 20 ug daily for 1 year starting at 2 years"]})
+    ax = plot_result(res).axes[0]
+    lines = {ln.get_label(): ln for ln in ax.get_lines()}
+    ticks = lines["denosumab doses"]
+    np.testing.assert_allclose(ticks.get_xdata(), 52.0 + np.arange(4) * (365.25 / 2) / 365.25, rtol=1e-3)
+    bar = lines["teriparatide (dosing)"].get_xdata()
+    assert bar[0] == pytest.approx(54.0, abs=1e-6) and bar[1] == pytest.approx(55.0, abs=0.01)
+    # without a regimen nothing is marked
+    plain = Result(model=_FakeModel(), timeseries=patient_frame(years=4.0), patient=Patient(age=52.0), summary={})
+    assert not [ln for ln in plot_result(plain).axes[0].get_lines() if "dos" in ln.get_label()]

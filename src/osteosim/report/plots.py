@@ -388,6 +388,48 @@ def _patient_events(patient: Any) -> list[tuple[float, str]]:
     return out
 
 
+#: doses closer together than this are drawn as one bar (daily tablets, injections) rather than ticks
+_BAR_INTERVAL_DAYS = 28.0
+_DOSE_COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+
+
+def _dose_events(result: Any, x_max: float) -> list[tuple[str, np.ndarray, bool]]:
+    """(label, ages of the doses, drawn as a bar?) for each line of the run's regimen.
+
+    Read back from the summary's regimen strings (they round-trip through the parser), so a
+    figure of a saved result marks the same dosing times as the run itself.
+    """
+    summary = getattr(result, "summary", None) or {}
+    patient = getattr(result, "patient", None)
+    lines = summary.get("regimen") or []
+    if not lines or patient is None:
+        return []
+    from ..therapies.regimen import parse_regimen
+
+    horizon = (x_max - float(patient.age)) * 365.25
+    out = []
+    for pr in parse_regimen(lines):
+        days = np.asarray(pr.dose_times(horizon), dtype=float)
+        if days.size:
+            bar = pr.interval_days is not None and pr.interval_days < _BAR_INTERVAL_DAYS
+            out.append((pr.therapy, float(patient.age) + days / 365.25, bar))
+    return out
+
+
+def _mark_doses(ax, doses: list[tuple[str, np.ndarray, bool]], legend: bool) -> None:
+    """Dosing times along the bottom of a panel: a tick per dose, a bar for daily/weekly dosing."""
+    for k, (label, ages, bar) in enumerate(doses):
+        color = _DOSE_COLORS[k % len(_DOSE_COLORS)]
+        y = 0.03 + 0.035 * k
+        trans = ax.get_xaxis_transform()
+        if bar:
+            ax.plot([ages[0], ages[-1]], [y, y], transform=trans, color=color, lw=3, alpha=0.8,
+                    solid_capstyle="butt", label=f"{label} (dosing)" if legend else None)
+        else:
+            ax.plot(ages, np.full(ages.shape, y), transform=trans, ls="none", marker="|", ms=9, mew=1.5,
+                    color=color, label=f"{label} doses" if legend else None)
+
+
 def _patient_title(result: Any) -> str:
     p = getattr(result, "patient", None)
     model = getattr(getattr(result, "model", None), "name", "")
@@ -431,8 +473,14 @@ def plot_timeseries(df: pd.DataFrame, columns: Sequence[str] | None = None, path
         ax.text(0.5, 0.5, "nothing to plot", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
     events = _patient_events(getattr(result, "patient", None)) if patient_like and "age" in df.columns else []
+    doses = _dose_events(result, float(x.max())) if patient_like and "age" in df.columns and x.size else []
     for ax, panel in zip(axes, panels):
         _draw_panel(ax, panel, df, x, xlabel)
+        if doses:
+            first = ax is axes[0]
+            _mark_doses(ax, doses, legend=first)
+            if first:
+                ax.legend(fontsize=7, loc="best", frameon=False)
         for age, label in events:
             if x.size and x.min() <= age <= x.max():
                 ax.axvline(age, color="0.4", lw=0.8, ls="--", alpha=0.7)
