@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JAX_ENABLE_X64 := 1
 export OSTEOSIM_CACHE_DIR ?= $(CURDIR)/.jax_cache
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean browser
 
 install: $(STAMP)
 
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(VENV)/bin/osteosim demo --out out/demo
+	$(VENV)/bin/osteosim trial examples/trials/headline.yaml --out out/headline
 
-test: install
+test: install browser
 	$(PY) -m pytest -x -q tests
+
+# the web browser tests drive Debian's chromium (CI runs as root on Debian)
+browser:
+	command -v /usr/bin/chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 bench: install
 	$(PY) benchmarks/run_all.py

@@ -5,6 +5,8 @@
 3. Osteosim, 1,000 patients x 10 years (from age 25): osteosim, scipy and libroadrunner loops
    (bone-models has no such model).
 4. benchmarks/scaling.py (N = 1 .. 100,000 for Pivonka2008, up to 1,000 for Osteosim).
+5. Start-up: ``osteosim simulate`` of one patient for 10 years in fresh processes, cold then
+   warm (the issue's < 3 s target), with the machine's load (results/startup.json).
 
 Writes benchmarks/results/*.json and regenerates the tables between the markers in
 benchmarks/README.md.  A fresh compile cache is used, so compile_s is a real compile.
@@ -28,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 README = HERE / "README.md"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+#: one patient for 10 years (the start-up target's case)
+STARTUP_SCENARIO = HERE.parent / "examples" / "scenarios" / "glucocorticoids_measured_baseline.yaml"
 
 RUNS = [
     # name, model, patients, years, loop patients, extra args
@@ -118,7 +122,16 @@ def peers_table(r: dict) -> str:
     return "\n".join(rows)
 
 
-def render(results: list[dict], scaling_md: str | None, machine: dict, command: str) -> str:
+def startup_line(s: dict) -> str:
+    warm = ", ".join(f"{r['wall_s']:.2f} s (CPU {r['cpu_s']:.2f} s, load {r['load_average_1min_before']:.1f})"
+                     for r in s["warm_runs"])
+    return (f"**Start-up** (`{s['command']}`, one patient, 10 years, each run a fresh process): first run "
+            f"{s['first_run']['wall_s']:.1f} s (fills the compile and export caches); warm runs {warm}; median "
+            f"{s['warm_wall_s_median']:.2f} s: target < {s['target_s']:g} s **{'met' if s['met'] else 'not met'}**.")
+
+
+def render(results: list[dict], scaling_md: str | None, machine: dict, command: str,
+           startup: dict | None = None) -> str:
     head = (f"Measured {dt.date.today().isoformat()} on {machine.get('cpu_model')} "
             f"({machine.get('cpu_count')} cores), Python {machine.get('python')}, jax {machine.get('jax')}, "
             f"diffrax {machine.get('diffrax')}, scipy {machine.get('scipy')}, libroadrunner "
@@ -127,6 +140,8 @@ def render(results: list[dict], scaling_md: str | None, machine: dict, command: 
     parts = [head, ""]
     for r in results:
         parts += [peers_table(r), ""]
+    if startup:
+        parts += [startup_line(startup), ""]
     if scaling_md:
         parts += ["**Scaling** (osteosim only; each N in a fresh process; peak RSS = ru_maxrss of that process, "
                   "including the Python + JAX runtime and the compile):", "", scaling_md, ""]
@@ -147,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="smaller cohorts (a few minutes)")
     ap.add_argument("--full", action="store_true", help="pass --full to scaling.py (Osteosim 10,000)")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--no-startup", action="store_true", help="skip the osteosim simulate start-up timing")
     ap.add_argument("--no-readme", action="store_true", help="do not rewrite the README tables")
     ap.add_argument("--render-only", action="store_true",
                     help="rebuild the README tables from results/*.json without running anything")
@@ -159,7 +175,9 @@ def main(argv: list[str] | None = None) -> None:
                    if (RESULTS / f"{run[0]}.json").exists()]
         sc = RESULTS / "scaling.json"
         scaling_md = table(json.loads(sc.read_text())["rows"]) if sc.exists() else None
-        block = render(results, scaling_md, results[0]["machine"], results[0].get("run_all_command", "make bench"))
+        st = RESULTS / "startup.json"
+        block = render(results, scaling_md, results[0]["machine"], results[0].get("run_all_command", "make bench"),
+                       json.loads(st.read_text()) if st.exists() else None)
         print(block)
         if not a.no_readme:
             update_readme(block)
@@ -188,7 +206,14 @@ def _run(a, env: dict, argv) -> None:
         if proc.returncode != 0:
             raise SystemExit("scaling failed")
         scaling_md = proc.stdout.strip()
-    block = render(results, scaling_md, results[0]["machine"], command.strip())
+    startup = None
+    if not a.no_startup:
+        print(f"== start-up: osteosim simulate {STARTUP_SCENARIO.name}", file=sys.stderr, flush=True)
+        from osteosim.bench import time_simulate_startup
+
+        startup = time_simulate_startup(STARTUP_SCENARIO, env=env)
+        (RESULTS / "startup.json").write_text(json.dumps(startup, indent=2) + "\n")
+    block = render(results, scaling_md, results[0]["machine"], command.strip(), startup)
     print(block)
     if not a.no_readme:
         update_readme(block)

@@ -8,15 +8,19 @@ thread.  Each variant is written here directly with diffrax / jax (not through
 - diffrax solvers: Kvaerno5 with its default VeryChord root finder, with optimistix.Newton;
   Kvaerno3; Tsit5 (I and PID step control); Dopri5;
 - the cost of ``SaveAt(ts=...)`` (SaveAt(t1) instead) and of step clipping at the switch;
+- the block as ONE diffrax ODE system (states (N, 4) or (4, N), the RHS vmapped inside the
+  vector field, one step size for the block from the worst patient's RMS error ratio): what
+  ``SolverOptions(step_control="shared")`` runs;
 - the RHS alone: 6 x 525 vmapped evaluations in a ``fori_loop`` (the arithmetic floor);
 - a lean hand-written Dopri5 (``lax.scan`` over save intervals, an adaptive ``while_loop`` inside
   each, the same error norm and tolerances) with and without saves.
 
-Usage: python benchmarks/solver_study.py  (about 3 minutes; writes results/solver_study.json)
+Usage: python benchmarks/solver_study.py  (about 4 minutes; writes results/solver_study.json)
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -61,6 +65,30 @@ def diffrax_variant(solver, save="ts", clip=True, pcoeff=0.0, icoeff=1.0, rtol=1
         return sol.ys * SC, sol.stats["num_steps"]
 
     return jax.jit(jax.vmap(one))
+
+
+def _worst_patient(axis):
+    return lambda x: jnp.max(jnp.sqrt(jnp.mean(x * x, axis=axis)))
+
+
+def diffrax_system(solver, layout="states_first", pcoeff=0.0, icoeff=1.0, rtol=1e-6, atol=1e-8):
+    """The block as one ODE system: diffrax's per-step machinery is paid once per block."""
+    axis = 1 if layout == "states_first" else 0  # the patient axis of the state array
+
+    def run(p):
+        n = next(iter(p.values())).shape[0]
+        rhs = jax.vmap(lambda z, pi, t: M.rhs(t, z * SC, pi, DD) / SC, in_axes=(axis, 0, None), out_axes=axis)
+        pid = diffrax.PIDController(rtol=rtol, atol=atol, pcoeff=pcoeff, icoeff=icoeff,
+                                    norm=_worst_patient(1 - axis))
+        ctrl = diffrax.ClipStepSizeController(pid, jump_ts=jnp.array([JUMP]))
+        z0 = jnp.tile((Y0 / SC)[:, None], (1, n)) if axis == 1 else jnp.tile(Y0 / SC, (n, 1))
+        sol = diffrax.diffeqsolve(diffrax.ODETerm(lambda t, z, a: rhs(z, p, t)), solver, 0.0, T_END, None, z0,
+                                  saveat=diffrax.SaveAt(ts=TS), stepsize_controller=ctrl, max_steps=100_000,
+                                  throw=False)
+        ys = jnp.transpose(sol.ys, (2, 0, 1)) if axis == 1 else jnp.swapaxes(sol.ys, 0, 1)
+        return ys * SC, jnp.broadcast_to(sol.stats["num_steps"], (n,))
+
+    return jax.jit(run)
 
 
 def rhs_only(p):
@@ -132,6 +160,7 @@ def timed(fn, label, ref=None):
 
 
 def main() -> list[dict]:
+    load_at_start = list(os.getloadavg())  # the machine is shared: record how busy it was
     ref_fn = diffrax_variant(diffrax.Kvaerno5(), rtol=1e-10, atol=1e-12)
     ref = np.asarray(ref_fn({k: jnp.asarray(v[:B]) for k, v in PARAMS.items()})[0])[:20]
     rows = [
@@ -139,10 +168,17 @@ def main() -> list[dict]:
         timed(diffrax_variant(diffrax.Kvaerno5(root_finder=optx.Newton(rtol=1e-8, atol=1e-10))),
               "diffrax Kvaerno5 (optimistix.Newton), SaveAt(ts)", ref),
         timed(diffrax_variant(diffrax.Kvaerno3()), "diffrax Kvaerno3, SaveAt(ts)", ref),
-        timed(diffrax_variant(diffrax.Tsit5()), "diffrax Tsit5, SaveAt(ts)  [osteosim today]", ref),
+        timed(diffrax_variant(diffrax.Tsit5()), "diffrax Tsit5, SaveAt(ts)  [osteosim Tsit5, per patient]", ref),
         timed(diffrax_variant(diffrax.Tsit5(), pcoeff=0.4, icoeff=0.3), "diffrax Tsit5 PID(0.4, 0.3), SaveAt(ts)",
               ref),
         timed(diffrax_variant(diffrax.Dopri5()), "diffrax Dopri5, SaveAt(ts)", ref),
+        timed(diffrax_system(diffrax.Tsit5(), layout="patients_first"),
+              "diffrax Tsit5, block as one system, states (N, 4)", ref),
+        timed(diffrax_system(diffrax.Tsit5()), "diffrax Tsit5, block as one system, states (4, N)", ref),
+        timed(diffrax_system(diffrax.Tsit5(), pcoeff=0.4, icoeff=0.3),
+              "diffrax Tsit5, one system (4, N), PID(0.4, 0.3)  [osteosim Tsit5/shared]", ref),
+        timed(diffrax_system(diffrax.Dopri5(), pcoeff=0.4, icoeff=0.3), "diffrax Dopri5, one system, PID", ref),
+        timed(diffrax_system(diffrax.Bosh3(), pcoeff=0.4, icoeff=0.3), "diffrax Bosh3, one system, PID", ref),
         timed(diffrax_variant(diffrax.Tsit5(), save="t1"), "diffrax Tsit5, SaveAt(t1) (no saves)"),
         timed(diffrax_variant(diffrax.Tsit5(), save="t1", clip=False), "diffrax Tsit5, SaveAt(t1), no switch clip"),
         timed(jax.jit(jax.vmap(rhs_only)), "RHS only: 6 x 525 evaluations (fori_loop)"),
@@ -152,7 +188,8 @@ def main() -> list[dict]:
     out = HERE / "results" / "solver_study.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"cohort": "Pivonka2008, 10 y, rtol 1e-6, atol 1e-8 (scaled), 121 saves",
-                               "patients": N, "block": B, "threads": 1, "rows": rows}, indent=2) + "\n")
+                               "patients": N, "block": B, "threads": 1, "load_average_at_start": load_at_start,
+                               "load_average_at_end": list(os.getloadavg()), "rows": rows}, indent=2) + "\n")
     print("| variant (1 thread, N = 4,096, blocks of 1,024) | patients/s | steps | µs/step/patient | max rel err |")
     print("|---|---:|---:|---:|---:|")
     for r in rows:

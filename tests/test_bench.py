@@ -36,9 +36,27 @@ def test_json_has_the_contract_keys(result):
 def test_cli_bench_json_and_errors():
     runner = CliRunner()
     r = runner.invoke(app, ["bench", "--patients", "8", "--years", "0.05", "--engines", "osteosim",
-                            "--solver", "Tsit5", "--no-reference", "--json"])
+                            "--solver", "Tsit5/shared", "--no-reference", "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert set(out["results"]) == {"osteosim"} and out["results"]["osteosim"]["patients_per_s"] > 0
+    assert out["results"]["osteosim"]["step_control"] == "shared"
     r = runner.invoke(app, ["bench", "--engines", "nope", "--json"])
     assert r.exit_code == 2 and "nope" in r.output
+    r = runner.invoke(app, ["bench", "--engines", "osteosim", "--solver", "Tsit5/lockstep", "--json"])
+    assert r.exit_code == 2 and "lockstep" in r.output
+
+
+def test_startup_timing_reports_cold_and_warm_runs():
+    from pathlib import Path
+
+    from osteosim.bench import time_simulate_startup
+
+    scen = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "komarova2003_single_cycle.yaml"
+    s = time_simulate_startup(scen, runs=1)
+    assert len(s["warm_runs"]) == 1 and s["first_run"]["wall_s"] > 0
+    for k in ("wall_s", "cpu_s", "load_average_1min_before"):
+        assert k in s["warm_runs"][0]
+    assert s["warm_wall_s_median"] == s["warm_runs"][0]["wall_s"] and isinstance(s["met"], bool)
+    with pytest.raises(ValueError, match="runs"):
+        time_simulate_startup(scen, runs=0)

@@ -48,10 +48,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from .models.base import Model, get_model
-from .solve import SolverOptions, solve_batch
+from .solve import SOLVERS, SolverOptions, solve_batch
 from .units import DAYS_PER_YEAR
 
-__all__ = ["run_benchmark", "build_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "machine_info"]
+__all__ = ["run_benchmark", "build_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "machine_info", "solver_options",
+           "time_simulate_startup"]
 
 ENGINES = ("osteosim", "scipy_loop", "libroadrunner_loop", "bone_models")
 #: Pivonka parameters varied between patients (log-uniform, +-10 %)
@@ -220,6 +221,23 @@ def rel_err(ys: np.ndarray, ref: np.ndarray, floor: np.ndarray) -> float:
 # engines
 
 
+def solver_options(label: str, rtol: float, atol: float) -> SolverOptions:
+    """``--solver`` label -> options: a diffrax solver name (each patient its own steps, vmap over
+    diffeqsolve) or ``NAME/shared`` (the block as one ODE system with one step size)."""
+    name, _, mode = label.partition("/")
+    if mode not in ("", "shared"):
+        raise ValueError(f"--solver: {label!r}; use a solver name ({', '.join(SOLVERS)}) or NAME/shared")
+    if mode == "shared":
+        # PID coefficients diffrax's docs suggest for explicit solvers: 565 -> 507 steps on Pivonka2008
+        # (benchmarks/solver_study.py)
+        return SolverOptions(solver=name, rtol=rtol, atol=atol, step_control="shared", pcoeff=0.4, icoeff=0.3)
+    return SolverOptions(solver=name, rtol=rtol, atol=atol)
+
+
+def _label(opts: SolverOptions) -> str:
+    return opts.solver + ("/shared" if opts.step_control == "shared" else "")
+
+
 def _solve_block(model_name: str, p: dict, d: dict, y0: np.ndarray, ts: np.ndarray, t0: float,
                  opts: SolverOptions, block: int):
     """One compiled call of ``block`` lanes (also run in worker processes)."""
@@ -322,7 +340,8 @@ def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int,
         "extrapolated": False,
         "compile_s": max(first_call - warm_block, 0.0),
         "first_call_s": first_call,
-        "solver": opts.solver,
+        "solver": _label(opts),
+        "step_control": opts.step_control,
         "rtol": opts.rtol,
         "atol_scaled": opts.atol,
         "block": block,
@@ -575,6 +594,52 @@ def _time_bone_models(prob: Problem, loop: int) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------
+# start-up latency
+
+
+#: the issue's start-up target: a warm ``osteosim simulate`` of one patient for 10 years
+STARTUP_TARGET_S = 3.0
+
+
+def time_simulate_startup(scenario: str | os.PathLike, runs: int = 3, env: dict | None = None) -> dict:
+    """Wall and CPU time of ``osteosim simulate SCENARIO --out DIR``, each run a fresh process.
+
+    The first run fills the caches (XLA's persistent compile cache and the ``jax.export``
+    store, both keyed by the package source); the next ``runs`` are the warm start-up the
+    issue's < 3 s target is about.  CPU time (user + sys of the child) is reported beside
+    the wall time because on a shared machine the wall time mostly measures the load.
+    """
+    import statistics
+    import subprocess
+    import tempfile
+
+    if runs < 1:
+        raise ValueError(f"runs: {runs} must be >= 1")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="osteosim-startup-") as tmp:
+        for i in range(runs + 1):
+            cmd = [sys.executable, "-m", "osteosim", "simulate", str(scenario), "--out", os.path.join(tmp, str(i))]
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if proc.returncode != 0:
+                raise RuntimeError(f"osteosim simulate {scenario} failed: {proc.stderr.strip()[-500:]}")
+            rows.append({"wall_s": wall, "cpu_s": after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime,
+                         "load_average_1min_before": round(load, 2)})
+    warm = rows[1:]
+    median = statistics.median(r["wall_s"] for r in warm)
+    return {"command": f"osteosim simulate {scenario} --out DIR", "first_run": rows[0], "warm_runs": warm,
+            "warm_wall_s_median": median, "warm_wall_s_min": min(r["wall_s"] for r in warm),
+            "warm_cpu_s_median": statistics.median(r["cpu_s"] for r in warm),
+            "target_s": STARTUP_TARGET_S, "met": median < STARTUP_TARGET_S,
+            "note": "first run fills the compile and export caches; warm runs reuse them. Wall time on a shared "
+                    "machine scales with its load (load_average_1min_before); cpu_s does much less"}
+
+
+# ----------------------------------------------------------------------------------------------
 # machine and profile
 
 
@@ -655,7 +720,7 @@ def profile_info(prob: Problem, ost: dict) -> dict:
            "measured_dgemm_gflops_all_cores": gemm,
            "note": "flops from XLA's cost analysis of one patient's RHS (a division counts as one flop although "
                    "it costs ~5-10 FMA slots); dgemm is numpy's BLAS float64 matmul rate on all cores"}
-    stages = _EXPLICIT_STAGES.get(ost.get("solver"))
+    stages = _EXPLICIT_STAGES.get(str(ost.get("solver")).partition("/")[0])
     if stages and np.isfinite(flops):
         rhs_flops = flops * stages * ost["num_steps_mean"] * prob.n
         out["rhs_evals_per_step"] = stages
@@ -675,7 +740,7 @@ def _pick_solver(prob: Problem, candidates: Sequence[str], rtol: float, atol: fl
     pilot = {}
     sl = slice(0, min(block, prob.n))
     for name in candidates:
-        opts = SolverOptions(solver=name, rtol=rtol, atol=atol)
+        opts = solver_options(name, rtol, atol)
         try:
             t = time.perf_counter()
             _osteosim_solve(prob, opts, block, None, sl)  # compile
@@ -716,8 +781,9 @@ def run_benchmark(
     """Run the benchmark; returns the JSON-ready result (see the module docstring).
 
     rtol, atol: for every engine; atol applies to the scaled states (y / model.state_scale()),
-    i.e. atol x scale per state for the loops.  solver: the diffrax solver for osteosim, or
-    None: the fastest of (the model's choice, Tsit5) on a pilot block whose max_rel_err is
+    i.e. atol x scale per state for the loops.  solver: the diffrax solver for osteosim
+    (:func:`solver_options`: NAME, or NAME/shared for one step size per block), or None: the
+    fastest of (the model's choice, Tsit5, Tsit5/shared) on a pilot block whose max_rel_err is
     within 1e-4.  loop_patients: patients timed in each peer loop (then extrapolated; BDF gets
     a quarter of them).  block, workers: lanes per compiled call and threads (default: up to
     1024 lanes, one worker process per core).
@@ -771,20 +837,20 @@ def run_benchmark(
     }
     if "osteosim" in engines:
         if solver is None:
-            cands = tuple(dict.fromkeys([m.solver, "Tsit5"]))
+            cands = tuple(dict.fromkeys([m.solver, "Tsit5", "Tsit5/shared"]))
             log(f"osteosim: choosing the solver among {', '.join(cands)} on a pilot block of {min(block, prob.n)}")
             solver, pilot = _pick_solver(prob, cands, rtol, atol, block, ref, floor, n_ref, TARGETS["max_rel_err"])
             selection = {"how": "auto: fastest on one pilot block among the candidates whose max_rel_err <= 1e-4",
                          "pilot": pilot}
         else:
             selection = {"how": "given"}
-        opts = SolverOptions(solver=solver, rtol=rtol, atol=atol).resolved(m)
-        log(f"osteosim: {opts.solver}, block {block}, {workers} worker(s)")
+        opts = solver_options(solver, rtol, atol).resolved(m)
+        log(f"osteosim: {_label(opts)}, block {block}, {workers} worker(s)")
         ost, _ = _time_osteosim(prob, opts, block, workers, ref, floor, n_ref)
-        if "pilot" in selection and "compile_s" in selection["pilot"].get(opts.solver, {}):
+        if "pilot" in selection and "compile_s" in selection["pilot"].get(solver, {}):
             # the pilot compiled this shape: its first call is the one-off cost
-            ost["compile_s"] = selection["pilot"][opts.solver]["compile_s"]
-            ost["first_call_s"] = selection["pilot"][opts.solver]["first_call_s"]
+            ost["compile_s"] = selection["pilot"][solver]["compile_s"]
+            ost["first_call_s"] = selection["pilot"][solver]["first_call_s"]
         ost["compile_note"] = ("first call minus a warm call of the same shape; a warm persistent compile cache "
                                "(machine.compile_cache_dir) turns the compile into a cache load")
         ost["solver_selection"] = selection

@@ -72,6 +72,18 @@ def test_matches_bateman_superposition(batch):
         np.testing.assert_allclose(batch.ys[i, :, 0], exact, rtol=0, atol=1e-8 * scale)
 
 
+def test_shared_steps_stop_at_every_patients_doses():
+    """One step size for the batch: steps end at the union of the patients' dose times, so each
+    patient still matches its own Bateman superposition."""
+    table = dose_table(SCHEDULES)
+    shared = solve_batch(ToyPK(), {"ka": KA, "ke": KE}, np.zeros((len(SCHEDULES), 1)), TS, table,
+                         options=SolverOptions(rtol=1e-10, atol=1e-10, step_control="shared"))
+    assert shared.ok.all()
+    for i, blocks in enumerate(SCHEDULES):
+        exact = np.array([bateman(t, blocks) for t in TS])
+        np.testing.assert_allclose(shared.ys[i, :, 0], exact, rtol=0, atol=1e-8 * max(exact.max(), 1.0))
+
+
 def test_batched_equals_single(batch):
     for i, blocks in enumerate(SCHEDULES):
         single = solve_batch(ToyPK(), {"ka": KA, "ke": KE}, np.zeros((1, 1)), TS, dose_table([blocks], n_blocks=2),

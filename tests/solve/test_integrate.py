@@ -45,6 +45,31 @@ def test_chunking_does_not_change_results(problem):
     assert seen[-1] == (n, n)
 
 
+SHARED = SolverOptions(solver="Tsit5", rtol=1e-10, atol=1e-12, step_control="shared", pcoeff=0.4, icoeff=0.3)
+
+
+def test_shared_steps_match_single_patient_solves(problem):
+    """One step size for the block (worst patient's error): every patient still meets the tolerance."""
+    m, params, drivers, y0, ts, n = problem
+    shared = solve_batch(m, params, y0, ts, drivers, options=SHARED)
+    assert shared.ok.all()
+    for i in range(n):
+        pi = {k: (v[i] if np.ndim(v) else v) for k, v in params.items()}
+        di = {k: (v[i] if np.ndim(v) else v) for k, v in drivers.items()}
+        # the same solver on its own steps (Kvaerno5, the model's default, is itself 1.6e-8 off here)
+        single = solve_batch(m, pi, y0[i], ts, di, options=SolverOptions(solver="Tsit5", rtol=1e-10, atol=1e-12))
+        np.testing.assert_allclose(shared.ys[i], single.ys[0], rtol=1e-8, atol=0)
+
+
+def test_shared_steps_chunking_does_not_change_results(problem):
+    """Blocks are fixed (patient i in block i // block), so the shared steps do not depend on the chunk size."""
+    m, params, drivers, y0, ts, n = problem
+    whole = solve_chunked(m, params, y0, ts, drivers, options=SHARED, chunk_size=64, block=8)
+    for cs in (1, 8, 12):
+        part = solve_chunked(m, params, y0, ts, drivers, options=SHARED, chunk_size=cs, block=8)
+        np.testing.assert_array_equal(part.ys, whole.ys)
+
+
 def test_bad_inputs_are_named(problem):
     m, params, drivers, y0, ts, n = problem
     with pytest.raises(ValueError, match="y0"):
@@ -55,3 +80,7 @@ def test_bad_inputs_are_named(problem):
         solve_batch(m, dict(params, D_OCp=np.ones(3)), y0, ts, drivers)
     with pytest.raises(ValueError, match="solver"):
         solve_batch(m, params, y0, ts, drivers, options=SolverOptions(solver="Euler9"))
+    with pytest.raises(ValueError, match="step_control"):
+        solve_batch(m, params, y0, ts, drivers, options=SolverOptions(step_control="lockstep"))
+    with pytest.raises(ValueError, match="step_control"):  # implicit: the block's Jacobian would be dense
+        solve_batch(m, params, y0, ts, drivers, options=SolverOptions(solver="Kvaerno5", step_control="shared"))

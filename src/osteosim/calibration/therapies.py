@@ -83,7 +83,9 @@ FITTED = {
     "bp_ec50": (0.01, 20.0),
     "teri_anabolic_emax": (0.05, 0.95),
     "teri_commitment_gain": (0.05, 10.0),
-    "romo_commitment_gain": (0.05, 5.0),
+    "romo_commitment_gain": (0.05, 20.0),
+    "reserve_depletion": (1e-4, 0.5),
+    "romo_rankl_gain": (0.01, 5.0),
     "est_ed50": (0.01, 5.0),
 }
 PRIOR_LOG_SD = float(np.log(3.0))
@@ -103,6 +105,14 @@ ROWS = [
     ("42a", "whi", "total_hip", 36, "pct"), ("42b", "whi", "total_hip", 36, "pbo"),
 ]
 CTX_ROWS = [("23a", "freedom", 1), ("23b", "freedom", 6)]
+#: marker shape targets that are not rows of calibration-targets.csv:
+#: (id, trial, marker, month, low, high, tolerance, source), markers in % of baseline
+MARKER_ROWS = [
+    ("romo_p1np_12", "frame", "p1np", 12, 90.0, 110.0, 10.0,
+     "FRAME: P1NP peaks at about 1 month and is back near baseline by 9-12 months (clinical-background B7, tag R)"),
+    ("romo_ctx_12", "frame", "ctx", 12, 60.0, 95.0, 5.0,
+     "FRAME: resorption stays below baseline throughout the 12 months (clinical-background B7, tag R)"),
+]
 
 
 def _cohort(model, params):
@@ -152,11 +162,17 @@ def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[
         else:
             out[tid] = pct(trial, "active", site, month) - pct(trial, "placebo", site, month)
     rho = np.array([params[f"turnover_{s}"] for s in SITES])
-    for tid, trial, month in CTX_ROWS:
+
+    def marker(trial, cell, month):  # CTX (osteoclasts) or P1NP (osteoblasts), % of baseline
         ys = results[(trial, "active")]
-        res = sum(r * ys[:, model.state_names.index(f"oca_{s}")] * ys[:, model.state_names.index(f"bv_{s}")]
-                  for r, s in zip(rho, SITES))
-        out[tid] = 100.0 * res[m_idx[month]] / res[0]
+        rate = sum(r * ys[:, model.state_names.index(f"{cell}_{s}")] * ys[:, model.state_names.index(f"bv_{s}")]
+                   for r, s in zip(rho, SITES))
+        return 100.0 * rate[m_idx[month]] / rate[0]
+
+    for tid, trial, month in CTX_ROWS:
+        out[tid] = marker(trial, "oca", month)
+    for tid, trial, kind, month, *_ in MARKER_ROWS:
+        out[tid] = marker(trial, {"ctx": "oca", "p1np": "oba"}[kind], month)
     return out
 
 
@@ -169,6 +185,8 @@ def _target_table() -> dict[str, tuple[float, float, float, str]]:
     for tid, *_ in CTX_ROWS:
         lo, hi = (float(x) for x in t[tid].value.split(".."))
         out[tid] = (lo, hi, t[tid].tolerance_f, t[tid].source)
+    for tid, _, _, _, lo, hi, tol, source in MARKER_ROWS:
+        out[tid] = (lo, hi, tol, source)
     return out
 
 
@@ -212,6 +230,8 @@ _PRIORS = {
     "teri_anabolic_emax": 0.5,
     "teri_commitment_gain": 1.0,
     "romo_commitment_gain": 1.0,
+    "reserve_depletion": 0.01,
+    "romo_rankl_gain": 0.3,
     "est_ed50": 0.15,
 }
 

@@ -185,6 +185,7 @@ def simulate(
     out: str = typer.Option(..., "--out", "-o", help="Output directory (timeseries.csv, summary.json, plot.png)."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary JSON to stdout."),
     ensemble: int = typer.Option(1, "--ensemble", help="Number of parameter draws (uncertainty bands)."),
+    seed: int = typer.Option(None, "--seed", help="Seed of the ensemble's Latin hypercube (default: a fixed seed)."),
 ) -> None:
     """Run one scenario and write DIR/timeseries.csv, DIR/summary.json and DIR/plot.png."""
     from ..io_utils import atomic_output_dir, to_jsonable
@@ -193,13 +194,16 @@ def simulate(
     with _user_errors():
         if ensemble < 1:
             raise ValueError(f"--ensemble: {ensemble} is not allowed (a whole number >= 1)")
-        if ensemble > 1:
-            raise ValueError("--ensemble: not available yet (uncertain parameter sets come in a later version)")
         out_dir = _check_out(Path(out))
         scen = load_scenario(scenario)
         sim = scen.simulation()
         with _status(f"simulating {scen.model} for {sim.years if sim.years is not None else 'default'} years"):
-            result = _solve(sim)
+            if ensemble > 1:
+                from ..outcomes.ensemble import DEFAULT_SEED, run_ensemble
+
+                result = _solve(sim, run=lambda s: run_ensemble(s, ensemble, DEFAULT_SEED if seed is None else seed))
+            else:
+                result = _solve(sim)
         files = _result_files(result)
         with atomic_output_dir(out_dir) as tmp:
             _write_files(tmp, files)
@@ -218,10 +222,10 @@ def simulate(
         raise typer.Exit(1)
 
 
-def _solve(sim, label: str = ""):
-    """Solve; a solver breakdown (RuntimeError) is one line and exit code 1, not a traceback."""
+def _solve(sim, label: str = "", run=None):
+    """Solve (or ``run(sim)``); a solver breakdown (RuntimeError) is one line and exit code 1, not a traceback."""
     try:
-        return sim.solve()
+        return run(sim) if run is not None else sim.solve()
     except RuntimeError as exc:
         if _debug():
             raise
@@ -249,6 +253,12 @@ def _print_run_summary(result, out_dir: Path) -> None:
                 _f(v.get("tscore_start"), ".2f"), _f(v.get("tscore_end"), ".2f"), v.get("who_end", "–"),
             )
         con.print(t)
+        ens = result.summary.get("ensemble")
+        if ens and ens["parameters"]:
+            bands = ", ".join(f"{SITE_LABELS.get(k, k)} {v['p05']:+.1f} to {v['p95']:+.1f} %"
+                              for k, v in ens["bmd_pct_change"].items())
+            con.print(f"ensemble: {ens['draws']} draws over {len(ens['parameters'])} uncertain parameters; "
+                      f"BMD change 5–95 %: {escape(bands)}")
     else:
         t = Table(title=f"{escape(result.model.name)}: final state")
         t.add_column("state")
@@ -631,7 +641,8 @@ def bench(
     json_out: bool = typer.Option(False, "--json", help="Print the full result as JSON on stdout."),
     engines: str = typer.Option(",".join(("osteosim", "scipy_loop", "libroadrunner_loop", "bone_models")),
                                 "--engines", help="Comma-separated engines to run."),
-    solver: str = typer.Option("auto", "--solver", help="diffrax solver for osteosim, or auto (measured)."),
+    solver: str = typer.Option("auto", "--solver", help="diffrax solver for osteosim (NAME, or NAME/shared: one "
+                               "step size per block), or auto (measured)."),
     rtol: float = typer.Option(1e-6, "--rtol", help="Relative tolerance (every engine)."),
     atol: float = typer.Option(1e-8, "--atol", help="Absolute tolerance on scaled states (x state scale)."),
     loop_patients: int = typer.Option(100, "--loop-patients", help="Patients timed in the peer loops."),
@@ -750,7 +761,7 @@ def therapies(
 # commands kept in their own modules (``cli/<name>.py``): each defines its
 # command(s) on ``app`` when imported.  Add a module's name here to register it.
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("serve", "heal", "msc_explore", "trial")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"{__package__}.{_name}")

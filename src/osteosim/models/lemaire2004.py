@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
-from scipy.optimize import root
 
 from ..parameters.base import ParameterSet
 from ..parameters.lemaire2004 import LEMAIRE2004
@@ -84,6 +83,8 @@ def lemaire_steady_state(params: ParameterSet | dict) -> np.ndarray:
     def f(x):  # scaled states and scaled rates keep the problem order one
         dR, dB, dC = _derivatives(*(np.asarray(x) * _SCALE), p, _ZERO_INPUTS)
         return np.array([dR, dB, dC]) / _SCALE
+
+    from scipy.optimize import root  # here, not at import: the models load at every CLI start
 
     sol = root(f, np.asarray(_PUBLISHED_STEADY_STATE) / _SCALE, method="hybr", tol=1e-12)
     y = np.asarray(sol.x) * _SCALE

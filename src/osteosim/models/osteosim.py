@@ -24,6 +24,7 @@ import numpy as np
 
 from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
+from ..parameters.msc2026 import MSC2026
 from ..parameters.therapies2026 import THERAPIES2026
 from ..therapies import pkpd
 from ..physiology import drivers as drv
@@ -36,7 +37,7 @@ from .pivonka2008 import steady_state_cells
 __all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES"]
 
 SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat")
-GLOBAL_STATES = ("msc", "ocp", "den_central")
+GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
 PEAK_AGE = 25.0
 
@@ -69,7 +70,7 @@ class Osteosim(Model):
 
     def state_scale(self) -> np.ndarray:
         site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0]
-        return np.array(site * len(SITES) + [1.0, 1.0, 1e7])  # denosumab in ng
+        return np.array(site * len(SITES) + [1.0, 1.0, 1e7, 1.0])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
         d = dict(drivers)
@@ -88,14 +89,14 @@ class Osteosim(Model):
         p = params.values_dict() if isinstance(params, ParameterSet) else dict(params)
         d = self.complete_drivers(p, dict(self.default_drivers(), **(drivers or {})))
         site = [d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"]]
-        return np.array(site * len(SITES) + [1.0, 1.0, 0.0])
+        return np.array(site * len(SITES) + [1.0, 1.0, 0.0, 1.0])
 
     # ------------------------------------------------------------------------------------------
     def _signals(self, t, y, p, d):
         age = t / DAYS_PER_YEAR
         ys = y[: N_SITE * len(SITES)].reshape(len(SITES), N_SITE)
         obp, oba, oca, bv, mineral, fat = (ys[:, i] for i in range(N_SITE))
-        msc, ocp, den_central = y[-3], y[-2], y[-1]
+        msc, ocp, den_central, reserve = (y[N_SITE * len(SITES) + k] for k in range(len(GLOBAL_STATES)))
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
         x = pkpd.exposures(t, d, p, den_central)
         # hormone therapy restores part of the lost estrogen action and stops the PMO transient
@@ -123,23 +124,30 @@ class Osteosim(Model):
             * scl ** p["sclerostin_rankl_gain"]
             * scl_free ** p["romo_rankl_gain"]
             * (1.0 + gc * p["gc_rankl_gain"])
+            # MSC (c): graft OPG and immunomodulation lower RANKL signalling (Oshita 2011)
+            * (1.0 - p["msc_switch_osteoclast_inhibition"] * p["msc_rankl_suppression"] * x["msc_paracrine"])
         )
         decoy = p["den_rankl_affinity"] * x["den_conc"]  # denosumab binds RANKL
         rl = sig.rankl(obp, pth_, opg_, p, production_scale=rankl_scale, external=on * d["P_RANKL"], decoy=decoy)
         pi_rank = sig.rank_activation(rl, p)
         teri = x["teri_rate"] / (x["teri_rate"] + p["teri_anabolic_ec50"])
+        # osteoblast recruitment the anabolic drugs would add on top of the patient's own (1 without
+        # them); they draw on a finite reserve of quiescent lining cells/progenitors (``reserve``)
+        drug_drive = scl_free ** (-p["romo_commitment_gain"]) * (1.0 + p["teri_commitment_gain"] * teri)
+        drug_commit = 1.0 + (drug_drive - 1.0) * reserve
         commit = (
             (1.0 - p["estrogen_commitment_gain"] * defic)
             * (1.0 - gc * p["gc_commitment_loss"])
             * scl ** (-p["sclerostin_commitment_gain"])
-            * scl_free ** (-p["romo_commitment_gain"])
-            * (1.0 + p["teri_commitment_gain"] * teri)
+            * drug_commit
+            # MSC (b): paracrine growth factors raise endogenous osteoblast commitment
+            * (1.0 + p["msc_switch_paracrine_formation"] * p["msc_paracrine_commit_gain"] * x["msc_paracrine"])
         )
         bp_effect = p["bp_emax"] * x["bp_bound"] / (x["bp_bound"] + p["bp_ec50"])
         return dict(
             age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, msc=msc, ocp=ocp,
             estrogen=e, defic=defic, pmo=pmo, pth=pth_, psi=psi, scl=scl, tgf=tgf, opg=opg_, rankl=rl,
-            pi_rank=pi_rank, commit=commit, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
+            pi_rank=pi_rank, commit=commit, drug_drive=drug_drive, reserve=reserve, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
             den_central=den_central, x=x,
         )
 
@@ -151,6 +159,10 @@ class Osteosim(Model):
         r_tgf = sig.rep(s["tgf"], p["K_rep_TGFb"])
         # lineage: osteogenic flux from the MSC pool, scaled by commitment
         flux_ob = p["D_OBu"] * msc ** p["msc_flux_exponent"] * s["commit"] * a_tgf
+        # MSC (a): engrafted cells commit like endogenous progenitors (niche-limited supply x_osteo,
+        # relative to the young pool) in the same marrow environment
+        sw_diff = p["msc_switch_differentiation"]
+        flux_ob = flux_ob + sw_diff * p["D_OBu"] * s["x"]["msc_x_osteo"] * s["commit"] * a_tgf
         d_obp = flux_ob - p["D_OBp"] * obp * r_tgf
         ob_apo = p["A_OBa"] * (1.0 + gc * p["gc_oba_apoptosis_gain"]) * (1.0 - p["teri_anabolic_emax"] * s["teri"])
         d_oba = p["D_OBp"] * obp * r_tgf - ob_apo * oba
@@ -158,7 +170,9 @@ class Osteosim(Model):
         d_oca = p["D_OCp"] * ocp * s["pi_rank"] - oc_apo * oca * a_tgf
         # bone volume and mineral per site (relative rates; balanced at the young-adult state)
         rho = _site(p, "turnover")
-        form = oba / d["OBa_ref"]
+        # MSC (b): paracrine growth factors also raise the bone each osteoblast forms
+        form = oba / d["OBa_ref"] * (1.0 + p["msc_switch_paracrine_formation"] * p["msc_paracrine_activity_gain"]
+                                     * s["x"]["msc_paracrine"])
         res = oca / d["OCa_ref"]
         d_bv = bv ** p["bv_exponent"] * rho * (form - res)
         kappa = rho * (1.0 - p["mineral_new"]) / (p["mineral_max"] - 1.0)
@@ -171,10 +185,16 @@ class Osteosim(Model):
         phi = jnp.clip(p["osteogenic_share"] * lineage * msc ** p["msc_fat_exponent"], 0.0, 1.0)
         f0 = p["marrow_fat_young"]
         k_in = p["adipocyte_turnover"] * f0 / ((1.0 - p["osteogenic_share"]) * (1.0 - f0))
-        d_fat = k_in * (1.0 - phi) * (1.0 - fat) - p["adipocyte_turnover"] * fat
+        # MSC (a): the adipogenic share of engrafted cells fills marrow like the pool's (x_adipo)
+        d_fat = k_in * (1.0 - phi + sw_diff * s["x"]["msc_x_adipo"]) * (1.0 - fat) - p["adipocyte_turnover"] * fat
         # shared pools
-        msc_target = jnp.exp(-p["msc_age_decline"] * jnp.maximum(s["age"] - PEAK_AGE, 0.0))
+        # t_ref: the young-adult peak (age 25 for people, earlier for rats: physiology.drivers.PEAK_AGE)
+        msc_target = jnp.exp(-p["msc_age_decline"] * jnp.maximum(t - d["t_ref"], 0.0) / DAYS_PER_YEAR)
         d_msc = p["msc_relaxation"] * (msc_target - msc)
+        # anabolic drugs activate the reserve faster than it renews, so their extra recruitment wanes
+        # after an early peak (romosozumab P1NP back near baseline by 9-12 months) and recovers off drug
+        # (reserve exhaustion: an assumption, fitted to the FRAME P1NP course)
+        d_res = p["reserve_renewal"] * (1.0 - s["reserve"]) - p["reserve_depletion"] * (s["drug_drive"] - 1.0) * s["reserve"]
         # precursors leave the pool mostly by RANKL-driven differentiation: when RANK signalling
         # is blocked they accumulate (osteomorphs, McDonald 2021), the source of the rebound
         ocp_target = (1.0 + p["estrogen_ocp_gain"] * defic)
@@ -183,7 +203,7 @@ class Osteosim(Model):
         d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
         d_den = pkpd.denosumab_rhs(t, s["den_central"], d, p)
         site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat], axis=1).reshape(-1)
-        return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den])])
+        return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
     def outputs(self, t, y, p, d):
         s = self._signals(t, y, p, d)
@@ -191,7 +211,9 @@ class Osteosim(Model):
                "osteoclast_precursors": s["ocp"], "denosumab_ng_per_ml": s["x"]["den_conc"],
                "bisphosphonate_bound_mg": s["x"]["bp_bound"], "romosozumab_mg_per_l": s["x"]["romo_conc"],
                "pth_analogue_ug_per_day": s["x"]["teri_rate"], "free_sclerostin_fraction": s["scl_free"],
-               "bisphosphonate_oc_apoptosis_gain": s["bp_effect"], "pth_anabolic_effect": s["teri"]}
+               "bisphosphonate_oc_apoptosis_gain": s["bp_effect"], "pth_anabolic_effect": s["teri"],
+               "msc_graft_lung_cells": s["x"]["msc_lung"],
+               "anabolic_reserve": s["reserve"]}
         for i, site in enumerate(SITES):
             out[f"rankl_{site}"] = s["rankl"][i]
             out[f"opg_{site}"] = s["opg"][i]
@@ -199,6 +221,9 @@ class Osteosim(Model):
             out[f"sclerostin_{site}"] = s["scl"][i]
             out[f"mech_stimulus_{site}"] = s["psi"][i]
             out[f"commitment_{site}"] = s["commit"][i]
+            out[f"msc_graft_marrow_cells_{site}"] = s["x"]["msc_marrow"][i]
+            out[f"msc_graft_osteogenic_supply_{site}"] = s["x"]["msc_x_osteo"][i]
+            out[f"msc_paracrine_{site}"] = s["x"]["msc_paracrine"][i]
         return out
 
     # ------------------------------------------------------------------------------------------
@@ -226,7 +251,7 @@ class Osteosim(Model):
         return (self.name,)
 
 
-PARAMETERS = OSTEOSIM2026.merged(THERAPIES2026, name="Osteosim2026")
+PARAMETERS = OSTEOSIM2026.merged(THERAPIES2026).merged(MSC2026, name="Osteosim2026")
 
 
 @lru_cache(maxsize=64)

@@ -16,11 +16,13 @@ import pandas as pd
 from .. import citations
 from ..physiology.drivers import patient_drivers
 from ..physiology.patient import SITES, Patient
+from ..parameters.msc2026 import MSC2026
 from ..solve import solve_batch
+from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
 
-__all__ = ["run_patient", "simulate_cohort", "relative_bmd"]
+__all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
 
 PEAK_AGE = 25.0
 
@@ -37,6 +39,46 @@ def simulate_cohort(model, params: dict, patients: list[Patient], ages: np.ndarr
     return sol
 
 
+def simulate_regimens(model, params: dict, rows: list, ages: np.ndarray, options=None):
+    """Solve several (patient, regimen, parameter overrides) rows in ONE batch; save at the same ages.
+
+    rows: ``[(Patient, Regimen | list of strings, {name: value}), ...]``; every patient must
+    share the species and start age (the save ages are common).  ``params``: the species'
+    parameter values (see :func:`species_parameters`).  Returns the BatchSolution.
+    """
+    from ..therapies import Regimen, parse_regimen
+    from ..therapies.pkpd import regimen_tables
+
+    ages = np.asarray(ages, dtype=float)
+    drivers, overrides = [], []
+    for patient, regimen, over in rows:
+        reg = regimen if isinstance(regimen, Regimen) else parse_regimen(list(regimen or []))
+        pv = dict(params, **(over or {}))
+        tables = regimen_tables(reg, ages[0] * DAYS_PER_YEAR, (ages[-1] - ages[0]) * DAYS_PER_YEAR,
+                                patient=patient, params=pv)
+        drivers.append(model.complete_drivers(params, dict(model.default_drivers(), **patient_drivers(patient, params),
+                                                           **tables)))
+        overrides.append(pv)
+    batch = {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
+    p_batch = {k: np.array([o[k] for o in overrides]) for k in params}
+    y0 = model.initial_state(params, drivers[0])
+    return solve_batch(model, p_batch, np.tile(y0, (len(rows), 1)), ages * DAYS_PER_YEAR, batch,
+                       t0=float(drivers[0]["t_ref"]), options=options)
+
+
+def species_parameters(model, params, species: str):
+    """The model's parameters for a species: rats get the RatOVX2026 set, keeping any value the
+    caller changed from the model's (human) defaults."""
+    if species == "human":
+        return params
+    from ..parameters.rat_ovx import rat_parameters
+
+    base = model.default_parameters()
+    changed = {k: v.value for k, v in params.items() if k not in base or v.value != base[k].value}
+    rat = rat_parameters(base)
+    return rat.with_(source="user override", **changed) if changed else rat
+
+
 def relative_bmd(model, ys, site: str):
     """BMD relative to the young-adult peak (bv * mineral); ys (..., n_states)."""
     return ys[..., model.state_names.index(f"bv_{site}")] * ys[..., model.state_names.index(f"mineral_{site}")]
@@ -50,26 +92,33 @@ def run_patient(model, sim):
     from ..simulation import Result, _outputs_over_time
 
     patient: Patient = sim.patient
-    if patient.species != "human":
-        raise ValueError(f"patient.species: {patient.species!r} is not available yet for the Osteosim model; allowed: human")
     from ..therapies import Regimen, parse_regimen
     from ..therapies.pkpd import regimen_tables
 
     regimen = sim.regimen if isinstance(sim.regimen, Regimen) else parse_regimen(list(sim.regimen or []))
-    p = sim.parameters.values_dict()
+    pset = species_parameters(model, sim.parameters, patient.species)
+    p = pset.values_dict()
     years = sim.years if sim.years is not None else 10.0
     per_year = sim.saves_per_year or 12.0
     n = int(round(years * per_year)) + 1
     ages = patient.age + np.linspace(0.0, years, n)
     # the patient and the reference person of the same sex (for Z-scores) in one batch
-    reference = Patient(sex=patient.sex, age=patient.age)
+    reference = Patient(species=patient.species, sex=patient.sex, age=patient.age)
     base = model.default_drivers()
-    tables = regimen_tables(regimen, patient.age * DAYS_PER_YEAR, years * DAYS_PER_YEAR)
+    tables = regimen_tables(regimen, patient.age * DAYS_PER_YEAR, years * DAYS_PER_YEAR, patient=patient, params=p)
     d = model.complete_drivers(p, dict(base, **patient_drivers(patient, p), **tables, **sim.drivers))
     d_ref = model.complete_drivers(p, dict(base, **patient_drivers(reference, p)))
-    batch = {k: np.array([d[k], d_ref[k]]) for k in d}
-    sol = solve_batch(model, p, np.tile(model.initial_state(p, d), (2, 1)), ages * DAYS_PER_YEAR, batch,
-                      t0=PEAK_AGE * DAYS_PER_YEAR, options=sim.solver_options)
+    # with MSCs, one more row per mechanism switched off (attribution) in the same batched solve
+    variants = list(MECHANISMS) if any(pr.is_msc for pr in regimen) else []
+    rows = [d, d_ref] + [d] * len(variants)
+    batch = {k: np.array([r[k] for r in rows]) for k in d}
+    p_batch = dict(p)
+    for j, mech in enumerate(variants):
+        sw = np.ones(len(rows))
+        sw[2 + j] = 0.0
+        p_batch[SWITCHES[mech]] = sw * p[SWITCHES[mech]]
+    sol = solve_batch(model, p_batch, np.tile(model.initial_state(p, d), (len(rows), 1)), ages * DAYS_PER_YEAR,
+                      batch, t0=d["t_ref"], options=sim.solver_options)
     ys, ys_ref = sol.ys[0], sol.ys[1]
     if not sol.ok[0]:
         raise RuntimeError("solver failed for this patient (retry with tighter tolerances did not help)")
@@ -107,15 +156,48 @@ def run_patient(model, sim):
     cols.update(_outputs_over_time(model, sol.ts, ys, p, d))
     df = pd.DataFrame(cols)
     citations.cite("Greendale2012", "Looker1998", "Kanis2008")
-    summary = _summary(model, sim, patient, df, implied_peak_t, sol)
-    return Result(model, df, summary, patient, sim.parameters)
+    summary = _summary(model, sim, patient, df, implied_peak_t, sol, pset)
+    if variants:
+        summary["msc"] = _msc_summary(model, regimen, patient, p, ys, sol.ys[2:], variants)
+        citations.cite(*MSC2026.citation_keys)
+    return Result(model, df, summary, patient, pset)
 
 
-def _summary(model, sim, patient, df, implied_peak_t, sol) -> dict:
+def _msc_summary(model, regimen, patient, p, ys, ys_off, variants) -> dict:
+    """Products as given, and the end-of-run BMD change (percentage points) each mechanism adds."""
+    def pct(y, site):
+        rel = relative_bmd(model, y, site)
+        return 100.0 * (rel[-1] / rel[0] - 1.0)
+
+    attribution = {}
+    for j, mech in enumerate(variants):
+        attribution[mech] = {site: pct(ys, site) - pct(ys_off[j], site) for site in SITES}
+    products = []
+    for pr in regimen:
+        if pr.is_msc:
+            prod = MSCProduct.from_prescription(pr, patient, p)
+            products.append({
+                "prescription": str(pr), "source": prod.source, "donor": prod.donor,
+                "donor_age_years": prod.donor_age_years, "osteoporotic_donor": prod.osteoporotic_donor,
+                "route": prod.route, "site": prod.site, "cells_per_dose": prod.cells_per_dose,
+                "osteogenic_potency": prod.osteogenic_potency, "adipogenic_bias": prod.adipogenic_bias,
+                "survival_half_life_days": prod.survival_half_life_days,
+                "marrow_fraction": prod.marrow_homing_fraction, "paracrine_strength": prod.paracrine_strength,
+            })
+    return {
+        "attribution": attribution,
+        "attribution_unit": "percentage points of BMD change from start to end, full model minus the model "
+                            "with that mechanism switched off (interactions make the parts not add up exactly)",
+        "products": products,
+        "note": HYPOTHETICAL_NOTE,
+    }
+
+
+def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
     first, last = df.iloc[0], df.iloc[-1]
     out = {
         "model": model.name,
-        "parameter_set": sim.parameters.name,
+        "parameter_set": pset.name,
         "patient": patient.model_dump(),
         "start_age": float(first.age),
         "end_age": float(last.age),

@@ -67,8 +67,11 @@ THERAPIES2026 = ParameterSet.from_list(
         P("romo_kel", log(2.0) / 12.8, "1/day", "Evenity label: mean half-life 12.8 d", "romosozumab elimination", ("EvenityLabel",)),
         P("romo_V", 4.0, "L", f"{_A}: IgG central volume ~4 L", "romosozumab volume"),
         _fit("romo_kd", 10.0, "mg/L", "concentration neutralising half of sclerostin", (0.1, 1000.0), "Evenity label: exposure-response"),
-        _fit("romo_commitment_gain", 1.0, "1", "osteoblast recruitment x free-sclerostin^-gain", (0.05, 5.0), "Wnt de-repression"),
-        P("romo_rankl_gain", 0.3, "1", f"{_A}: sclerostin neutralisation lowers RANKL (resorption falls, FRAME CTX)", "RANKL x free-sclerostin^gain"),
+        _fit("romo_commitment_gain", 1.0, "1", "osteoblast recruitment x free-sclerostin^-gain", (0.05, 20.0), "Wnt de-repression"),
+        # anabolic reserve: quiescent lining cells / progenitors the anabolic drugs activate
+        P("reserve_renewal", 1.0 / 365.25, "1/day", "assumption: the reserve recovers over about a year off drug (FRAME extension: romosozumab re-treatment after 12 months off raised BMD again)", "anabolic reserve renewal rate", bounds=(1.0 / 730.0, 1.0 / 90.0)),
+        _fit("reserve_depletion", 0.01, "1/day", "reserve drain per unit of drug-driven excess recruitment", (1e-4, 0.5), "reserve exhaustion (assumption, proposed for the transient formation under sclerostin inhibition); shape target: romosozumab P1NP peaks at 1 mo, back near baseline by 9-12 mo (FRAME, clinical-background B7)"),
+        _fit("romo_rankl_gain", 0.3, "1", "RANKL x free-sclerostin^gain", (0.01, 5.0), "sclerostin neutralisation lowers RANKL: resorption stays below baseline in FRAME"),
         # estrogen / hormone therapy
         _fit("est_ed50", 0.15, "mg/day", "CEE dose restoring half of the lost estrogen action", (0.01, 5.0), "CEE 0.625 mg/day restores most premenopausal estrogen action"),
         # calcium and vitamin D supplements

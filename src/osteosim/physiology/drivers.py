@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from ..units import DAYS_PER_YEAR
 from .patient import Patient
 
-__all__ = ["patient_drivers", "estrogen", "pmo_transient", "pth_production", "ACTIVITY_LOAD", "NEUTRAL_DRIVERS"]
+__all__ = ["patient_drivers", "PEAK_AGE", "estrogen", "pmo_transient", "pth_production", "ACTIVITY_LOAD", "NEUTRAL_DRIVERS"]
 
 #: relative habitual load per activity level (multiplies body-weight load)
 ACTIVITY_LOAD = {"sedentary": "load_sedentary", "low": "load_low", "moderate": None, "high": "load_high"}
@@ -35,9 +36,17 @@ NEUTRAL_DRIVERS = {
 }
 
 
+#: young-adult peak bone mass age (years) by species, where a lifetime run starts: people 25;
+#: rats 3 months (assumption: OVX models use skeletally mature rats of >= 3 months, Kimmel 1990
+#: ovariectomised at 100 days; a younger rat starts at its own age)
+PEAK_AGE = {"human": 25.0, "rat": 0.25}
+
+
 def patient_drivers(patient: Patient, p: dict) -> dict[str, float]:
     """Plain-float drivers for one patient (p: the model's parameter values)."""
     d = dict(NEUTRAL_DRIVERS)
+    if patient.species != "human":
+        d["t_ref"] = min(patient.age, PEAK_AGE[patient.species]) * DAYS_PER_YEAR
     d["female"] = 1.0 if patient.sex == "female" else 0.0
     fmp = patient.effective_menopause_age
     if fmp is not None and patient.smoker and patient.menopause_age is None and not patient.surgical:

@@ -16,6 +16,14 @@ ActivityLevel = Literal["sedentary", "low", "moderate", "high"]
 
 #: allowed age ranges (years) by species
 AGE_RANGE = {"human": (18.0, 100.0), "rat": (0.05, 3.0)}
+#: allowed body weights (kg) by species
+WEIGHT_RANGE = {"human": (25.0, 300.0), "rat": (0.05, 1.2)}
+#: assumed adult height (m) by sex, to derive a body weight from BMI when none is given:
+#: approximately the mean height of US adults >= 20 y (NHANES 2015-2018: women ~1.61 m, men ~1.75 m)
+ASSUMED_HEIGHT_M = {"female": 1.62, "male": 1.76}
+#: assumed rat body weight (kg) when none is given: adult Sprague-Dawley rats at 3-6 months
+#: (females ~0.25 kg, males ~0.45 kg; Kimmel 1990 OVX'd female rats weighed 0.2-0.3 kg)
+ASSUMED_RAT_WEIGHT_KG = {"female": 0.25, "male": 0.45}
 
 
 class Patient(BaseModel):
@@ -29,6 +37,8 @@ class Patient(BaseModel):
     menopause_age: float | None = Field(None, description="natural menopause (final menstrual period), years; women")
     ovariectomy_age: float | None = Field(None, description="surgical menopause / OVX, years; females")
     bmi: float = Field(26.0, ge=12.0, le=70.0, description="body-mass index, kg/m^2")
+    weight_kg: float | None = Field(None, description="body weight, kg (cells/kg doses); default: from BMI "
+                                    "and an assumed height (ASSUMED_HEIGHT_M), or ASSUMED_RAT_WEIGHT_KG for rats")
     calcium_mg_per_day: float = Field(800.0, ge=0.0, le=5000.0, description="dietary + supplemental calcium, mg/day")
     vitamin_d_ng_per_ml: float = Field(25.0, ge=0.0, le=200.0, description="serum 25(OH)D, ng/mL")
     physical_activity: ActivityLevel = "moderate"
@@ -48,6 +58,11 @@ class Patient(BaseModel):
         lo, hi = AGE_RANGE[self.species]
         if not (lo <= self.age <= hi):
             raise ValueError(f"age: {self.age} is outside the allowed range {lo}..{hi} years for species {self.species}")
+        if self.weight_kg is not None:
+            wlo, whi = WEIGHT_RANGE[self.species]
+            if not (wlo <= self.weight_kg <= whi):
+                raise ValueError(f"weight_kg: {self.weight_kg} is outside the allowed range {wlo}..{whi} kg "
+                                 f"for species {self.species}")
         for fld in ("menopause_age", "ovariectomy_age"):
             v = getattr(self, fld)
             if v is None:
@@ -76,6 +91,16 @@ class Patient(BaseModel):
         if not ages:
             return 51.0 if self.species == "human" else None
         return min(ages)
+
+    @property
+    def body_weight_kg(self) -> float:
+        """Body weight (kg): ``weight_kg`` if given, else BMI x assumed height^2 (humans) or the
+        assumed adult rat weight (see ASSUMED_HEIGHT_M, ASSUMED_RAT_WEIGHT_KG)."""
+        if self.weight_kg is not None:
+            return float(self.weight_kg)
+        if self.species == "rat":
+            return ASSUMED_RAT_WEIGHT_KG[self.sex]
+        return float(self.bmi) * ASSUMED_HEIGHT_M[self.sex] ** 2
 
     @property
     def surgical(self) -> bool:

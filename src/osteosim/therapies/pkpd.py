@@ -3,8 +3,9 @@
 Each therapy reaches the model as a dose table (see :mod:`osteosim.solve.dosing`) under a
 driver prefix; amounts are in the therapy's canonical unit (``therapies.catalog``).  Processes faster
 than a day are closed form: SC/IV depots, linear PK (romosozumab), bone-bound
-bisphosphonate, and the daily-averaged exposure of daily injections or tablets.  Only
-denosumab, whose target-mediated elimination is nonlinear, is an ODE state.
+bisphosphonate, MSC graft cells (:mod:`osteosim.therapies.msc`: linear lung and marrow
+compartments with bolus doses) and the daily-averaged exposure of daily injections or tablets.
+Only denosumab, whose target-mediated elimination is nonlinear, is an ODE state.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..solve.dosing import FIELDS, depot_amount, dose_times, mean_rate
+from . import msc as msc_therapy
 
 __all__ = ["PREFIX", "RESOLVED", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times",
            "regimen_tables"]
@@ -28,10 +30,11 @@ PREFIX = {
     "estrogen": "est",
     "calcium": "ca",
     "vitamin d": "vitd",
+    "msc": "msc",
 }
 #: therapies whose individual doses are resolved (each dose time is a jump time); the rest
 #: (daily or weekly dosing acting over weeks) enter as their time-averaged rate
-RESOLVED = ("den", "zol", "romo")
+RESOLVED = ("den", "zol", "romo", "msc")
 #: dosing blocks per therapy and patient (a restart or a dose change is a second block)
 BLOCKS = 3
 
@@ -42,6 +45,7 @@ def empty_tables(n_blocks: int = BLOCKS) -> dict[str, np.ndarray]:
     for pre in PREFIX.values():
         for f in FIELDS:
             out[f"{pre}_{f}"] = np.ones(n_blocks) if f == "interval" else np.zeros(n_blocks)
+    out.update(msc_therapy.empty_descriptors(n_blocks))
     return out
 
 
@@ -87,7 +91,13 @@ def exposures(t, d: dict, p: dict, den_central):
     est_rate = mean_rate(t, _tab(d, "est"))
     ca_rate = mean_rate(t, _tab(d, "ca"))
     vitd_rate = mean_rate(t, _tab(d, "vitd"))
+    graft = msc_therapy.graft(t, d, p)
     return {
+        "msc_lung": graft["lung"],
+        "msc_marrow": graft["marrow"],
+        "msc_x_osteo": graft["x_osteo"],
+        "msc_x_adipo": graft["x_adipo"],
+        "msc_paracrine": graft["paracrine"],
         "den_conc": den_conc,
         "bp_bound": bp_bound,
         "teri_rate": teri_rate,
@@ -116,16 +126,22 @@ def denosumab_rhs(t, den_central, d, p):
     return p["den_F"] * p["den_ka"] * depot - p["den_kel"] * den_central - p["den_vmax"] * conc / (p["den_km"] + conc)
 
 
-def regimen_tables(regimen, t0_days: float, horizon_days: float, n_blocks: int = BLOCKS) -> dict[str, np.ndarray]:
-    """Dose tables (one patient, (B,) per field) of every drug in a parsed regimen.
+def regimen_tables(regimen, t0_days: float, horizon_days: float, n_blocks: int = BLOCKS,
+                   patient=None, params: dict | None = None) -> dict[str, np.ndarray]:
+    """Dose tables (one patient, (B,) per field) of every therapy in a parsed regimen.
 
     ``t0_days``: model time of the simulation start; ``horizon_days``: simulated span.
-    MSC products are not drugs of this model (therapies/msc.py, issue [4/7]).
+    MSC lines also need the ``patient`` (donor age and disease state of autologous cells, body
+    weight for cells/kg) and give per-block product descriptors (:func:`msc.msc_tables`);
+    ``params``: parameter values for the product (default MSC2026).
     """
     from ..solve.dosing import dose_table
 
     out = empty_tables(n_blocks)
+    out.update(msc_therapy.msc_tables(regimen, patient, t0_days, horizon_days, n_blocks, params))
     for therapy, pre in PREFIX.items():
+        if pre == "msc":
+            continue
         blocks = [b for pr in regimen if pr.therapy == therapy for b in pr.dosing_blocks(t0_days, horizon_days)]
         if len(blocks) > n_blocks:
             raise ValueError(f"regimen: {len(blocks)} dose trains of {therapy}; at most {n_blocks} are allowed")

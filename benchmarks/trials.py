@@ -1,0 +1,101 @@
+"""Virtual-trial scale: wall time and peak memory of a 2-arm 3-year trial (placebo vs denosumab).
+
+Each size runs in a fresh process (``osteosim.trials.run_trial``, one in-process worker by default
+or ``--workers N`` local processes) against the shared compile cache; the child first runs a one-patient
+trial (compiling or loading the solvers: ``warmup_compile_s``) and then reports the trial's
+wall time, its own peak RSS and the peak RSS of its (worker) children.  Sizes are patients per
+arm: 1e3, 1e4, 1e5 by default, and with ``--million`` a 1e6-patient run (500,000 per arm) whose
+peak memory must stay under 4 GB (the chunked engine keeps one chunk per task in memory).
+
+    python benchmarks/trials.py                       # 1e3, 1e4, 1e5 per arm
+    python benchmarks/trials.py --sizes 1000 --sizes 10000
+    python benchmarks/trials.py --million --workers 16
+
+Writes benchmarks/results/trials.json (one entry per size, with the machine's load).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+TRIAL = {
+    "name": "benchmark: placebo vs denosumab",
+    "population": {"patients_per_arm": 1000, "sex": "female", "age": [60, 90], "tscore_any": [-4.0, -2.5],
+                   "prevalent_vertebral_fracture": 0.23},
+    "years": 3,
+    "control": "placebo",
+    "arms": {"placebo": [], "denosumab": ["denosumab 60 mg every 6 months for 3 years"]},
+    "visits_months": [12, 24, 36],
+    "seed": 1,
+}
+
+CHILD = r"""
+import json, resource, sys, tempfile, time
+from osteosim.trials import TrialSpec, run_trial
+data = json.loads(sys.argv[1])
+spec = TrialSpec.from_mapping(data)
+workers = int(sys.argv[3]) or None
+# warm-up: one patient per arm compiles (or loads) the two solvers; the measured run is then compile-free
+t = time.perf_counter()
+with tempfile.TemporaryDirectory() as warm:
+    run_trial(TrialSpec.from_mapping(dict(data, population=dict(data["population"], patients_per_arm=1))), warm)
+warmup = time.perf_counter() - t
+t = time.perf_counter()
+summary = run_trial(spec, sys.argv[2], workers=workers, chunk_size=int(sys.argv[4]))
+wall = time.perf_counter() - t
+print(json.dumps({"wall_s": wall, "warmup_compile_s": warmup,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+                  "peak_rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+                  "denosumab_ls_pct_36": summary["arms"]["denosumab"]["bmd_pct_change"]["lumbar_spine"]["36"]["mean"],
+                  "vertebral_rr": summary["arms"]["denosumab"]["relative_risk"]["vertebral"]["rr"]}))
+"""
+
+
+def run(per_arm: int, workers: int, chunk: int) -> dict:
+    spec = dict(TRIAL, population=dict(TRIAL["population"], patients_per_arm=per_arm))
+    with tempfile.TemporaryDirectory(prefix="osteosim-trial-bench-") as tmp:
+        r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec), tmp, str(workers), str(chunk)],
+                           capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise SystemExit(f"trial of {per_arm} per arm failed:\n{r.stderr[-2000:]}")
+    res = json.loads(r.stdout.strip().splitlines()[-1])
+    res.update(patients_per_arm=per_arm, arms=2, years=3, workers=workers or "in-process",
+               patients_per_s=2 * per_arm / res["wall_s"], load_average=os.getloadavg(), cpus=os.cpu_count())
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, action="append", help="patients per arm (repeatable); default 1e3 1e4 1e5")
+    ap.add_argument("--million", action="store_true", help="also run 1e6 patients (500,000 per arm); checks < 4 GB")
+    ap.add_argument("--workers", type=int, default=0, help="local worker processes (0: one in-process worker)")
+    ap.add_argument("--chunk-size", type=int, default=1024, help="patients per task")
+    args = ap.parse_args()
+    sizes = args.sizes or [1_000, 10_000, 100_000]
+    if args.million:
+        sizes.append(500_000)
+    RESULTS.mkdir(exist_ok=True)
+    out = []
+    for n in sizes:
+        res = run(n, args.workers, args.chunk_size)
+        if n == 500_000:
+            peak = max(res["peak_rss_mb"], res["peak_rss_children_mb"])
+            res["under_4gb"] = peak < 4096.0
+        out.append(res)
+        print(f"{2 * n:>9,} patients: {res['wall_s']:8.1f} s, {res['patients_per_s']:7.1f} patients/s, "
+              f"peak RSS {res['peak_rss_mb']:7.0f} MB (children {res['peak_rss_children_mb']:.0f} MB)", flush=True)
+    from osteosim.io_utils import atomic_write_json
+
+    atomic_write_json(RESULTS / "trials.json", out)
+
+
+if __name__ == "__main__":
+    main()

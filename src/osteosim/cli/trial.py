@@ -1,0 +1,158 @@
+"""``osteosim trial`` (virtual clinical trials) and ``osteosim risk`` (10-year fracture probabilities)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from .app import _check_out, _console, _fail, _is_tty, _user_errors, app
+
+
+def _progress_bar():
+    """A rich progress bar with ETA on stderr, only on a terminal."""
+    if not _is_tty(sys.stderr):
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("patients"),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=_console(stderr=True),
+                    transient=True)
+
+
+@app.command()
+def trial(
+    trial_file: str = typer.Argument(..., metavar="TRIAL", help="Trial YAML file (see examples/trials/)."),
+    out: str = typer.Option(..., "--out", "-o", help="Output directory (summary.json, patients.parquet, report.html); "
+                            "running again into the same directory resumes."),
+    workers: int = typer.Option(None, "--workers", help="Local worker processes (default: one in-process worker)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Address of an existing Dask scheduler."),
+    seed: int = typer.Option(None, "--seed", help="Override the trial file's seed."),
+    chunk_size: int = typer.Option(256, "--chunk-size", help="Patients per task (a multiple of the solver block)."),
+    block: int = typer.Option(None, "--block", hidden=True, help="Solver lanes per compiled call (tests use small blocks)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary JSON to stdout."),
+) -> None:
+    """Run (or resume) a virtual clinical trial and write DIR/summary.json, DIR/patients.parquet, DIR/report.html."""
+    from ..io_utils import to_jsonable
+    from ..trials import TrialSpec, run_trial
+
+    with _user_errors():
+        if workers is not None and workers < 1:
+            raise ValueError(f"--workers: {workers} is not allowed (a whole number >= 1)")
+        if workers is not None and scheduler:
+            raise ValueError("--workers and --scheduler: give one (local processes, or an existing cluster)")
+        if seed is not None and seed < 0:
+            raise ValueError(f"--seed: {seed} is not allowed (a whole number >= 0)")
+        if chunk_size < 1:
+            raise ValueError(f"--chunk-size: {chunk_size} is not allowed (a whole number >= 1)")
+        out_dir = _check_out(Path(out))
+        spec = TrialSpec.from_yaml(trial_file)
+        bar = _progress_bar()
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            if bar is None:
+                return
+            if task is None:
+                task = bar.add_task(spec.name, total=total, completed=done)
+            bar.update(task, completed=done)
+
+        if bar is not None:
+            bar.start()
+        try:
+            summary = run_trial(spec, out_dir, workers=workers, scheduler=scheduler, seed=seed, progress=progress,
+                                chunk_size=chunk_size, block=block)
+        finally:
+            if bar is not None:
+                bar.stop()
+    if json_out:
+        typer.echo(json.dumps(to_jsonable(summary), indent=2, allow_nan=False))
+    else:
+        print_trial_table(summary, out_dir)
+
+
+def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..physiology.patient import SITES
+
+    last = summary["visits_months"][-1]
+    t = Table(title=f"{escape(summary['trial'])}: {summary['patients_per_arm']:,} per arm, {summary['years']:g} years. "
+                    f"BMD: mean % change at month {last}. Fractures: patients with >= 1 (%), relative risk vs "
+                    f"{escape(summary['control'])} (95% CI)")
+    t.add_column("arm")
+    for s in SITES:
+        t.add_column({"lumbar_spine": "LS %", "total_hip": "TH %", "femoral_neck": "FN %"}[s], justify="right")
+    kinds = ("vertebral", "hip", "nonvertebral", "any")
+    for k in kinds:
+        t.add_column(k, justify="right")
+    for arm, a in summary["arms"].items():
+        row = [escape(arm)]
+        for s in SITES:
+            v = a["bmd_pct_change"][s].get(last)
+            row.append("–" if v is None else f"{v['mean']:+.2f}")
+        for k in kinds:
+            fr, rr = a["fractures"][k], a["relative_risk"][k]
+            cell = f"{fr['events']} ({100 * fr['incidence']:.1f})"
+            if arm != summary["control"] and rr["rr"] is not None:
+                cell += f"\nRR {rr['rr']:.2f} ({rr['ci95'][0]:.2f}-{rr['ci95'][1]:.2f})"
+            row.append(cell)
+        t.add_row(*row)
+    con = _console()
+    con.print(t)
+    if out_dir is not None:
+        con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
+
+
+@app.command()
+def risk(
+    age: float = typer.Option(65.0, "--age", help="Age, years (40-90)."),
+    sex: str = typer.Option("female", "--sex", help="female | male."),
+    bmi: float = typer.Option(26.0, "--bmi", help="Body-mass index, kg/m^2."),
+    tscore_femoral_neck: float = typer.Option(None, "--tscore-femoral-neck", help="Femoral-neck T-score (for the with-BMD probability)."),
+    tscore_lumbar_spine: float = typer.Option(None, "--tscore-lumbar-spine", help="Lumbar-spine T-score (optional)."),
+    prior_fracture: bool = typer.Option(False, "--prior-fracture", help="Prior fragility fracture."),
+    prior_vertebral_fracture: bool = typer.Option(False, "--prior-vertebral-fracture", help="Prevalent vertebral fracture."),
+    family_history: bool = typer.Option(False, "--parental-hip-fracture", help="Parental hip fracture."),
+    smoker: bool = typer.Option(False, "--smoker", help="Current smoking."),
+    glucocorticoids: bool = typer.Option(False, "--glucocorticoids", help="Current oral glucocorticoids."),
+    json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """A patient's 10-year probabilities (%) of hip and major osteoporotic fracture, with and without BMD."""
+    from pydantic import ValidationError
+
+    from ..outcomes.fracture import ten_year_probability
+    from ..physiology.patient import Patient
+    from ..scenario import format_validation_error
+
+    with _user_errors():
+        if not (40.0 <= age <= 90.0):
+            raise ValueError(f"--age: {age:g} is not allowed (40..90 years, the range of the fracture model's inputs)")
+        if sex not in ("female", "male"):
+            raise ValueError(f"--sex: {sex!r} is not allowed (female | male)")
+        try:
+            patient = Patient(age=age, sex=sex, bmi=bmi, smoker=smoker, family_history=family_history,
+                              glucocorticoids=glucocorticoids, prior_fracture=prior_fracture,
+                              tscore_femoral_neck=tscore_femoral_neck, tscore_lumbar_spine=tscore_lumbar_spine)
+        except ValidationError as exc:
+            _fail(format_validation_error(exc))
+        out = {"patient": patient.model_dump(exclude_none=True), "prior_vertebral_fracture": prior_vertebral_fracture,
+               "without_bmd": ten_year_probability(patient, use_bmd=False, prior_vertebral=prior_vertebral_fracture)}
+        out["with_bmd"] = (ten_year_probability(patient, use_bmd=True, prior_vertebral=prior_vertebral_fracture)
+                           if tscore_femoral_neck is not None else None)
+    if json_out:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title=f"10-year fracture probability (%), {sex}, {age:g} y (competing mortality; osteosim Fracture2026)")
+    t.add_column("")
+    t.add_column("hip", justify="right")
+    t.add_column("major osteoporotic", justify="right")
+    for label, key in (("without BMD", "without_bmd"), ("with BMD (FN T-score)", "with_bmd")):
+        v = out[key]
+        t.add_row(label, *(["–", "–"] if v is None else [f"{v['hip']:.1f}", f"{v['major_osteoporotic']:.1f}"]))
+    _console().print(t)

@@ -1,0 +1,267 @@
+"""Parameter-uncertainty ensembles: ``osteosim simulate --ensemble N``.
+
+Which parameters are uncertain
+    Parameters that carry a plausible range (``Parameter.bounds``) and that no
+    calibration constrains: the MSC set (``parameters/msc2026.py``) when the
+    regimen gives MSCs, and the drug parameters of ``Therapies2026`` when it
+    gives a drug (no therapy: nothing is uncertain, the band is the nominal run).  Parameters
+    a calibration module fits (``FittedValues``: source "fitted by ...", or
+    "assumption: unfitted starting value" while the fit has not stored them) are
+    *not* sampled: their bounds are the search box of the fit, not a credible
+    range, and the fitted effect strengths were fitted with these values held
+    fixed, so drawing them over the box would undo the agreement with the trials
+    (the natural-history parameters likewise).  A drug parameter with bounds that
+    is a stated assumption outside the fit (today ``reserve_renewal``) is sampled;
+    one that does not act on the regimen leaves the band unchanged.
+    :func:`uncertain_parameters` states the rule in code; the summary lists what
+    was drawn.
+
+Distribution
+    A scrambled Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`) over the
+    unit cube, one axis per uncertain parameter, mapped onto each range:
+    log-uniform when the range is positive and spans at least a factor of 10,
+    uniform otherwise.  The generator is seeded (``--seed``, default
+    :data:`DEFAULT_SEED`): the same seed gives the same draws and numbers.
+
+Solve
+    The nominal (central) run is the plain :meth:`Simulation.solve`; its columns
+    stay the main columns.  All N draws are solved in one batched call,
+    :func:`~osteosim.solve.integrate.solve_chunked` (one lane per draw, each
+    with its own parameters and its own drivers, since MSC dose tables depend on
+    the MSC parameters; compiled blocks of :data:`BLOCK` lanes, bit-identical
+    whatever N), from the young-adult peak like the plain run.  BMD and
+    T-score percentiles (5, 50, 95) over the draws become ``<column>_p05``,
+    ``<column>_p50``, ``<column>_p95``.  Draws whose solve fails are left out
+    of the percentiles and counted in the summary.  With N = 1 nothing is
+    sampled: the one member is the nominal run.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import qmc
+
+from ..physiology.drivers import patient_drivers
+from ..physiology.patient import SITES
+from ..solve import solve_chunked
+from ..units import DAYS_PER_YEAR
+from . import densitometry as dens
+from .patient_run import relative_bmd
+
+__all__ = ["DEFAULT_SEED", "PERCENTILES", "BLOCK", "UncertainParameter", "uncertain_parameters",
+           "sample_parameters", "patient_lane_inputs", "band_columns", "run_ensemble"]
+
+#: seed of the Latin hypercube when none is given
+DEFAULT_SEED = 20260
+#: percentiles reported (column suffixes _p05, _p50, _p95)
+PERCENTILES = (5.0, 50.0, 95.0)
+#: a positive range at least this wide (high / low) is sampled log-uniformly
+LOG_RATIO = 10.0
+#: lanes per compiled call: the solver's smallest bucket, which the plain run compiles anyway.
+#: On CPU, narrow blocks cost less than one wide batch: each block stops at its own slowest lane,
+#: and no new width is compiled (measured, 96 MSC lanes on 2 busy cores: 8-lane blocks 9.6 s;
+#: 32-lane blocks 21 s plus 55 s to compile the new width).
+BLOCK = 8
+
+
+@dataclass(frozen=True)
+class UncertainParameter:
+    """One sampled parameter: its range (the parameter's unit) and how it is drawn."""
+
+    name: str
+    low: float
+    high: float
+    nominal: float
+    unit: str = ""
+    source: str = ""
+
+    @property
+    def log(self) -> bool:
+        return self.low > 0.0 and self.high >= LOG_RATIO * self.low
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Map points of [0, 1) onto the range (log-uniform or uniform)."""
+        u = np.asarray(u, dtype=float)
+        if self.log:
+            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "low": self.low, "high": self.high, "nominal": self.nominal,
+                "distribution": "log-uniform" if self.log else "uniform", "unit": self.unit, "source": self.source}
+
+
+#: how FittedValues marks the parameters a calibration module owns (fitted, or its starting value)
+_CALIBRATED_SOURCES = ("fitted", "assumption: unfitted starting value")
+
+
+def _is_calibrated(source: str) -> bool:
+    return source.startswith(_CALIBRATED_SOURCES)
+
+
+def _candidate_sets(regimen) -> list:
+    """Parameter sets whose bounded, uncalibrated parameters are uncertain for this regimen."""
+    from ..parameters.msc2026 import MSC2026
+    from ..parameters.therapies2026 import THERAPIES2026
+
+    given = list(regimen or [])
+    sets = []
+    if any(pr.is_msc for pr in given):
+        sets.append(MSC2026)
+    if any(not pr.is_msc for pr in given):
+        sets.append(THERAPIES2026)
+    return sets
+
+
+def uncertain_parameters(parameters, regimen=None) -> list[UncertainParameter]:
+    """The parameters an ensemble samples for this regimen (rule: module docstring).
+
+    ``parameters``: the run's ParameterSet (values and sources are taken from it, so a
+    scenario override that pins a parameter removes it from the draws: its source is then
+    "user override" and its value is no longer the centre of the range).
+    """
+    out = []
+    for pset in _candidate_sets(regimen):
+        for name in pset:
+            if name not in parameters:
+                continue
+            prm = parameters[name]
+            if prm.bounds is None or _is_calibrated(prm.source) or prm.source == "user override":
+                continue
+            lo, hi = (float(b) for b in prm.bounds)
+            out.append(UncertainParameter(name, lo, hi, prm.value, prm.unit, prm.source))
+    return out
+
+
+def sample_parameters(uncertain: Sequence[UncertainParameter], n: int,
+                      seed: int = DEFAULT_SEED) -> dict[str, np.ndarray]:
+    """name -> (n,) values: a scrambled Latin hypercube mapped onto each range."""
+    if n < 1:
+        raise ValueError(f"ensemble: {n} draws is not allowed (a whole number >= 1)")
+    if not uncertain:
+        return {}
+    u = qmc.LatinHypercube(d=len(uncertain), seed=np.random.default_rng(seed)).random(n)
+    return {up.name: up.from_unit(u[:, j]) for j, up in enumerate(uncertain)}
+
+
+def _regimen(sim):
+    from ..therapies import Regimen, parse_regimen
+
+    return sim.regimen if isinstance(sim.regimen, Regimen) else parse_regimen(list(sim.regimen or []))
+
+
+def patient_lane_inputs(model, sim, lanes: Sequence[tuple[Mapping[str, float], object]], start_age: float,
+                        years: float) -> tuple[dict, dict, np.ndarray, float]:
+    """Batched (params, drivers, y0, t0) for lanes of one patient, built as ``run_patient`` builds them.
+
+    ``lanes``: (parameter values, regimen) per lane; ``start_age``/``years`` place the dose
+    tables.  Params and drivers come back as name -> (L,) or (L, k) arrays; y0 is (L, n_states);
+    t0 (days) is where the lifetime run starts (the species' peak-bone-mass age).
+    """
+    from ..therapies.pkpd import regimen_tables
+
+    base = model.default_drivers()
+    params, drivers, y0 = [], [], []
+    for p, regimen in lanes:
+        tables = regimen_tables(regimen, start_age * DAYS_PER_YEAR, years * DAYS_PER_YEAR, patient=sim.patient,
+                                params=p)
+        d = model.complete_drivers(p, dict(base, **patient_drivers(sim.patient, p), **tables, **sim.drivers))
+        params.append(p)
+        drivers.append(d)
+        y0.append(model.initial_state(p, d))
+    stack = lambda rows: {k: np.array([r[k] for r in rows]) for k in rows[0]}  # noqa: E731
+    return stack(params), stack(drivers), np.array(y0), float(drivers[0]["t_ref"])
+
+
+def band_columns() -> list[str]:
+    """The columns that get percentile bands: BMD (g/cm^2) and T-score per site."""
+    return [f"{k}_{s}" for s in SITES for k in ("bmd", "tscore")]
+
+
+def _bmd_tscore(model, ys: np.ndarray, p: Mapping[str, float], patient) -> dict[str, np.ndarray]:
+    """BMD and T-score per site for a batch of lanes; ys (L, T, n_states) -> name -> (L, T).
+
+    The measured baseline rescales each lane's peak so that lane's BMD at the start age
+    equals the measurement (as in run_patient).
+    """
+    peaks = dens.peak_bmd(patient, p)
+    measured = patient.measured_baseline()
+    out = {}
+    for site in SITES:
+        rel = relative_bmd(model, ys, site)  # (L, T)
+        if site in measured:
+            kind, v = measured[site]
+            target = float(dens.bmd_from_tscore(v, p, site)) if kind == "tscore" else v
+            peak = target / rel[:, :1]
+        else:
+            peak = peaks[site]
+        out[f"bmd_{site}"] = peak * rel
+        out[f"tscore_{site}"] = dens.tscore(out[f"bmd_{site}"], p, site)
+    return out
+
+
+def _percentiles(a: np.ndarray) -> np.ndarray:
+    """(3, ...) percentiles over the first axis (draws)."""
+    return np.percentile(a, PERCENTILES, axis=0)
+
+
+def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[UncertainParameter] | None = None):
+    """Nominal run plus an N-draw parameter ensemble; returns the nominal Result with bands added.
+
+    ``uncertain``: the parameters to draw (default :func:`uncertain_parameters`).
+    """
+    if n < 1:
+        raise ValueError(f"--ensemble: {n} is not allowed (a whole number >= 1)")
+    if sim.patient is None:
+        raise ValueError(f"--ensemble: not available yet for the classic model {sim.model.name} (its parameters "
+                         "carry no uncertainty ranges and it has no BMD or T-score); use a patient scenario")
+    result = sim.solve()
+    model, patient = sim.model, sim.patient
+    df = result.timeseries
+    regimen = _regimen(sim)
+    pset = result.parameters  # the species' set, with the scenario's overrides
+    uncertain = list(uncertain_parameters(pset, regimen) if uncertain is None else uncertain)
+    p_nom = pset.values_dict()
+    cols = band_columns()
+    failed = 0
+    sampled = n > 1 and bool(uncertain)
+    if not sampled:  # nothing to sample: every member is the nominal run
+        values = {c: df[c].to_numpy()[None] for c in cols}
+    else:
+        draws = sample_parameters(uncertain, n, seed)
+        lanes = [(dict(p_nom, **{k: float(v[i]) for k, v in draws.items()}), regimen) for i in range(n)]
+        years = float(df["t_years"].iloc[-1])
+        params, drivers, y0, t0 = patient_lane_inputs(model, sim, lanes, patient.age, years)
+        sol = solve_chunked(model, params, y0, df["age"].to_numpy() * DAYS_PER_YEAR, drivers, t0=t0,
+                            options=sim.solver_options, block=BLOCK)
+        ok = np.asarray(sol.ok, dtype=bool)
+        failed = int((~ok).sum())
+        if not ok.any():
+            raise RuntimeError(f"ensemble: the solver failed for all {n} draws")
+        values = _bmd_tscore(model, sol.ys[ok], p_nom, patient)
+    bands = {c: _percentiles(values[c]) for c in cols}
+    # each band right after its column (the nominal value stays the main column)
+    for c in reversed(cols):
+        at = df.columns.get_loc(c) + 1
+        for j, suffix in reversed(list(enumerate(("_p05", "_p50", "_p95")))):
+            df.insert(at, c + suffix, bands[c][j])
+    first = {c: values[c][:, 0] for c in cols}
+    last = {c: values[c][:, -1] for c in cols}
+    pct = lambda a: dict(zip(("p05", "p50", "p95"), (float(x) for x in _percentiles(a))))  # noqa: E731
+    result.summary["ensemble"] = {
+        "draws": n,
+        "failed_draws": failed,
+        "seed": seed if sampled else None,
+        "method": ("nominal run only (N = 1 or no uncertain parameter for this regimen)" if not sampled else
+                   "scrambled Latin hypercube (scipy.stats.qmc); log-uniform over ranges spanning >= 10x, "
+                   "uniform otherwise; percentiles over the draws, the nominal run stays the main column"),
+        "parameters": [up.to_dict() for up in uncertain] if sampled else [],
+        "not_sampled": "parameters calibrated to published targets (natural history, drug effect strengths): "
+                       "their bounds are the fit's search box, not a credible range",
+        "final": {c: pct(last[c]) for c in cols},
+        "bmd_pct_change": {s: pct(100.0 * (last[f"bmd_{s}"] / first[f"bmd_{s}"] - 1.0)) for s in SITES},
+    }
+    return result

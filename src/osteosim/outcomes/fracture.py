@@ -1,0 +1,280 @@
+"""Fracture risk: per-site hazards with competing mortality, event sampling, 10-year probabilities.
+
+Kinds: ``vertebral`` (new morphometric), ``hip`` and ``other`` non-vertebral (non-hip).  For
+kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)::
+
+    lambda_k = base_k(a, sex) * GR_k^(-z_k) / E[GR_k^(-Z)] * prod_j RR_kj^(x_j) / E[RR_kj^(X_j)] * M_k
+
+* ``base_k``: incidence in the general population, exponential in age (Fracture2026);
+* ``z_k``: the patient's *current* BMD as an age-matched Z-score (lumbar spine for vertebral,
+  femoral neck for hip and other), from the model's BMD; ``GR_k`` the published gradient
+  of risk per SD.  The divisions by the population means (Z ~ N(0, 1), risk factors at
+  their reference prevalence, prior fracture included) make the population-average hazard
+  equal the published incidence, so the inputs are reproduced when a reference population is simulated;
+* ``x_j``: smoking, parental hip fracture, oral glucocorticoids (RR log-linear in age),
+  and BMI when BMD is unknown (its effect is mediated by BMD otherwise, as in FRAX);
+* ``M_k``: prior fractures: a prevalent fracture of unknown date gives the meta-analysis RR
+  (a prevalent vertebral fracture 4x for vertebral); a fracture during the simulation gives
+  the imminent risk ``m(tau) = late + (early - late) exp(-tau / decay)`` with ``early`` set
+  so the mean over the first year is the published first-year RR.  A new vertebral fracture
+  also makes the vertebral site-concordance RR apply.
+* death competes (Gompertz hazard).
+
+A treatment changes these hazards only through the BMD the model computes for the patient;
+there is no drug-specific fracture multiplier.  Events are sampled per patient with one
+uniform per kind and month from the patient's own stream, so two arms of one patient share
+their draws (common random numbers) and a lower hazard can only remove events.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import citations
+from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
+
+__all__ = ["KINDS", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
+
+#: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
+KINDS = ("vertebral", "hip", "other")
+_V, _H, _O = range(3)
+
+
+@dataclass
+class RiskFactors:
+    """Per-patient covariates (arrays of shape (N,)): 1.0/0.0 flags, years, kg/m^2."""
+
+    female: np.ndarray
+    smoker: np.ndarray
+    parental_hip: np.ndarray
+    glucocorticoids: np.ndarray
+    bmi: np.ndarray
+    prior_fracture: np.ndarray  # any prevalent fragility fracture at baseline
+    prior_vertebral: np.ndarray  # prevalent vertebral fracture at baseline
+
+    @classmethod
+    def from_patient(cls, patient, prior_vertebral: bool = False) -> "RiskFactors":
+        a = lambda v: np.array([float(v)])  # noqa: E731
+        return cls(a(patient.sex == "female"), a(patient.smoker), a(patient.family_history), a(patient.glucocorticoids),
+                   a(patient.bmi), a(patient.prior_fracture or prior_vertebral), a(prior_vertebral))
+
+
+@dataclass
+class FractureHistory:
+    """Sampled events of N patients over a grid of intervals.
+
+    ``first_time`` (N, 3): years from the start to the first fracture of each kind (inf: none);
+    ``count`` (N, 3): number of fractures of each kind; ``death_time`` (N,): years (inf: alive
+    at the end); ``counts_by_interval`` (N, T, 3): cumulative fractures at the end of each interval.
+    """
+
+    first_time: np.ndarray
+    count: np.ndarray
+    death_time: np.ndarray
+    counts_by_interval: np.ndarray
+
+
+class FractureModel:
+    """Hazards of :mod:`osteosim.outcomes.fracture` for a parameter set (Fracture2026 by default)."""
+
+    def __init__(self, params: Mapping[str, float] | None = None, population: Mapping[str, float] | None = None):
+        self.p = dict(params or FRACTURE2026.values_dict())
+        self.pop = dict(population or POPULATION2026.values_dict())
+        p = self.p
+        # imminent risk: early value whose first-year mean equals the published first-year RR
+        d = p["imminent_decay_years"]
+        w = d * (1.0 - np.exp(-1.0 / d))  # integral of exp(-tau/d) over the first year
+        self.imminent_early = p["imminent_rr_10y"] + (p["imminent_rr_first_year"] - p["imminent_rr_10y"]) / w
+
+    # -- population references -----------------------------------------------------------------
+    def mean_tscore(self, site: str, age, female) -> np.ndarray:
+        """Mean T-score of the population at ``age`` (years) for ``site``; female: 1.0/0.0 arrays."""
+        p, age, female = self.p, np.asarray(age, float), np.asarray(female, float)
+        if site == "lumbar_spine":
+            return p["ls_tscore_55"] + p["ls_tscore_slope"] * (age - 55.0) + 0.0 * female
+        fn = female * (p["fn_tscore_women_55"] + p["fn_tscore_slope_women"] * (age - 55.0)) + (1.0 - female) * (
+            p["fn_tscore_men_55"] + p["fn_tscore_slope_men"] * (age - 55.0))
+        return fn + (p["th_minus_fn_tscore"] if site == "total_hip" else 0.0)
+
+    def zscore(self, site: str, tscore, age, female) -> np.ndarray:
+        return (np.asarray(tscore, float) - self.mean_tscore(site, age, female)) / self.p["tscore_sd_at_age"]
+
+    def base_incidence(self, age, female) -> np.ndarray:
+        """(N, 3) population incidence per year of vertebral, hip, other at ``age``."""
+        p, age, female = self.p, np.asarray(age, float), np.asarray(female, float)
+        out = []
+        for kind, ref_age, ref in (("vertebral", 65.0, "vertebral_incidence_women_65"), ("hip", 52.0, "hip_incidence_women_52"),
+                                   ("other", 65.0, "other_incidence_women_65")):
+            women = p[ref] * 2.0 ** ((age - ref_age) / p[f"{kind}_doubling_years"])
+            out.append(women * (female + (1.0 - female) * p[f"{kind}_men_ratio"]))
+        return np.stack(out, axis=-1)
+
+    def mortality(self, age, female) -> np.ndarray:
+        p, age, female = self.p, np.asarray(age, float), np.asarray(female, float)
+        m65 = female * p["mortality_women_65"] + (1.0 - female) * p["mortality_men_65"]
+        return m65 * np.exp(p["mortality_gompertz_slope"] * (age - 65.0))
+
+    # -- relative risks ---------------------------------------------------------------------------
+    def _gc_rr(self, age, hip: bool):
+        """Glucocorticoid RR, log-linear in age between the published values at 50 and 85."""
+        p = self.p
+        lo, hi = (p["rr_gc_hip_50"], p["rr_gc_hip_85"]) if hip else (p["rr_gc_other_50"], p["rr_gc_other_85"])
+        f = np.clip((np.asarray(age, float) - 50.0) / 35.0, 0.0, 1.0)
+        return np.exp((1.0 - f) * np.log(lo) + f * np.log(hi))
+
+    def risk_factor_rr(self, rf: RiskFactors, age, use_bmd: bool) -> np.ndarray:
+        """(N, 3) product of normalised clinical-risk-factor RRs (the prior-fracture RR itself is in prior_rr)."""
+        p, pop = self.p, self.pop
+        cols = []
+        for hip in (False, True):
+            rr_s = p["rr_smoking_hip" if hip else "rr_smoking_other"]
+            rr_f = p["rr_parental_hip_hip" if hip else "rr_parental_hip_other"]
+            rr_g = self._gc_rr(age, hip)
+            r = (rr_s ** rf.smoker / (1 - pop["smoking_prevalence"] + pop["smoking_prevalence"] * rr_s)
+                 * rr_f ** rf.parental_hip / (1 - pop["parental_hip_prevalence"] + pop["parental_hip_prevalence"] * rr_f)
+                 * rr_g ** rf.glucocorticoids / (1 - pop["glucocorticoid_prevalence"] + pop["glucocorticoid_prevalence"] * rr_g))
+            # the prior-fracture RR (applied in prior_rr) is normalised over the reference prevalence too
+            rr_p = p["rr_prior_fracture_hip" if hip else "rr_prior_fracture"]
+            r = r / (1 - pop["prior_fracture_prevalence"] + pop["prior_fracture_prevalence"] * rr_p)
+            if not use_bmd:
+                b = np.log(p["rr_bmi_hip" if hip else "rr_bmi_other"])
+                r = r * np.exp(b * (rf.bmi - pop["bmi_mean"]) - 0.5 * (b * pop["bmi_sd"]) ** 2)
+            cols.append(r)
+        other, hip = cols
+        return np.stack([other, hip, other], axis=-1)
+
+    def bmd_rr(self, z_ls, z_fn, female) -> np.ndarray:
+        """(N, 3) normalised BMD gradient terms from age-matched Z-scores (spine, femoral neck)."""
+        p = self.p
+        female = np.asarray(female, float)
+        g = np.stack([np.full_like(female, p["gr_vertebral"]),
+                      female * p["gr_hip_women"] + (1.0 - female) * p["gr_hip_men"],
+                      np.full_like(female, p["gr_other"])], axis=-1)
+        beta = np.log(g)
+        z = np.stack([np.asarray(z_ls, float), np.asarray(z_fn, float), np.asarray(z_fn, float)], axis=-1)
+        return np.exp(-beta * z - 0.5 * beta ** 2)
+
+    def prior_rr(self, rf: RiskFactors, since_last, vertebral_history) -> np.ndarray:
+        """(N, 3) multiplier of prior fractures.
+
+        since_last: years since the last fracture in the simulation (inf: none);
+        vertebral_history: 1.0 where a vertebral fracture is known (prevalent or new).
+        """
+        p = self.p
+        prevalent = np.stack([np.where(rf.prior_fracture > 0, p["rr_prior_fracture"], 1.0),
+                              np.where(rf.prior_fracture > 0, p["rr_prior_fracture_hip"], 1.0),
+                              np.where(rf.prior_fracture > 0, p["rr_prior_fracture"], 1.0)], axis=-1)
+        tau = np.asarray(since_last, float)
+        imminent = np.where(np.isfinite(tau),
+                            p["imminent_rr_10y"] + (self.imminent_early - p["imminent_rr_10y"])
+                            * np.exp(-np.where(np.isfinite(tau), tau, 0.0) / p["imminent_decay_years"]), 1.0)
+        m = np.maximum(prevalent, imminent[:, None])
+        # site concordance: vertebral after vertebral, relative to the generic prior-fracture RR
+        vert = np.asarray(vertebral_history, float) > 0
+        m[:, _V] = np.where(vert, m[:, _V] * p["rr_vertebral_after_vertebral"] / p["rr_prior_fracture"], m[:, _V])
+        return m
+
+    def hazards(self, age, rf: RiskFactors, z_ls=None, z_fn=None, since_last=None, vertebral_history=None) -> np.ndarray:
+        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead)."""
+        age = np.asarray(age, float)
+        n = rf.female.shape[0]
+        use_bmd = z_fn is not None
+        h = self.base_incidence(age, rf.female) * self.risk_factor_rr(rf, age, use_bmd)
+        if use_bmd:
+            h = h * self.bmd_rr(z_ls, z_fn, rf.female)
+        since = np.full(n, np.inf) if since_last is None else since_last
+        vh = rf.prior_vertebral if vertebral_history is None else vertebral_history
+        return h * self.prior_rr(rf, since, vh)
+
+
+def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
+                  tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray) -> FractureHistory:
+    """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
+
+    tscore_ls, tscore_fn: (N, T+1) current T-scores at the grid points (the hazard of an
+    interval uses its start); uniforms: (N, T, 5) in [0, 1) from each patient's own stream
+    (vertebral, hip, other, death, time within the interval).  A fracture changes the hazards
+    of later intervals (imminent risk, vertebral concordance).
+    """
+    n, n_int = tscore_fn.shape[0], len(t_years) - 1
+    first = np.full((n, 3), np.inf)
+    count = np.zeros((n, 3), dtype=np.int64)
+    cum = np.zeros((n, n_int, 3), dtype=np.int64)
+    death = np.full(n, np.inf)
+    last = np.full(n, -np.inf)  # time of the last new fracture (years from start)
+    vert_hist = rf.prior_vertebral.astype(float).copy()
+    for j in range(n_int):
+        t0, dt = t_years[j], t_years[j + 1] - t_years[j]
+        age = age0 + t0
+        z_ls = model.zscore("lumbar_spine", tscore_ls[:, j], age, rf.female)
+        z_fn = model.zscore("femoral_neck", tscore_fn[:, j], age, rf.female)
+        h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist)
+        alive = np.isinf(death)
+        u = uniforms[:, j]
+        event = (u[:, :3] < -np.expm1(-h * dt)) & alive[:, None]
+        when = t0 + u[:, 4] * dt
+        first = np.where(event & np.isinf(first), when[:, None], first)
+        count += event
+        cum[:, j] = count
+        any_event = event.any(axis=1)
+        last = np.where(any_event, when, last)
+        vert_hist = np.where(event[:, _V], 1.0, vert_hist)
+        dies = alive & (u[:, 3] < -np.expm1(-model.mortality(age, rf.female) * dt))
+        death = np.where(dies, when, death)
+    citations.cite(*FRACTURE2026.citation_keys)
+    return FractureHistory(first, count, death, cum)
+
+
+def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool = False, years: float = 10.0,
+                         model: FractureModel | None = None, steps_per_year: int = 12) -> dict[str, float]:
+    """10-year probabilities (%) of a first hip and a first major osteoporotic fracture (MOF).
+
+    Competing mortality as in FRAX; BMD (the patient's femoral-neck T-score, and the spine's
+    when given) is taken to keep its age-matched Z-score.  ``use_bmd=False`` gives the
+    probability from clinical risk factors alone (BMI then enters).  MOF = hip, clinical
+    vertebral (a share of all vertebral fractures), forearm and humerus (a share of other
+    non-vertebral fractures).  Hazards are piecewise constant over ``1/steps_per_year``.
+    """
+    from .densitometry import tscore as _tscore
+    from ..parameters.osteosim2026 import OSTEOSIM2026
+
+    model = model or FractureModel()
+    rf = RiskFactors.from_patient(patient, prior_vertebral=prior_vertebral)
+    z_ls = z_fn = None
+    if use_bmd:
+        bp = OSTEOSIM2026.values_dict()
+        t = {}
+        for site in ("femoral_neck", "lumbar_spine"):
+            if getattr(patient, f"tscore_{site}") is not None:
+                t[site] = float(getattr(patient, f"tscore_{site}"))
+            elif getattr(patient, f"bmd_{site}") is not None:
+                t[site] = float(_tscore(getattr(patient, f"bmd_{site}"), bp, site))
+        if "femoral_neck" not in t:
+            raise ValueError("tscore_femoral_neck: needed for the probability with BMD (give tscore_femoral_neck or "
+                             "bmd_femoral_neck, or ask for the probability without BMD)")
+        z_fn = model.zscore("femoral_neck", t["femoral_neck"], patient.age, rf.female)
+        z_ls = model.zscore("lumbar_spine", t["lumbar_spine"], patient.age, rf.female) if "lumbar_spine" in t else z_fn
+    p = model.p
+    dt = 1.0 / steps_per_year
+    surv_hip = surv_mof = 1.0
+    prob_hip = prob_mof = 0.0
+    for j in range(int(round(years * steps_per_year))):
+        age = patient.age + j * dt
+        h = model.hazards(age, rf, z_ls, z_fn)[0]
+        mof = h[_H] + p["clinical_vertebral_fraction"] * h[_V] + p["mof_share_other"] * h[_O]
+        mu = float(model.mortality(age, rf.female)[0])
+        for kind_rate, which in ((h[_H], "hip"), (mof, "mof")):
+            total = kind_rate + mu
+            s = surv_hip if which == "hip" else surv_mof
+            p_event = s * kind_rate / total * -np.expm1(-total * dt)
+            s *= np.exp(-total * dt)
+            if which == "hip":
+                prob_hip += p_event
+                surv_hip = s
+            else:
+                prob_mof += p_event
+                surv_mof = s
+    citations.cite(*FRACTURE2026.citation_keys)
+    return {"hip": 100.0 * float(prob_hip), "major_osteoporotic": 100.0 * float(prob_mof)}

@@ -1,0 +1,65 @@
+"""RatOVX2026: the Osteosim model for the ovariectomised (OVX) female rat.
+
+The human set (``Osteosim2026``) with the values that differ in the rat.  Rats live ~30x
+shorter than people and remodel their cancellous bone far faster: after OVX, distal-femur
+bone mineral falls 11-17 % below sham within 35 days and then stays there (Kimmel 1990;
+whole femur 4-11 % below sham).  The cell kinetics (Pivonka core, days) are kept; the slow
+processes (bone turnover, post-OVX transient, aging of the progenitor pool, marrow fat)
+are rescaled.  Sites keep their names: ``lumbar_spine`` is the rat lumbar vertebrae,
+``total_hip`` the femur (the intra-femoral injection site of Uejima 2008), ``femoral_neck``
+the femoral neck.  T-scores of a rat are against the rat reference below (not clinical).
+"""
+from __future__ import annotations
+
+from .. import citations
+from .base import P, ParameterSet
+
+__all__ = ["rat_parameters", "RAT_OVERRIDES"]
+
+_R = citations.register
+_R("Kimmel1990", "Kimmel DB, Wronski TJ. Nondestructive measurement of bone mineral in femurs from ovariectomized rats. Calcif Tissue Int 1990;46:101-110 (OVX at 100 days: whole femur BMC 4.3-11.1 % and distal femur 11.3-17.5 % below sham; osteopenia present by 35 days, not worse later).")
+_R("Wronski1988", "Wronski TJ, Cintron M, Dann LM. Temporal relationship between bone loss and increased bone turnover in ovariectomized rats. Calcif Tissue Int 1988;43:179-183.")
+
+_A = "assumption"
+YEAR = 365.25
+#: rat / human time scale for slow processes: lifespan ~2.5-3 y vs ~80 y
+_SCALE = 30.0
+
+RAT_OVERRIDES = ParameterSet.from_list(
+    "RatOVX",
+    [
+        P("turnover_lumbar_spine", 4.0 / YEAR, "1/day", f"{_A}: rat vertebral cancellous bone turns over within months; sized so OVX loss develops within ~5 weeks (Kimmel 1990; Wronski 1988: bone loss tracks the early turnover rise)",
+          "bone turnover, rat lumbar vertebrae", ("Kimmel1990", "Wronski1988"), (2.0 / YEAR, 8.0 / YEAR)),
+        P("turnover_total_hip", 3.0 / YEAR, "1/day", f"{_A}: femur (mixed cancellous and cortical); OVX loss present by 35 days (Kimmel 1990)",
+          "bone turnover, rat femur", ("Kimmel1990",), (1.5 / YEAR, 6.0 / YEAR)),
+        P("turnover_femoral_neck", 3.0 / YEAR, "1/day", f"{_A}: as the femur", "bone turnover, rat femoral neck", ("Kimmel1990",), (1.5 / YEAR, 6.0 / YEAR)),
+        P("pmo_halflife_years", 2.0 / _SCALE, "year", f"{_A}: the post-OVX RANKL transient on the rat time scale (human 2 y / {_SCALE:g}); the distal-femur osteopenia does not worsen after 35 days (Kimmel 1990)",
+          "years after OVX at which the transient has halved", ("Kimmel1990",)),
+        P("msc_age_decline", 0.0418 * _SCALE, "1/year", f"{_A}: human osteoprogenitor decline (D'Ippolito 1999) on the rat time scale (x{_SCALE:g})",
+          "exponential fall of the marrow osteoprogenitor pool with age", ("DIppolito1999",)),
+        P("msc_relaxation", _SCALE / YEAR, "1/day", f"{_A}: the pool follows its age target over ~2 weeks (human 1 y / {_SCALE:g})", "MSC pool relaxation rate"),
+        P("adipocyte_turnover", 0.5 * _SCALE / YEAR, "1/day", f"{_A}: human marrow adipocyte turnover on the rat time scale", "marrow adipocyte loss rate"),
+        P("pth_age_slope", 0.0, "1/year", f"{_A}: no age trend of PTH over a rat study of weeks", "PTH secretion rise per year of age"),
+        # densitometry: only percent changes are compared with rat data; references make T-scores finite
+        P("peak_bmd_lumbar_spine", 0.20, "g/cm^2", f"{_A}: DXA aBMD of adult female rat lumbar vertebrae ~0.2 g/cm^2 (small-animal DXA)", "young-adult rat reference, lumbar spine"),
+        P("sd_bmd_lumbar_spine", 0.012, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, lumbar spine"),
+        P("peak_bmd_total_hip", 0.25, "g/cm^2", f"{_A}: DXA aBMD of the adult female rat femur ~0.25 g/cm^2", "young-adult rat reference, femur"),
+        P("sd_bmd_total_hip", 0.015, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, femur"),
+        P("peak_bmd_femoral_neck", 0.22, "g/cm^2", f"{_A}: rat femoral neck aBMD ~0.22 g/cm^2", "young-adult rat reference, femoral neck"),
+        P("sd_bmd_femoral_neck", 0.013, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, femoral neck"),
+        # MSC: donor age on the rat time scale; marrow volumes of a ~0.25 kg rat
+        P("msc_donor_young_age", 0.25, "year", f"{_A}: donors up to 3 months are young rats", "donor age below which cells have full potency"),
+        P("msc_donor_potency_decline", 0.0418 * _SCALE, "1/year", f"{_A}: D'Ippolito 1999 decline (rows 70a-70c) on the rat time scale", "fall of donor-cell potency with donor age", ("DIppolito1999",)),
+        P("msc_marrow_volume_total", 5.0, "mL", f"{_A}: marrow ~2 % of a 0.25 kg rat's body weight (human active marrow ~1.5 %, ICRP 89)", "marrow volume of the whole skeleton", ("ICRP89",), (3.0, 8.0)),
+        P("msc_marrow_volume_lumbar_spine", 0.3, "mL", f"{_A}: marrow of the rat lumbar vertebral bodies", "marrow volume, rat lumbar spine", (), (0.15, 0.6)),
+        P("msc_marrow_volume_total_hip", 0.3, "mL", f"{_A}: rat femoral medullary cavity ~35 mm x 2.5-3 mm plus metaphyses", "marrow volume, one rat femur", (), (0.15, 0.6)),
+        P("msc_marrow_volume_femoral_neck", 0.03, "mL", f"{_A}: the rat femoral neck holds ~1/10 of the femur marrow", "marrow volume, rat femoral neck", (), (0.01, 0.06)),
+    ],
+    citation_keys=("Kimmel1990",),
+)
+
+
+def rat_parameters(human: ParameterSet) -> ParameterSet:
+    """The rat set built on ``human`` (the Osteosim set, possibly with user overrides)."""
+    return human.merged(RAT_OVERRIDES, name="RatOVX2026")
+

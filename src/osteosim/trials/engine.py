@@ -1,0 +1,70 @@
+"""Trial engine: one untreated history per patient, then every arm branched from it.
+
+Model time of the Osteosim model is the patient's age in days, but trial patients enter at
+different ages.  :class:`ShiftedModel` runs a model on *trial time* ``t' = age - age at
+randomisation`` (days): each patient's offset is the driver ``t_shift``, so one batched solve
+with shared save times (visits) covers patients of any age; the right-hand side, and every
+dose and switch time, are those of the wrapped model at ``t' + t_shift``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..models.base import Model
+
+__all__ = ["ShiftedModel", "MIN_JUMPS", "MIN_SAVES"]
+
+#: smallest jump-table width and number of save times of a trial solve: fixed shapes, so the
+#: arms and trials of up to ~5 years share one compiled solver
+MIN_JUMPS = 64
+MIN_SAVES = 64
+
+
+class ShiftedModel(Model):
+    """``model`` on trial time: ``rhs(t', y) = model.rhs(t' + t_shift, y)`` (t_shift: per-patient driver, days)."""
+
+    def __init__(self, model: Model):
+        self.base = model
+        self.name = f"{model.name}-trial"
+        self.state_names = model.state_names
+        self.solver = model.solver
+        self.default_rtol = model.default_rtol
+
+    def default_parameters(self):
+        return self.base.default_parameters()
+
+    def default_drivers(self) -> dict:
+        return dict(self.base.default_drivers(), t_shift=0.0)
+
+    def complete_drivers(self, params, drivers):
+        return self.base.complete_drivers(params, drivers)
+
+    def initial_state(self, params, drivers=None):
+        return self.base.initial_state(params, drivers)
+
+    def state_scale(self) -> np.ndarray:
+        return self.base.state_scale()
+
+    def rhs(self, t, y, p, d):
+        return self.base.rhs(t + d["t_shift"], y, p, d)
+
+    def outputs(self, t, y, p, d):
+        return self.base.outputs(t + d["t_shift"], y, p, d)
+
+    def jump_times(self, drivers):
+        """The wrapped model's switch and dose times on trial time, as ONE table of at least
+        ``MIN_JUMPS`` columns (padded with +inf, never reached): every regimen of a trial then
+        shares one compiled solver instead of one per number of doses."""
+        shift = np.atleast_1d(np.asarray(drivers["t_shift"], dtype=float))
+        n = shift.shape[0]
+        cols = []
+        for j in self.base.jump_times(drivers):
+            a = np.asarray(j, dtype=float)
+            a = np.broadcast_to(a, (n,) + a.shape[1:]).reshape(n, -1) if a.ndim else np.full((n, 1), float(a))
+            cols.append(a - shift[:, None])
+        table = np.concatenate(cols, axis=1) if cols else np.zeros((n, 0))
+        width = max(MIN_JUMPS, 1 << int(np.ceil(np.log2(max(table.shape[1], 1)))))
+        return [np.concatenate([table, np.full((n, width - table.shape[1]), np.inf)], axis=1)]
+
+    def cache_key(self) -> tuple:
+        return ("shifted",) + self.base.cache_key()

@@ -1,0 +1,200 @@
+"""Virtual trial populations: patients sampled to meet the inclusion criteria.
+
+Every patient has its own random stream, ``SeedSequence(seed, spawn_key=(index,))`` (numpy's
+spawn of child ``index``), so a patient is the same whatever chunk or worker draws it.  From
+it, in a fixed order:
+
+1. covariates: BMI and height (body weight for cells/kg doses), age at natural menopause,
+   smoking, parental hip fracture, oral glucocorticoids, prior non-vertebral fracture at the
+   prevalences of Population2026 (or the trial file's ``risk_factors``), a prevalent vertebral
+   fracture at the trial's fraction; trial background calcium and vitamin D;
+2. between-patient variability: log-normal multipliers (median 1) on the per-site turnover
+   rates (one factor per patient) and on each drug's effect strength;
+3. the uniforms of the fracture model (one per kind, death and event time, per month);
+4. age and baseline T-scores by rejection: candidate ages follow the survival curve of the
+   population above the lower age limit (older women are fewer), T-scores at that age a
+   correlated normal around the population mean for the age (Fracture2026, the fracture
+   model's own reference, so the BMD gradient of risk holds in the sampled population);
+   a candidate is kept when it meets every criterion (age, ``tscore_<site>``, ``tscore_any``,
+   years since menopause).  Ages are whole months (the engine saves the untreated history
+   monthly).
+
+Baseline BMD is the *measured baseline* of [1/7]: each patient's T-scores are given as
+``tscore_<site>``, which rescales that site's young-adult peak so the simulated BMD at
+randomisation equals the sampled value (outcomes/patient_run.py); the history shape is kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..outcomes.fracture import FractureModel, RiskFactors
+from ..parameters.fracture2026 import POPULATION2026
+from ..physiology.patient import SITES, Patient
+from .spec import TrialSpec
+
+__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "VARIABLE_PARAMETERS", "N_UNIFORMS"]
+
+#: model parameters with between-patient variability -> Population2026 CV parameter
+VARIABLE_PARAMETERS = {
+    "turnover": "cv_turnover",  # one factor per patient on turnover_<site>
+    "den_rankl_affinity": "cv_drug_sensitivity",
+    "bp_ec50": "cv_drug_sensitivity",
+    "teri_anabolic_ec50": "cv_drug_sensitivity",
+    "romo_kd": "cv_drug_sensitivity",
+    "est_ed50": "cv_drug_sensitivity",
+}
+#: uniforms per patient and month for the fracture model: vertebral, hip, other, death, time
+N_UNIFORMS = 5
+#: candidates drawn per rejection round, and the most rounds before a population is impossible
+_BATCH, _MAX_ROUNDS = 64, 2000
+
+
+def patient_rng(seed: int, index: int) -> np.random.Generator:
+    """The random stream of patient ``index`` (child ``index`` of the trial's SeedSequence)."""
+    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(index),)))
+
+
+@dataclass
+class VirtualPopulation:
+    """Covariates of N patients (arrays (N,)), their multipliers and fracture uniforms (N, T, 5)."""
+
+    index: np.ndarray
+    age: np.ndarray
+    female: np.ndarray
+    tscore: dict[str, np.ndarray]
+    menopause_age: np.ndarray
+    bmi: np.ndarray
+    weight_kg: np.ndarray
+    smoker: np.ndarray
+    family_history: np.ndarray
+    glucocorticoids: np.ndarray
+    prior_fracture: np.ndarray
+    prevalent_vertebral: np.ndarray
+    calcium: np.ndarray
+    vitamin_d: np.ndarray
+    multipliers: dict[str, np.ndarray]
+    uniforms: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def patient(self, i: int) -> Patient:
+        female = bool(self.female[i])
+        return Patient(
+            sex="female" if female else "male", age=float(self.age[i]),
+            menopause_age=float(self.menopause_age[i]) if female else None,
+            bmi=float(self.bmi[i]), weight_kg=float(self.weight_kg[i]),
+            calcium_mg_per_day=float(self.calcium[i]), vitamin_d_ng_per_ml=float(self.vitamin_d[i]),
+            smoker=bool(self.smoker[i]), family_history=bool(self.family_history[i]),
+            glucocorticoids=bool(self.glucocorticoids[i]),
+            prior_fracture=bool(self.prior_fracture[i] or self.prevalent_vertebral[i]),
+            **{f"tscore_{s}": float(self.tscore[s][i]) for s in SITES},
+        )
+
+    def risk_factors(self) -> RiskFactors:
+        f = lambda a: np.asarray(a, dtype=float)  # noqa: E731
+        return RiskFactors(f(self.female), f(self.smoker), f(self.family_history), f(self.glucocorticoids),
+                           f(self.bmi), f(self.prior_fracture | self.prevalent_vertebral), f(self.prevalent_vertebral))
+
+
+def _lognormal(rng, cv: float, size=None):
+    s = np.sqrt(np.log1p(cv * cv))
+    return np.exp(s * rng.standard_normal(size))
+
+
+def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed: int | None = None,
+                      fracture_model: FractureModel | None = None) -> VirtualPopulation:
+    """Patients ``indices`` of the trial population; ``n_months`` fracture intervals each."""
+    pop = spec.population
+    pp = POPULATION2026.values_dict()
+    fm = fracture_model or FractureModel()
+    seed = spec.seed if seed is None else seed
+    rf = pop.risk_factors
+    prev = {
+        "smoker": pp["smoking_prevalence"] if rf.smoker is None else rf.smoker,
+        "family_history": pp["parental_hip_prevalence"] if rf.family_history is None else rf.family_history,
+        "glucocorticoids": pp["glucocorticoid_prevalence"] if rf.glucocorticoids is None else rf.glucocorticoids,
+        "prior_fracture": pp["prior_fracture_prevalence"] if rf.prior_fracture is None else rf.prior_fracture,
+    }
+    bmi_mean, bmi_sd = rf.bmi if rf.bmi is not None else (pp["bmi_mean"], pp["bmi_sd"])
+    female = pop.sex == "female"
+    height_mean = pp["height_mean_women" if female else "height_mean_men"]
+    lo, hi = pop.age
+    ranges = pop.tscore_ranges()
+    fm_female = 1.0 if female else 0.0
+    rho_ls, rho_th = fm.p["tscore_corr_fn_ls"], fm.p["tscore_corr_fn_th"]
+    sd = fm.p["tscore_sd_at_age"]
+    n = len(indices)
+    out = {k: np.zeros(n) for k in ("age", "menopause_age", "bmi", "weight_kg", "calcium", "vitamin_d")}
+    flags = {k: np.zeros(n, dtype=bool) for k in ("smoker", "family_history", "glucocorticoids", "prior_fracture",
+                                                  "prevalent_vertebral")}
+    tscore = {s: np.zeros(n) for s in SITES}
+    mult = {k: np.zeros(n) for k in VARIABLE_PARAMETERS}
+    uniforms = np.zeros((n, n_months, 5))
+    # survival of the population from the lower age limit (Gompertz): the age density of candidates
+    g = fm.p["mortality_gompertz_slope"]
+    m_lo = float(fm.mortality(lo, fm_female))
+    for row, idx in enumerate(np.asarray(indices, dtype=np.int64)):
+        rng = patient_rng(seed, idx)
+        # 1. covariates (fixed number of draws)
+        z = rng.standard_normal(4)
+        u = rng.random(5)
+        bmi = float(np.clip(bmi_mean + bmi_sd * z[0], 16.0, 50.0))
+        height = height_mean + pp["height_sd"] * z[1]
+        out["bmi"][row] = bmi
+        out["weight_kg"][row] = float(np.clip(bmi * height * height, 30.0, 200.0))
+        out["menopause_age"][row] = float(np.clip(pp["menopause_age_mean"] + pp["menopause_age_sd"] * z[2], 40.0, 58.0))
+        out["vitamin_d"][row] = float(np.clip(pp["trial_vitamin_d_mean"] + pp["vitamin_d_sd"] * z[3], 5.0, 80.0))
+        out["calcium"][row] = pp["trial_calcium_mg_per_day"] if pop.calcium_vitamin_d else 800.0
+        if not pop.calcium_vitamin_d:
+            out["vitamin_d"][row] = max(out["vitamin_d"][row] - 5.0, 5.0)
+        for j, k in enumerate(("smoker", "family_history", "glucocorticoids", "prior_fracture")):
+            flags[k][row] = u[j] < prev[k]
+        flags["prevalent_vertebral"][row] = u[4] < pop.prevalent_vertebral_fracture
+        # 2. between-patient variability
+        for k, cv in VARIABLE_PARAMETERS.items():
+            mult[k][row] = _lognormal(rng, pp[cv])
+        # 3. fracture-model uniforms
+        uniforms[row] = rng.random((n_months, 5))
+        # 4. age and T-scores by rejection
+        for _ in range(_MAX_ROUNDS):
+            age = lo + (hi - lo) * rng.random(_BATCH)
+            # survival from lo: S = exp(-m_lo/g (e^{g (a - lo)} - 1)); accept with probability S
+            keep = rng.random(_BATCH) < np.exp(-m_lo / g * np.expm1(g * (age - lo)))
+            age = np.round(age * 12.0) / 12.0
+            zz = rng.standard_normal((_BATCH, 3))
+            fn = fm.mean_tscore("femoral_neck", age, fm_female) + sd * zz[:, 0]
+            th = fm.mean_tscore("total_hip", age, fm_female) + sd * (rho_th * zz[:, 0] + np.sqrt(1 - rho_th ** 2) * zz[:, 1])
+            ls = fm.mean_tscore("lumbar_spine", age, fm_female) + sd * (rho_ls * zz[:, 0] + np.sqrt(1 - rho_ls ** 2) * zz[:, 2])
+            t = {"lumbar_spine": ls, "total_hip": th, "femoral_neck": fn}
+            keep &= (age >= lo) & (age <= hi)
+            for site, (a, b) in ranges.items():
+                keep &= (t[site] >= a) & (t[site] <= b)
+            if pop.tscore_any is not None:
+                low = np.minimum(np.minimum(ls, th), fn)
+                keep &= (low >= pop.tscore_any[0]) & (low <= pop.tscore_any[1])
+            if female:
+                mp = np.minimum(out["menopause_age"][row], age)
+                if pop.years_since_menopause is not None:
+                    keep &= (age - mp >= pop.years_since_menopause[0]) & (age - mp <= pop.years_since_menopause[1])
+            hit = np.flatnonzero(keep)
+            if hit.size:
+                k = hit[0]
+                out["age"][row] = age[k]
+                for s in SITES:
+                    tscore[s][row] = t[s][k]
+                if female:
+                    out["menopause_age"][row] = min(out["menopause_age"][row], age[k])
+                break
+        else:
+            raise ValueError("population: the inclusion criteria (age, T-score ranges) accept almost no one in the "
+                             "reference population; widen them")
+    return VirtualPopulation(
+        index=np.asarray(indices, dtype=np.int64), age=out["age"], female=np.full(n, female),
+        tscore=tscore, menopause_age=out["menopause_age"], bmi=out["bmi"], weight_kg=out["weight_kg"],
+        smoker=flags["smoker"], family_history=flags["family_history"], glucocorticoids=flags["glucocorticoids"],
+        prior_fracture=flags["prior_fracture"], prevalent_vertebral=flags["prevalent_vertebral"],
+        calcium=out["calcium"], vitamin_d=out["vitamin_d"], multipliers=mult, uniforms=uniforms,
+    )

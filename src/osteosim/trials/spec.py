@@ -1,0 +1,259 @@
+"""Trial files (DESIGN section 5, **contract**): schema, loader and validation.
+
+A trial is a YAML mapping::
+
+    name: FREEDOM-like
+    published: freedom           # optional: a published trial of the reference (side by side)
+    population:
+      patients_per_arm: 1000
+      sex: female
+      age: [60, 90]
+      tscore_any: [-4.0, -2.5]   # lowest of spine/hip/neck; or tscore_<site>: [lo, hi]
+      prevalent_vertebral_fracture: 0.23
+      risk_factors: {smoker: 0.1, family_history: 0.12, glucocorticoids: 0.03, prior_fracture: 0.3, bmi: [26, 4]}
+    years: 3
+    control: placebo
+    arms:
+      placebo: []
+      denosumab: ["denosumab 60 mg every 6 months for 3 years"]
+    visits_months: [12, 24, 36]
+    seed: 7
+
+Every problem is a :class:`TrialError` (a ``ValueError``) with one line naming the field by
+its dotted path, the value and what is allowed, as for scenarios.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..physiology.patient import SITES
+from ..scenario import MAX_FILE_BYTES, ScenarioError, format_validation_error, parse_yaml, unknown_key_message
+
+__all__ = ["TrialSpec", "Population", "RiskFactorSpec", "TrialError", "PUBLISHED"]
+
+#: published trials of the reference whose BMD targets (calibration-targets.csv C rows) a
+#: trial file may name for the side-by-side comparison (keys of calibration.therapies.ROWS)
+PUBLISHED = {
+    "fit1": "FIT-1 (alendronate; Black 1996)",
+    "horizon": "HORIZON-PFT (zoledronic acid; Black 2007)",
+    "vert": "VERT-NA (risedronate; Harris 1999)",
+    "freedom": "FREEDOM (denosumab; Cummings 2009)",
+    "fpt": "Fracture Prevention Trial (teriparatide; Neer 2001)",
+    "frame": "FRAME (romosozumab; Cosman 2016)",
+    "whi": "WHI E+P (hormone therapy; Cauley 2003)",
+}
+MAX_PATIENTS = 10_000_000
+MAX_YEARS = 20.0
+
+
+class TrialError(ScenarioError):
+    """A trial file that cannot be run; ``str(err)`` is one line naming the field."""
+
+
+Range = tuple[float, float]
+
+
+def _range(v: Any, lo: float, hi: float, what: str) -> Range:
+    if not (isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+        raise ValueError(f"{v!r} is not allowed (a [low, high] pair of {what})")
+    a, b = float(v[0]), float(v[1])
+    if not (lo <= a <= b <= hi):
+        raise ValueError(f"{v!r} is not allowed (low <= high, both within {lo:g}..{hi:g} {what})")
+    return a, b
+
+
+class RiskFactorSpec(BaseModel):
+    """Prevalences of clinical risk factors (fractions 0..1) and the BMI distribution [mean, sd]."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    smoker: float | None = Field(None, ge=0.0, le=1.0)
+    family_history: float | None = Field(None, ge=0.0, le=1.0, description="parental hip fracture")
+    glucocorticoids: float | None = Field(None, ge=0.0, le=1.0)
+    prior_fracture: float | None = Field(None, ge=0.0, le=1.0, description="prior non-vertebral fragility fracture")
+    bmi: tuple[float, float] | None = None
+
+    @field_validator("bmi", mode="before")
+    @classmethod
+    def _bmi(cls, v):
+        if v is None:
+            return v
+        if not (isinstance(v, (list, tuple)) and len(v) == 2
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)):
+            raise ValueError(f"{v!r} is not allowed (a [mean, sd] pair in kg/m^2)")
+        m, s = float(v[0]), float(v[1])
+        if not (12.0 <= m <= 70.0 and 0.0 <= s <= 20.0):
+            raise ValueError(f"{list(v)!r} is not allowed ([mean, sd] with mean in 12..70 and sd in 0..20 kg/m^2)")
+        return (m, s)
+
+
+class Population(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    patients_per_arm: int = Field(..., ge=1, le=MAX_PATIENTS)
+    sex: Literal["female", "male"] = "female"
+    age: tuple[float, float]
+    tscore_any: tuple[float, float] | None = None
+    tscore_lumbar_spine: tuple[float, float] | None = None
+    tscore_total_hip: tuple[float, float] | None = None
+    tscore_femoral_neck: tuple[float, float] | None = None
+    prevalent_vertebral_fracture: float = Field(0.0, ge=0.0, le=1.0)
+    years_since_menopause: tuple[float, float] | None = None
+    calcium_vitamin_d: bool = Field(True, description="trial background calcium + vitamin D in every arm")
+    risk_factors: RiskFactorSpec = RiskFactorSpec()
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _age(cls, v):
+        return _range(v, 40.0, 100.0, "years")
+
+    @field_validator("tscore_any", "tscore_lumbar_spine", "tscore_total_hip", "tscore_femoral_neck", mode="before")
+    @classmethod
+    def _tscore(cls, v):
+        return None if v is None else _range(v, -6.0, 4.0, "T-score SD")
+
+    @field_validator("years_since_menopause", mode="before")
+    @classmethod
+    def _ysm(cls, v):
+        return None if v is None else _range(v, 0.0, 60.0, "years")
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.sex == "male" and self.years_since_menopause is not None:
+            raise ValueError(f"years_since_menopause: {list(self.years_since_menopause)} given for a male population")
+        return self
+
+    def tscore_ranges(self) -> dict[str, Range]:
+        return {s: getattr(self, f"tscore_{s}") for s in SITES if getattr(self, f"tscore_{s}") is not None}
+
+
+class TrialSpec(BaseModel):
+    """A validated trial file; :meth:`from_yaml` / :meth:`from_mapping` give one-line errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(..., min_length=1, max_length=200)
+    published: str | None = None
+    population: Population
+    years: float = Field(..., gt=0.0, le=MAX_YEARS)
+    control: str
+    arms: dict[str, tuple[str, ...]]
+    visits_months: tuple[float, ...]
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+
+    @field_validator("published")
+    @classmethod
+    def _published(cls, v):
+        if v is not None and v not in PUBLISHED:
+            raise ValueError(f"{v!r} is not a published trial of the reference; allowed: {', '.join(PUBLISHED)}")
+        return v
+
+    @field_validator("arms", mode="before")
+    @classmethod
+    def _arms(cls, v):
+        if not isinstance(v, Mapping) or not v:
+            raise ValueError(f"{v!r} is not allowed (a mapping of arm name -> list of regimen strings; [] for placebo)")
+        out = {}
+        for name, reg in v.items():
+            if not isinstance(name, str) or not name.strip():
+                raise ValueError(f"{name!r} is not allowed as an arm name (a non-empty string)")
+            if reg is None:
+                reg = []
+            if isinstance(reg, str):
+                reg = [reg]
+            if not isinstance(reg, (list, tuple)) or not all(isinstance(x, str) and x.strip() for x in reg):
+                raise ValueError(f"{name}: {reg!r} is not allowed (a list of regimen strings; [] for placebo)")
+            out[name] = tuple(reg)
+        return out
+
+    @field_validator("visits_months", mode="before")
+    @classmethod
+    def _visits(cls, v):
+        if not isinstance(v, (list, tuple)) or not v or not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in v):
+            raise ValueError(f"{v!r} is not allowed (a non-empty list of months > 0)")
+        if list(v) != sorted(set(v)):
+            raise ValueError(f"{list(v)!r} is not allowed (months in increasing order, no repeats)")
+        return tuple(float(x) for x in v)
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.control not in self.arms:
+            raise ValueError(f"control: {self.control!r} is not an arm; allowed: {', '.join(self.arms)}")
+        if self.visits_months[-1] > self.years * 12.0 + 1e-9:
+            raise ValueError(f"visits_months: {self.visits_months[-1]:g} is after the end of the trial "
+                             f"({self.years:g} years = {self.years * 12:g} months)")
+        for name, reg in self.arms.items():
+            _parse_arm(name, reg, self.years)
+        return self
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def from_mapping(cls, data: Any, source: str = "trial") -> "TrialSpec":
+        if not isinstance(data, Mapping):
+            raise TrialError(f"{source}: a trial is a mapping with keys {', '.join(cls.model_fields)}, "
+                             f"not {type(data).__name__}")
+        for k in data:
+            if k not in cls.model_fields:
+                raise TrialError(unknown_key_message(k, list(cls.model_fields)))
+        pop = data.get("population")
+        if isinstance(pop, Mapping):
+            for k in pop:
+                if k not in Population.model_fields:
+                    raise TrialError(unknown_key_message(k, list(Population.model_fields), "population"))
+            rf = pop.get("risk_factors")
+            if isinstance(rf, Mapping):
+                for k in rf:
+                    if k not in RiskFactorSpec.model_fields:
+                        raise TrialError(unknown_key_message(k, list(RiskFactorSpec.model_fields), "population.risk_factors"))
+        try:
+            return cls(**dict(data))
+        except ValidationError as exc:
+            raise TrialError(format_validation_error(exc)) from None
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "TrialSpec":
+        path = Path(path)
+        if not path.is_file():
+            raise TrialError(f"trial: {str(path)!r} is not a file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise TrialError(f"trial: {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")
+        try:
+            data = parse_yaml(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
+        except ScenarioError as exc:
+            raise TrialError(str(exc)) from None
+        if data is None:
+            raise TrialError(f"{path}: the trial file is empty")
+        return cls.from_mapping(data, source=str(path))
+
+    # -- derived ----------------------------------------------------------------------------
+    def regimens(self) -> dict[str, Any]:
+        """Arm name -> parsed Regimen (an empty list for placebo)."""
+        return {name: _parse_arm(name, reg, self.years) for name, reg in self.arms.items()}
+
+    def digest(self, seed: int | None = None) -> str:
+        """Identity of what a run computes (the resume key): everything but the name."""
+        d = self.model_dump(mode="json")
+        d.pop("name")
+        if seed is not None:
+            d["seed"] = seed
+        return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _parse_arm(name: str, reg: tuple[str, ...], years: float):
+    from ..physiology.patient import Patient
+    from ..scenario import parse_regimen
+    from ..therapies.pkpd import regimen_tables
+    from ..units import DAYS_PER_YEAR
+
+    parsed = parse_regimen(list(reg), where=f"arms.{name}")
+    if parsed is None:
+        return []
+    try:  # every therapy must be available in the model (the real tables are per patient)
+        regimen_tables(parsed, 0.0, years * DAYS_PER_YEAR, patient=Patient(age=70.0))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"arms.{name}: {' '.join(str(exc).split())}") from None
+    return parsed

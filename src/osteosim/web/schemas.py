@@ -1,0 +1,116 @@
+"""Request bodies of the web API and the caps that keep one local server responsive.
+
+The bodies reuse the CLI's schema: a simulate body *is* the scenario contract
+(``osteosim.scenario``) with the patient typed as
+:class:`osteosim.physiology.patient.Patient`, so FastAPI's OpenAPI document shows
+every field and its range, and :func:`osteosim.scenario.parse_scenario` then
+applies exactly the checks ``osteosim simulate`` applies.  What is only a web
+concern (no file paths, bounded sizes) lives here as :class:`Limits`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..healing import HealingScenario
+from ..physiology.patient import Patient
+
+__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "JOB_ID_PATTERN"]
+
+#: job ids are uuid4 hex strings (anything else is a 422 before any lookup)
+JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps of one server (each violation is a 4xx that names the cap)."""
+
+    #: simulated years per scenario (the scenario contract allows 100; a browser user waits for the answer)
+    max_years: float = 50.0
+    #: prescriptions per regimen
+    max_regimen_items: int = 8
+    #: simulations waiting for the model thread before new ones get 503
+    max_pending_simulations: int = 64
+    #: patients in one trial job (all arms together)
+    max_trial_patients: int = 2000
+    #: arms of one trial job
+    max_trial_arms: int = 6
+    #: trial years
+    max_trial_years: float = 10.0
+    #: trial jobs running at once (each is a process) and waiting behind them
+    max_running_jobs: int = 1
+    max_queued_jobs: int = 4
+    #: finished jobs kept (with their output folders) before the oldest are dropped
+    keep_finished_jobs: int = 20
+    #: healing weeks (a 2-D coarse run of 30 weeks takes tens of seconds), and runs waiting for the healing thread
+    max_heal_weeks: float = 30.0
+    max_pending_healing: int = 4
+    #: request body bytes
+    max_body_bytes: int = 64_000
+    #: a parameter / driver / initial-state override must lie within this factor of its default
+    override_factor: float = 100.0
+
+
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+#: one prescription: a regimen string (contract) or its mapping form
+Prescription = str | dict[str, Any]
+
+
+class ScenarioIn(BaseModel):
+    """The scenario contract (DESIGN section 5) as JSON: ``osteosim simulate`` reads the same keys from YAML."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [{
+                "patient": {"sex": "female", "age": 52, "menopause_age": 51, "bmi": 24,
+                            "calcium_mg_per_day": 700, "vitamin_d_ng_per_ml": 18,
+                            "physical_activity": "sedentary", "family_history": True},
+                "years": 10,
+                "regimen": ["denosumab 60 mg every 6 months for 3 years"],
+            }]
+        },
+    )
+
+    model: str | None = Field(None, max_length=64, description="a model of the zoo (GET /api/models); "
+                                                              "default Osteosim when a patient is given")
+    patient: Patient | None = None
+    years: float | None = Field(None, gt=0, description="years simulated after the patient's age")
+    regimen: list[Prescription] | None = Field(None, description="regimen strings (GET /api/therapies)")
+    parameters: dict[str, float] | None = Field(None, description="overrides of the model's default parameters")
+    initial_state: dict[str, float] | None = Field(None, description="classic models: initial state overrides")
+    drivers: dict[str, float] | None = Field(None, description="classic models: external inputs")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The plain scenario mapping :func:`osteosim.scenario.parse_scenario` reads."""
+        out = self.model_dump(exclude_none=True, exclude={"patient"})
+        if self.patient is not None:
+            out["patient"] = self.patient.model_dump(exclude_none=True)
+        return out
+
+
+class TrialIn(BaseModel):
+    """A trial job: a template of ``examples/trials/`` by name, or a trial mapping (the trial file contract)."""
+
+    model_config = _STRICT
+
+    template: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$",
+                                 description="name of a template (GET /api/trials/templates)")
+    trial: dict[str, Any] | None = Field(None, description="a trial mapping (the trial file contract)")
+    patients_per_arm: int | None = Field(None, ge=1, description="overrides population.patients_per_arm")
+    years: float | None = Field(None, gt=0, description="overrides years")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+class HealIn(HealingScenario):
+    """The healing scenario contract (``osteosim heal``) as JSON, plus whether to also run it untreated."""
+
+    compare_untreated: bool = Field(True, description="also run the same fracture without the treatment")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The plain healing-scenario mapping (``compare_untreated`` included for the route)."""
+        return self.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,134 @@
+// Trial page: templates, POST /api/trials, polling GET /api/trials/{id}, cancel, results and report link.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let templates = [];
+let jobId = null;
+let timer = null;
+
+function template() {
+  return templates.find((t) => t.name === $("template").value);
+}
+
+function onTemplate() {
+  const t = template();
+  if (!t) return;
+  $("patients_per_arm").value = Math.min(t.trial.population?.patients_per_arm ?? 50, 50);
+  $("trial-years").value = t.trial.years ?? "";
+  $("seed").value = t.trial.seed ?? 7;
+  $("template-yaml").textContent = JSON.stringify(t.trial, null, 2);
+  updateSize();
+}
+
+function updateSize() {
+  const t = template();
+  const arms = t ? Object.keys(t.trial.arms || {}).length : 0;
+  $("size-note").textContent = `${arms} arms × ${$("patients_per_arm").value || "?"} = ${arms * Number($("patients_per_arm").value || 0)} patients`;
+}
+
+async function start() {
+  showError($("error"), "");
+  $("trial-results").hidden = true;
+  const body = { template: $("template").value, patients_per_arm: Number($("patients_per_arm").value) };
+  if ($("trial-years").value !== "") body.years = Number($("trial-years").value);
+  if ($("seed").value !== "") body.seed = Number($("seed").value);
+  try {
+    const job = await api("/api/trials", { method: "POST", json: body });
+    jobId = job.id;
+    $("start-trial").disabled = true;
+    $("cancel-trial").disabled = false;
+    show(job);
+    timer = setInterval(poll, 1000);
+  } catch (err) {
+    showError($("error"), err.message);
+  }
+}
+
+async function poll() {
+  try {
+    show(await api(`/api/trials/${jobId}`));
+  } catch (err) {
+    showError($("error"), err.message);
+    stop();
+  }
+}
+
+function stop() {
+  clearInterval(timer);
+  timer = null;
+  $("start-trial").disabled = false;
+  $("cancel-trial").disabled = true;
+}
+
+function show(job) {
+  const p = job.progress;
+  $("trial-progress").max = p.total || 1;
+  $("trial-progress").value = p.done;
+  $("trial-status").replaceChildren(el("span", { class: `badge ${job.status}` }, job.status),
+    ` ${p.total ? `${p.done}/${p.total} patients per arm` : ""} ${job.elapsed_s !== null ? `· ${job.elapsed_s.toFixed(0)} s` : ""}`);
+  if (["done", "failed", "cancelled"].includes(job.status)) {
+    stop();
+    if (job.status === "failed") showError($("error"), job.error || "the trial failed");
+    if (job.status === "done") showResults(job);
+  }
+}
+
+function showResults(job) {
+  const arms = job.summary?.arms || {};
+  const names = Object.keys(arms);
+  $("trial-results").hidden = false;
+  const link = $("report-link");
+  link.hidden = !job.links.report;
+  if (job.links.report) link.href = job.links.report;
+  // BMD % change per arm, site and visit (mean and 95% CI)
+  const rows = [];
+  const traces = [];
+  names.forEach((arm, k) => {
+    const bySite = arms[arm].bmd_pct_change || {};
+    for (const site of Object.keys(bySite)) {
+      const visits = Object.keys(bySite[site]).sort((a, b) => Number(a) - Number(b));
+      const last = bySite[site][visits[visits.length - 1]] || {};
+      rows.push(el("tr", {}, el("td", { class: "text" }, arm), el("td", { class: "text" }, SITE_LABELS[site] || site),
+        el("td", {}, arms[arm].n ?? "–"), el("td", {}, `${visits[visits.length - 1]} mo`), el("td", {}, fmt(last.mean, 2, " %")),
+        el("td", {}, last.ci95 ? `${fmt(last.ci95[0], 2)} to ${fmt(last.ci95[1], 2)}` : "–")));
+      if (site === "lumbar_spine" || Object.keys(bySite).length === 1) {
+        traces.push({ x: [0, ...visits.map(Number)], y: [0, ...visits.map((v) => bySite[site][v].mean)], name: arm,
+          mode: "lines+markers", line: { color: COLORS[k % COLORS.length] },
+          error_y: { type: "data", symmetric: false, array: [0, ...visits.map((v) => (bySite[site][v].ci95?.[1] ?? 0) - bySite[site][v].mean)],
+            arrayminus: [0, ...visits.map((v) => bySite[site][v].mean - (bySite[site][v].ci95?.[0] ?? 0))] } });
+      }
+    }
+  });
+  $("bmd-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
+    ...["arm", "site", "n", "visit", "BMD change (mean)", "95% CI"].map((h, i) => el("th", { class: i < 2 ? "text" : "" }, h)))),
+  el("tbody", {}, ...rows)));
+  Plotly.react("trial-bmd-plot", traces, { title: { text: "Lumbar-spine BMD change by arm (mean, 95% CI)", font: { size: 14 } },
+    xaxis: { title: { text: "months" } }, yaxis: { title: { text: "% change from baseline" } }, height: 340,
+    margin: { t: 50, r: 10, b: 50, l: 60 } }, PLOT_CONFIG);
+  const kinds = ["vertebral", "hip", "nonvertebral", "any"];
+  $("fracture-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "text" }, "arm"),
+    ...kinds.map((k) => el("th", {}, `${k}: events (incidence)`)), ...kinds.map((k) => el("th", {}, `${k}: RR (95% CI)`)))),
+  el("tbody", {}, ...names.map((arm) => el("tr", {}, el("td", { class: "text" }, arm),
+    ...kinds.map((k) => { const f = arms[arm].fractures?.[k]; return el("td", {}, f ? `${f.events} (${fmt(100 * f.incidence, 1, " %")})` : "–"); }),
+    ...kinds.map((k) => { const r = arms[arm].relative_risk?.[k]; return el("td", {}, r && r.rr !== null && r.rr !== undefined ? `${fmt(r.rr, 2)} (${r.ci95 ? `${fmt(r.ci95[0], 2)}–${fmt(r.ci95[1], 2)}` : "–"})` : "–"); }))))));
+}
+
+async function init() {
+  try {
+    templates = await api("/api/trials/templates");
+  } catch (err) {
+    showError($("error"), err.message);
+  }
+  if (!templates.length) showError($("error"), "no trial templates are installed (examples/trials/)");
+  $("template").replaceChildren(...templates.map((t) => el("option", { value: t.name }, `${t.title} (${t.name})`)));
+  $("template").addEventListener("change", onTemplate);
+  $("patients_per_arm").addEventListener("input", updateSize);
+  $("start-trial").addEventListener("click", start);
+  $("cancel-trial").addEventListener("click", async () => {
+    try { show(await api(`/api/trials/${jobId}`, { method: "DELETE" })); } catch (err) { showError($("error"), err.message); }
+  });
+  onTemplate();
+  document.body.dataset.ready = "1";
+}
+
+init();

@@ -1,0 +1,69 @@
+"""Template trials (examples/trials) at small N: simulated BMD endpoints vs the C rows of the trial they mimic.
+
+Each C row of calibration-targets.csv that belongs to a template's published trial must fall
+within its tolerance.  Rows the model misses are strict xfails with the reason (they are
+reported on every run, and the test fails if the model starts to meet them).  The deterministic
+typical-patient calibration (tests/validation/test_therapy_targets.py) meets 14 of 28 rows;
+a virtual population (ages, T-scores, between-patient variability) moves the means a little.
+"""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from osteosim.calibration.therapies import ROWS
+from osteosim.trials import TrialSpec, run_trial
+
+from trial_helpers import BLOCK
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "trials"
+TEMPLATES = {"fit1": "fit1_like.yaml", "freedom": "freedom_like.yaml", "fpt": "fpt_like.yaml",
+             "frame": "frame_like.yaml", "whi": "whi_like.yaml"}
+N = 48
+
+_SITES = "the three sites share one cell model, so drug responses are not site-specific (as in the typical-patient calibration)"
+_POP = "placebo arm of a population of all ages 50-79 without trial calcium/vitamin D"
+KNOWN_MISSES: dict[str, str] = {
+    "20c": "denosumab spine at 36 mo +8.1 vs +9.4 %: " + _SITES,
+    "21b": "denosumab total hip at 24 mo +5.5 vs +4.4 %: " + _SITES,
+    "21c": "denosumab total hip at 36 mo +7.0 vs +5.0 %: " + _SITES,
+    "22b": "denosumab total hip vs placebo 8.0 vs 6.4 pp: " + _SITES,
+    "31a": "teriparatide spine +5.0 vs +9.7 %: " + _SITES,
+    "31b": "teriparatide femoral neck +4.6 vs +2.8 %: " + _SITES,
+    "31c": "teriparatide total hip +3.9 vs +2.6 %: " + _SITES,
+    "31d": "placebo spine +1.1 % comes from calcium/vitamin D repletion and DXA artefacts (osteophytes), not modelled "
+           "(simulated -0.5 %)",
+    "36a": "romosozumab spine +9.0 vs +13 %: " + _SITES,
+    "42a": "WHI E+P total hip +2.5 vs +3.7 %: the difference from placebo (+4.9 pp) is right but the " + _POP
+           + " loses 2.4 %",
+    "42b": "WHI placebo total hip -2.4 vs +0.14 %: the model's hip loss in the " + _POP + " exceeds that of WHI women",
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    cache = {}
+
+    def get(trial):
+        if trial not in cache:
+            d = yaml.safe_load((EXAMPLES / TEMPLATES[trial]).read_text())
+            d["population"]["patients_per_arm"] = N
+            out = tmp_path_factory.mktemp(trial)
+            summary = run_trial(TrialSpec.from_mapping(d), out, chunk_size=N, block=BLOCK)
+            cache[trial] = {r["id"]: r for r in summary["published_comparison"]}
+        return cache[trial]
+
+    return get
+
+
+@pytest.mark.parametrize("tid, trial", [(r[0], r[1]) for r in ROWS if r[1] in TEMPLATES])
+def test_template_bmd_endpoint(results, tid, trial):
+    row = results(trial).get(tid)
+    assert row is not None, f"{tid}: the {trial} template has no visit at the row's month"
+    miss = abs(row["simulated"] - row["published"])
+    if tid in KNOWN_MISSES:
+        if miss > row["tolerance"]:
+            pytest.xfail(KNOWN_MISSES[tid])
+        pytest.fail(f"{tid} now passes: remove it from KNOWN_MISSES")
+    assert miss <= row["tolerance"], (f"{tid} ({row['quantity']}, month {row['month']}): simulated {row['simulated']:+.2f}, "
+                                      f"published {row['published']:+.2f} ± {row['tolerance']} ({row['source']})")

@@ -1,0 +1,135 @@
+"""Browser tests: Playwright drives headless chromium against a real ``osteosim serve``."""
+from __future__ import annotations
+
+import shutil
+
+import httpx
+import pytest
+from conftest import DOC_SHOTS, SHOTS
+
+
+
+def _shot(page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot under out/test-web/ and refresh its copy in docs/screenshots/."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    assert path.stat().st_size > 10_000
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, DOC_SHOTS / f"{name}.png")
+
+
+def _open(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+
+
+def test_simulate_two_regimens_and_see_the_bmd_plot(server, page):
+    _open(page, server + "/")
+    # the form: every risk factor is on the page
+    for field in ("species", "sex", "age", "years", "menopause_age", "ovariectomy_age", "bmi", "physical_activity",
+                  "calcium_mg_per_day", "vitamin_d_ng_per_ml", "family_history", "smoker", "glucocorticoids",
+                  "prior_fracture", "baseline-kind-lumbar_spine"):
+        assert page.locator(f"#{field}").count() == 1, field
+    page.fill("#age", "66")
+    page.select_option("#physical_activity", "sedentary")
+    page.check("#smoker")
+    page.select_option("#baseline-kind-lumbar_spine", "tscore")
+    page.fill("#baseline-value-lumbar_spine", "-2.6")
+    page.fill("#years", "6")
+    # a third regimen from the builder: alendronate, then an MSC product
+    page.click("#add-regimen")
+    page.select_option("#b-therapy", "alendronate")
+    typical = httpx.get(server + "/api/therapies").json()["therapies"][0]
+    assert typical["name"] == "alendronate"
+    assert page.inner_text("#b-preview") == typical["schedules"][0]
+    page.click("#b-add")
+    page.select_option("#b-therapy", "msc")
+    page.select_option("#b-route", "iv")
+    msc = page.inner_text("#b-preview")
+    assert msc.startswith("msc bone-marrow allogeneic ") and " iv " in msc
+    page.click("#b-add")
+    page.fill("[aria-label='name of regimen 3']", "Alendronate + MSC")
+    assert page.locator(".regimen").count() == 3
+    assert page.locator("[data-regimen='2'] li input").count() == 2
+    page.get_by_role("button", name="Simulate").click()
+    page.wait_for_selector("#bmd-plot .main-svg", timeout=90_000)
+    page.wait_for_function("document.querySelectorAll('#summary tbody tr').length === 3", timeout=90_000)
+    # 3 sites x 3 regimens lines, each with the WHO bands behind it
+    assert page.locator("#bmd-plot .scatterlayer .trace").count() == 9
+    assert page.locator("#bmd-plot .shapelayer path").count() >= 9
+    assert page.locator("#markers-plot .scatterlayer .trace").count() == 6
+    assert page.locator("#cells-plot .scatterlayer .trace").count() == 12
+    assert page.locator("#risk-plot .scatterlayer .trace").count() == 6  # MOF and hip per regimen
+    assert page.locator("#error").is_hidden()
+    assert "Denosumab" in page.inner_text("#summary") and "Alendronate + MSC" in page.inner_text("#summary")
+    assert not page.js_errors, page.js_errors
+    _shot(page, "simulate")
+
+
+def test_bad_input_is_shown_not_crashed(server, page):
+    _open(page, server + "/")
+    page.fill("#age", "130")
+    page.get_by_role("button", name="Simulate").click()
+    page.wait_for_selector("#error:not([hidden])", timeout=30_000)
+    assert "patient.age" in page.inner_text("#error")
+    assert not page.js_errors, page.js_errors
+
+
+def test_model_page_lists_parameters_with_units_and_sources(server, page):
+    _open(page, server + "/model")
+    rows = page.locator("#param-table tbody tr")
+    assert rows.count() > 50
+    first = rows.first.inner_text()
+    assert first.strip()
+    page.fill("#param-filter", "g/cm^2")
+    assert 0 < page.locator("#param-table tbody tr").count() < 20
+    assert page.locator("#therapy-table tbody tr").count() >= 10
+    assert page.locator("#all-citations li").count() > 20
+    page.select_option("#model-select", "Pivonka2008")
+    page.wait_for_function("document.querySelector('#model-description').textContent.includes('Pivonka2008')")
+    assert not page.js_errors, page.js_errors
+    _shot(page, "model", full_page=False)  # the full parameter table is a very tall image
+
+
+def test_healing_page_compares_with_and_without_injection(server, page):
+    _open(page, server + "/healing")
+    # the 2-D callus draws heat maps (a short run)
+    page.fill("#weeks", "2")
+    page.get_by_role("button", name="Simulate healing").click()
+    page.wait_for_selector("#callus-treated .heatmaplayer", timeout=90_000)
+    page.wait_for_selector("#callus-untreated .heatmaplayer")
+    # the 1-D line over 30 weeks: the atrophic non-union unites only with the injection
+    page.select_option("#geometry", "line")
+    page.fill("#weeks", "30")
+    page.get_by_role("button", name="Simulate healing").click()
+    page.wait_for_function("document.querySelector('#heal-status').textContent.startsWith('done')"
+                           " && document.querySelector('#week-label').textContent.startsWith('30')", timeout=60_000)
+    rows = page.locator("#heal-summary tbody tr")
+    assert rows.count() == 2
+    assert "not united" in rows.nth(0).inner_text() and "weeks" in rows.nth(1).inner_text()
+    slider = page.locator("#week-slider")
+    slider.fill("2")
+    assert not page.inner_text("#week-label").startswith("30")
+    slider.fill(slider.get_attribute("max"))
+    assert not page.js_errors, page.js_errors
+    _shot(page, "healing")
+
+
+def test_trial_page_runs_a_small_trial_with_live_progress(server, page):
+    _open(page, server + "/trials")
+    page.select_option("#template", "freedom_like")
+    page.fill("#patients_per_arm", "4")
+    page.fill("#trial-years", "0.5")
+    assert "8 patients" in page.inner_text("#size-note")
+    page.get_by_role("button", name="Run trial").click()
+    page.wait_for_selector("#trial-status .badge", timeout=10_000)
+    page.wait_for_selector("#trial-results:not([hidden])", timeout=240_000)
+    assert page.locator("#trial-status .badge").inner_text() == "done"
+    assert page.locator("#bmd-table tbody tr").count() == 6  # 2 arms x 3 sites
+    report = page.locator("#report-link")
+    assert report.is_visible()
+    r = httpx.get(server + report.get_attribute("href"))
+    assert r.status_code == 200 and "<html" in r.text.lower()
+    assert not page.js_errors, page.js_errors
+    _shot(page, "trial")
