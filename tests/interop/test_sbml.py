@@ -32,9 +32,10 @@ MAX_REL_ERR = 1e-6
 SPAN_DAYS = 1000.0
 
 
-def _rr_rates(sbml: str, t: float, y: np.ndarray) -> np.ndarray:
-    """The SBML rate rules evaluated by libroadrunner at model time t and state y, in state order."""
-    rr = roadrunner.RoadRunner(sbml)
+def _rr_rates(rr, sbml: str, t: float, y: np.ndarray) -> np.ndarray:
+    """The SBML rate rules evaluated by libroadrunner (``rr``, loaded from ``sbml``) at model time t
+    and state y, in state order.  One RoadRunner serves every point: compiling the Osteosim file
+    is the slow part of this module."""
     ids = sbml_state_ids(sbml)
     for sid, v in zip(ids, y):
         rr.model.setValue(sid, float(v))
@@ -108,10 +109,11 @@ def test_zoo_model_exports_valid_sbml_and_matches_roadrunner(name):
     y0 = np.asarray(m.initial_state(m.default_parameters(), m.default_drivers()), dtype=float)
     t0 = sbml_time_offset(sbml)
     rng = np.random.default_rng(0)
+    rr = roadrunner.RoadRunner(sbml)
     for t in (t0, t0 + 37.5, t0 + 400.0):
         y = y0 * (1.0 + 0.2 * rng.uniform(-1, 1, size=y0.shape)) + 1e-3 * np.asarray(m.state_scale())
         want = _model_rates(m, t, y)
-        got = _rr_rates(sbml, t, y)
+        got = _rr_rates(rr, sbml, t, y)
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12 * np.max(np.abs(want) + 1e-300))
 
     # trajectories: libroadrunner (CVODE) on the file vs osteosim (diffrax) on the code
@@ -241,7 +243,7 @@ def test_toy_model_primitives_round_trip():
     rng = np.random.default_rng(1)
     for t in (0.0, 4.0, 6.0, 25.0):
         y = np.array([0.5, 1.0, 2.0, 0.2]) * rng.uniform(0.3, 1.7, size=4)
-        np.testing.assert_allclose(_rr_rates(sbml, t, y), _model_rates(m, t, y), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(_rr_rates(roadrunner.RoadRunner(sbml), sbml, t, y), _model_rates(m, t, y), rtol=1e-12, atol=1e-15)
     # outputs as assignment rules
     rr = roadrunner.RoadRunner(sbml)
     assert rr["sum_abc"] == pytest.approx(3.5)
@@ -294,7 +296,7 @@ def test_python_branching_on_drivers_bakes_them_with_a_note():
     assert validate_sbml(sbml) == []
     assert "baked" in libsbml.readSBMLFromString(sbml).getModel().getNotesString()
     y = np.array([0.5, 1.0, 2.0, 0.2])
-    np.testing.assert_allclose(_rr_rates(sbml, 0.0, y), [-0.15, -1.0, -2.0, -0.2], rtol=1e-14)
+    np.testing.assert_allclose(_rr_rates(roadrunner.RoadRunner(sbml), sbml, 0.0, y), [-0.15, -1.0, -2.0, -0.2], rtol=1e-14)
 
 
 class _Wide(Model):
@@ -319,4 +321,4 @@ def test_wide_model_deep_sums():
     sbml = export_sbml(m)
     assert validate_sbml(sbml) == []
     y = np.linspace(0.3, 0.9, 120)
-    np.testing.assert_allclose(_rr_rates(sbml, 1.0, y), _model_rates(m, 1.0, y), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(_rr_rates(roadrunner.RoadRunner(sbml), sbml, 1.0, y), _model_rates(m, 1.0, y), rtol=1e-12, atol=1e-15)
