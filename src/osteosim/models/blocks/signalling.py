@@ -6,8 +6,6 @@ states.  Every function is pure ``jax.numpy`` on scalars of one patient/site.
 """
 from __future__ import annotations
 
-import jax.numpy as jnp
-
 __all__ = ["act", "rep", "tgfb", "pth", "opg", "rankl", "rank_activation"]
 
 
