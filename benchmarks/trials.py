@@ -49,7 +49,13 @@ with tempfile.TemporaryDirectory() as warm:
     run_trial(TrialSpec.from_mapping(dict(data, population=dict(data["population"], patients_per_arm=1))), warm)
 warmup = time.perf_counter() - t
 t = time.perf_counter()
-summary = run_trial(spec, sys.argv[2], workers=workers, chunk_size=int(sys.argv[4]))
+last = [0.0]
+def progress(done, total):  # to stderr (passed through): long runs show where they are
+    now = time.perf_counter() - t
+    if now - last[0] > 30 or done == total:
+        last[0] = now
+        print(f"  {done:,}/{total:,} patients per arm, {now:.0f} s", file=sys.stderr, flush=True)
+summary = run_trial(spec, sys.argv[2], workers=workers, chunk_size=int(sys.argv[4]), progress=progress)
 wall = time.perf_counter() - t
 print(json.dumps({"wall_s": wall, "warmup_compile_s": warmup,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -63,9 +69,10 @@ def run(per_arm: int, workers: int, chunk: int) -> dict:
     spec = dict(TRIAL, population=dict(TRIAL["population"], patients_per_arm=per_arm))
     with tempfile.TemporaryDirectory(prefix="osteosim-trial-bench-") as tmp:
         r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec), tmp, str(workers), str(chunk)],
-                           capture_output=True, text=True, check=False)
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE if per_arm < 100_000 else None,
+                           text=True, check=False)
     if r.returncode != 0:
-        raise SystemExit(f"trial of {per_arm} per arm failed:\n{r.stderr[-2000:]}")
+        raise SystemExit(f"trial of {per_arm} per arm failed:\n{(r.stderr or '(stderr above)')[-2000:]}")
     res = json.loads(r.stdout.strip().splitlines()[-1])
     res.update(patients_per_arm=per_arm, arms=2, years=3, workers=workers or "in-process",
                patients_per_s=2 * per_arm / res["wall_s"], load_average=os.getloadavg(), cpus=os.cpu_count())
@@ -83,18 +90,20 @@ def main() -> None:
     if args.million:
         sizes.append(500_000)
     RESULTS.mkdir(exist_ok=True)
-    out = []
+    from osteosim.io_utils import atomic_write_json
+
+    # entries of earlier runs stay unless this run measures the same size with the same workers
+    path = RESULTS / "trials.json"
+    out = json.loads(path.read_text()) if path.exists() else []
     for n in sizes:
         res = run(n, args.workers, args.chunk_size)
         if n == 500_000:
             peak = max(res["peak_rss_mb"], res["peak_rss_children_mb"])
             res["under_4gb"] = peak < 4096.0
-        out.append(res)
+        out = [r for r in out if (r["patients_per_arm"], r["workers"]) != (n, res["workers"])] + [res]
+        atomic_write_json(path, sorted(out, key=lambda r: (r["patients_per_arm"], str(r["workers"]))))
         print(f"{2 * n:>9,} patients: {res['wall_s']:8.1f} s, {res['patients_per_s']:7.1f} patients/s, "
               f"peak RSS {res['peak_rss_mb']:7.0f} MB (children {res['peak_rss_children_mb']:.0f} MB)", flush=True)
-    from osteosim.io_utils import atomic_write_json
-
-    atomic_write_json(RESULTS / "trials.json", out)
 
 
 if __name__ == "__main__":
