@@ -3,8 +3,9 @@
 Each C row of calibration-targets.csv that belongs to a template's published trial must fall
 within its tolerance.  Rows the model misses are strict xfails with the reason (they are
 reported on every run, and the test fails if the model starts to meet them).  The deterministic
-typical-patient calibration (tests/validation/test_therapy_targets.py) meets 14 of 28 rows;
-a virtual population (ages, T-scores, between-patient variability) moves the means a little.
+typical-patient calibration (tests/validation/test_therapy_targets.py) meets 16 of 28 rows;
+a virtual population (ages, T-scores at the trial's mean age, between-patient variability, DXA
+precision error) moves the means a little: 13 of the 21 template rows are met at this N.
 """
 from pathlib import Path
 
@@ -24,9 +25,7 @@ N = 48
 _SITES = "the three sites share one cell model, so drug responses are not site-specific (as in the typical-patient calibration)"
 _POP = "placebo arm of a population of all ages 50-79 without trial calcium/vitamin D"
 KNOWN_MISSES: dict[str, str] = {
-    "20c": "denosumab spine at 36 mo +8.1 vs +9.4 %: " + _SITES,
-    "21b": "denosumab total hip at 24 mo +5.5 vs +4.4 %: " + _SITES,
-    "21c": "denosumab total hip at 36 mo +7.0 vs +5.0 %: " + _SITES,
+    "21c": "denosumab total hip at 36 mo +6.9 vs +5.0 %: " + _SITES,
     "22b": "denosumab total hip vs placebo 8.0 vs 6.4 pp: " + _SITES,
     "31a": "teriparatide spine +5.0 vs +9.7 %: " + _SITES,
     "31b": "teriparatide femoral neck +4.6 vs +2.8 %: " + _SITES,
@@ -34,9 +33,7 @@ KNOWN_MISSES: dict[str, str] = {
     "31d": "placebo spine +1.1 % comes from calcium/vitamin D repletion and DXA artefacts (osteophytes), not modelled "
            "(simulated -0.5 %)",
     "36a": "romosozumab spine +9.0 vs +13 %: " + _SITES,
-    "42a": "WHI E+P total hip +2.5 vs +3.7 %: the difference from placebo (+4.9 pp) is right but the " + _POP
-           + " loses 2.4 %",
-    "42b": "WHI placebo total hip -2.4 vs +0.14 %: the model's hip loss in the " + _POP + " exceeds that of WHI women",
+    "42b": "WHI placebo total hip -2.0 vs +0.14 %: the model's hip loss in the " + _POP + " exceeds that of WHI women",
 }
 
 
@@ -50,6 +47,8 @@ def results(tmp_path_factory):
             d["population"]["patients_per_arm"] = N
             out = tmp_path_factory.mktemp(trial)
             summary = run_trial(TrialSpec.from_mapping(d), out, chunk_size=N, block=BLOCK)
+            assert "Fracture outcomes: simulated vs published" in (out / "report.html").read_text()
+            assert summary["published_fracture_comparison"], trial
             cache[trial] = {r["id"]: r for r in summary["published_comparison"]}
         return cache[trial]
 

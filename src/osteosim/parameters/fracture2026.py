@@ -114,6 +114,10 @@ POPULATION2026 = ParameterSet.from_list(
         P("trial_calcium_mg_per_day", 1200.0, "mg/day", "pivotal trials supplemented calcium to ~1,000-1,200 mg/day (clinical-background A4)", "calcium intake in a trial population"),
         P("trial_vitamin_d_mean", 30.0, "ng/mL", "trials supplemented vitamin D (400-800 IU/day) to replete 25(OH)D", "mean 25(OH)D in a trial population"),
         P("vitamin_d_sd", 8.0, "ng/mL", _A, "SD of 25(OH)D"),
+        # DXA measurement error of a scan (short-term precision, as a CV of the reading)
+        P("dxa_precision_ls", 0.010, "1", f"{_A}: precision of trial densitometry centres about 1 % at the spine (the ISCD minimum acceptable precision for a technologist is 1.9 %, recalled)", "DXA precision CV, lumbar spine"),
+        P("dxa_precision_th", 0.010, "1", f"{_A}: about 1 % at the total hip (ISCD minimum acceptable 1.8 %, recalled)", "DXA precision CV, total hip"),
+        P("dxa_precision_fn", 0.015, "1", f"{_A}: the femoral neck region is smaller and less precise, about 1.5 % (ISCD minimum acceptable 2.5 %, recalled)", "DXA precision CV, femoral neck"),
         # between-patient variability of model parameters (log-normal multipliers, median 1)
         P("cv_turnover", 0.25, "1", f"{_A}: bone turnover markers vary ~25 % between patients of the same age", "CV of the per-site turnover rates"),
         P("cv_drug_sensitivity", 0.3, "1", f"{_A}: BMD responses to a drug vary widely between patients (trial SDs of % change ~4-5 points)", "CV of each drug's effect strength (EC50, affinity, gain)"),

@@ -17,7 +17,9 @@ it, in a fixed order:
    model's own reference, so the BMD gradient of risk holds in the sampled population);
    a candidate is kept when it meets every criterion (age, ``tscore_<site>``, ``tscore_any``,
    years since menopause).  Ages are whole months (the engine saves the untreated history
-   monthly).
+   monthly);
+5. DXA measurement error of every visit's scan, per site (Population2026 precision CVs): the
+   reported BMD is what a densitometer would read; fracture hazards use the simulated BMD.
 
 Baseline BMD is the *measured baseline* of [1/7]: each patient's T-scores are given as
 ``tscore_<site>``, which rescales that site's young-adult peak so the simulated BMD at
@@ -26,6 +28,7 @@ randomisation equals the sampled value (outcomes/patient_run.py); the history sh
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,7 +37,8 @@ from ..parameters.fracture2026 import POPULATION2026
 from ..physiology.patient import SITES, Patient
 from .spec import TrialSpec
 
-__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "VARIABLE_PARAMETERS", "N_UNIFORMS"]
+__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "age_tilt", "VARIABLE_PARAMETERS", "N_UNIFORMS",
+           "DXA_PRECISION"]
 
 #: model parameters with between-patient variability -> Population2026 CV parameter
 VARIABLE_PARAMETERS = {
@@ -47,6 +51,8 @@ VARIABLE_PARAMETERS = {
 }
 #: uniforms per patient and month for the fracture model: vertebral, hip, other, death, time
 N_UNIFORMS = 5
+#: DXA precision (CV) parameter of Population2026 per site
+DXA_PRECISION = {"lumbar_spine": "dxa_precision_ls", "total_hip": "dxa_precision_th", "femoral_neck": "dxa_precision_fn"}
 #: candidates drawn per rejection round, and the most rounds before a population is impossible
 _BATCH, _MAX_ROUNDS = 64, 2000
 
@@ -76,6 +82,7 @@ class VirtualPopulation:
     vitamin_d: np.ndarray
     multipliers: dict[str, np.ndarray]
     uniforms: np.ndarray
+    dxa_error: dict[str, np.ndarray]  # site -> (N, visits) relative error of each scan (baseline first)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -97,6 +104,80 @@ class VirtualPopulation:
         f = lambda a: np.asarray(a, dtype=float)  # noqa: E731
         return RiskFactors(f(self.female), f(self.smoker), f(self.family_history), f(self.glucocorticoids),
                            f(self.bmi), f(self.prior_fracture | self.prevalent_vertebral), f(self.prevalent_vertebral))
+
+
+def _criteria(pop, fm: FractureModel, female: bool, age, z, menopause):
+    """Which candidates meet the T-score and menopause criteria, and their T-scores.
+
+    ``age``, ``z[..., k]`` (k = 0, 1, 2: standard normals of FN, TH, LS) and ``menopause``
+    broadcast against each other; returns (mask, {site: T-score}) of the broadcast shape.
+    """
+    fm_female = 1.0 if female else 0.0
+    rho_ls, rho_th, sd = fm.p["tscore_corr_fn_ls"], fm.p["tscore_corr_fn_th"], fm.p["tscore_sd_at_age"]
+    a = np.asarray(age, float)
+    z0, z1, z2 = z[..., 0], z[..., 1], z[..., 2]
+    fn = fm.mean_tscore("femoral_neck", a, fm_female) + sd * z0
+    th = fm.mean_tscore("total_hip", a, fm_female) + sd * (rho_th * z0 + np.sqrt(1 - rho_th ** 2) * z1)
+    ls = fm.mean_tscore("lumbar_spine", a, fm_female) + sd * (rho_ls * z0 + np.sqrt(1 - rho_ls ** 2) * z2)
+    t = {"lumbar_spine": ls, "total_hip": th, "femoral_neck": fn}
+    keep = np.ones(np.broadcast(a, z0).shape, dtype=bool)
+    for site, (lo, hi) in pop.tscore_ranges().items():
+        keep &= (t[site] >= lo) & (t[site] <= hi)
+    if pop.tscore_any is not None:
+        low = np.minimum(np.minimum(ls, th), fn)
+        keep &= (low >= pop.tscore_any[0]) & (low <= pop.tscore_any[1])
+    if female and pop.years_since_menopause is not None:
+        mp = np.minimum(menopause, a)
+        keep &= (a - mp >= pop.years_since_menopause[0]) & (a - mp <= pop.years_since_menopause[1])
+    return keep, t
+
+
+def age_tilt(spec: TrialSpec, fracture_model: FractureModel | None = None) -> float:
+    """lambda (1/year) of the age tilt ``exp(lambda (age - low))`` that gives the population ``age_mean`` (0 without one).
+
+    The accepted age density is survival(age) x P(criteria | age) x tilt; P(criteria | age) is
+    estimated on a monthly age grid from a fixed sample (independent of the trial seed, so every
+    chunk finds the same lambda), and the mean is matched by Brent's method.
+    """
+    pop = spec.population
+    if pop.age_mean is None:
+        return 0.0
+    fm = fracture_model or FractureModel()
+    return _age_tilt(pop.model_dump_json(), fm.p["mortality_gompertz_slope"], tuple(sorted(fm.p.items())))
+
+
+@lru_cache(maxsize=32)
+def _age_tilt(pop_json: str, _slope: float, fm_items: tuple) -> float:
+    from scipy.optimize import brentq
+
+    from .spec import Population
+
+    pop = Population.model_validate_json(pop_json)
+    fm = FractureModel(dict(fm_items))
+    pp = POPULATION2026.values_dict()
+    female = pop.sex == "female"
+    lo, hi = pop.age
+    ages = np.arange(np.ceil(lo * 12.0), np.floor(hi * 12.0) + 1.0) / 12.0
+    rng = np.random.default_rng(20260)  # fixed: the tilt is a property of the criteria, not of the trial seed
+    z = rng.standard_normal((20_000, 3))
+    menopause = np.clip(pp["menopause_age_mean"] + pp["menopause_age_sd"] * rng.standard_normal(20_000), 40.0, 58.0)
+    keep, _ = _criteria(pop, fm, female, ages[:, None], z[None], menopause[None])
+    g = fm.p["mortality_gompertz_slope"]
+    m_lo = float(fm.mortality(lo, 1.0 if female else 0.0))
+    w = np.exp(-m_lo / g * np.expm1(g * (ages - lo))) * keep.mean(axis=1)
+    if w.sum() <= 0:
+        raise ValueError("population: the inclusion criteria (age, T-score ranges) accept almost no one in the "
+                         "reference population; widen them")
+
+    def mean_gap(lam: float) -> float:
+        x = w * np.exp(lam * (ages - lo) - max(0.0, lam) * (hi - lo))
+        return float((ages * x).sum() / x.sum()) - pop.age_mean
+
+    lo_gap, hi_gap = mean_gap(-3.0), mean_gap(3.0)
+    if lo_gap > 0 or hi_gap < 0:
+        raise ValueError(f"population.age_mean: {pop.age_mean:g} is not allowed (with these criteria the mean age can be "
+                         f"{lo_gap + pop.age_mean:.1f} to {hi_gap + pop.age_mean:.1f})")
+    return float(brentq(mean_gap, -3.0, 3.0, xtol=1e-10))
 
 
 def _lognormal(rng, cv: float, size=None):
@@ -122,10 +203,7 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
     female = pop.sex == "female"
     height_mean = pp["height_mean_women" if female else "height_mean_men"]
     lo, hi = pop.age
-    ranges = pop.tscore_ranges()
     fm_female = 1.0 if female else 0.0
-    rho_ls, rho_th = fm.p["tscore_corr_fn_ls"], fm.p["tscore_corr_fn_th"]
-    sd = fm.p["tscore_sd_at_age"]
     n = len(indices)
     out = {k: np.zeros(n) for k in ("age", "menopause_age", "bmi", "weight_kg", "calcium", "vitamin_d")}
     flags = {k: np.zeros(n, dtype=bool) for k in ("smoker", "family_history", "glucocorticoids", "prior_fracture",
@@ -133,9 +211,14 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
     tscore = {s: np.zeros(n) for s in SITES}
     mult = {k: np.zeros(n) for k in VARIABLE_PARAMETERS}
     uniforms = np.zeros((n, n_months, 5))
-    # survival of the population from the lower age limit (Gompertz): the age density of candidates
+    # survival of the population from the lower age limit (Gompertz), tilted to the trial's mean age:
+    # the age density of candidates
     g = fm.p["mortality_gompertz_slope"]
     m_lo = float(fm.mortality(lo, fm_female))
+    lam = age_tilt(spec, fm)
+    n_visits = 1 + len(spec.visits_months)
+    dxa = {s: np.zeros((n, n_visits)) for s in SITES}
+    cv_dxa = {s: pp[DXA_PRECISION[s]] for s in SITES}
     for row, idx in enumerate(np.asarray(indices, dtype=np.int64)):
         rng = patient_rng(seed, idx)
         # 1. covariates (fixed number of draws)
@@ -161,24 +244,14 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
         # 4. age and T-scores by rejection
         for _ in range(_MAX_ROUNDS):
             age = lo + (hi - lo) * rng.random(_BATCH)
-            # survival from lo: S = exp(-m_lo/g (e^{g (a - lo)} - 1)); accept with probability S
-            keep = rng.random(_BATCH) < np.exp(-m_lo / g * np.expm1(g * (age - lo)))
+            # survival from lo: S = exp(-m_lo/g (e^{g (a - lo)} - 1)), times the age tilt (<= 1):
+            # accept with that probability
+            tilt = np.exp(lam * (age - lo) - max(0.0, lam) * (hi - lo))
+            keep = rng.random(_BATCH) < np.exp(-m_lo / g * np.expm1(g * (age - lo))) * tilt
             age = np.round(age * 12.0) / 12.0
             zz = rng.standard_normal((_BATCH, 3))
-            fn = fm.mean_tscore("femoral_neck", age, fm_female) + sd * zz[:, 0]
-            th = fm.mean_tscore("total_hip", age, fm_female) + sd * (rho_th * zz[:, 0] + np.sqrt(1 - rho_th ** 2) * zz[:, 1])
-            ls = fm.mean_tscore("lumbar_spine", age, fm_female) + sd * (rho_ls * zz[:, 0] + np.sqrt(1 - rho_ls ** 2) * zz[:, 2])
-            t = {"lumbar_spine": ls, "total_hip": th, "femoral_neck": fn}
-            keep &= (age >= lo) & (age <= hi)
-            for site, (a, b) in ranges.items():
-                keep &= (t[site] >= a) & (t[site] <= b)
-            if pop.tscore_any is not None:
-                low = np.minimum(np.minimum(ls, th), fn)
-                keep &= (low >= pop.tscore_any[0]) & (low <= pop.tscore_any[1])
-            if female:
-                mp = np.minimum(out["menopause_age"][row], age)
-                if pop.years_since_menopause is not None:
-                    keep &= (age - mp >= pop.years_since_menopause[0]) & (age - mp <= pop.years_since_menopause[1])
+            ok, t = _criteria(pop, fm, female, age, zz, out["menopause_age"][row])
+            keep &= ok & (age >= lo) & (age <= hi)
             hit = np.flatnonzero(keep)
             if hit.size:
                 k = hit[0]
@@ -191,10 +264,15 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
         else:
             raise ValueError("population: the inclusion criteria (age, T-score ranges) accept almost no one in the "
                              "reference population; widen them")
+        # 5. DXA measurement error of each scan (baseline and every visit), after the rejection so the
+        # patients themselves do not depend on the number of visits
+        e = rng.standard_normal((len(SITES), n_visits))
+        for j, s in enumerate(SITES):
+            dxa[s][row] = cv_dxa[s] * e[j]
     return VirtualPopulation(
         index=np.asarray(indices, dtype=np.int64), age=out["age"], female=np.full(n, female),
         tscore=tscore, menopause_age=out["menopause_age"], bmi=out["bmi"], weight_kg=out["weight_kg"],
         smoker=flags["smoker"], family_history=flags["family_history"], glucocorticoids=flags["glucocorticoids"],
         prior_fracture=flags["prior_fracture"], prevalent_vertebral=flags["prevalent_vertebral"],
-        calcium=out["calcium"], vitamin_d=out["vitamin_d"], multipliers=mult, uniforms=uniforms,
+        calcium=out["calcium"], vitamin_d=out["vitamin_d"], multipliers=mult, uniforms=uniforms, dxa_error=dxa,
     )

@@ -10,8 +10,8 @@ patient range):
 3. every arm branched from that state on trial time (:class:`.engine.ShiftedModel`): the
    same patients in every arm (a randomised population's perfect balance: the arms differ
    only by treatment), saved monthly;
-4. BMD per site from the measured-baseline rescaling, fractures and deaths sampled from the
-   BMD trajectory (:mod:`osteosim.outcomes.fracture`) with the patient's own uniforms, the
+4. BMD per site from the measured-baseline rescaling (reported with each scan's DXA precision
+   error, :mod:`.population`), fractures and deaths sampled from the simulated BMD trajectory (:mod:`osteosim.outcomes.fracture`) with the patient's own uniforms, the
    same in every arm (common random numbers).
 
 Solves go through :func:`osteosim.solve.solve_chunked` with fixed-width blocks, and chunks
@@ -168,9 +168,12 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
         cols = {"patient": np.repeat(pop.index, len(visit_idx)), "arm": arm,
                 "month": np.tile(grid[visit_idx], n), "age": np.repeat(pop.age, len(visit_idx)) + np.tile(grid[visit_idx] / 12.0, n)}
         for s in SITES:
-            b = bmd[s][:, visit_idx]
+            # what a densitometer reads (precision error per scan); the hazards above use the simulated BMD
+            b_true = bmd[s][:, visit_idx]
+            b = b_true * (1.0 + pop.dxa_error[s])
             cols[f"bmd_{s}"] = b.ravel()
-            cols[f"tscore_{s}"] = tsc[s][:, visit_idx].ravel()
+            cols[f"bmd_true_{s}"] = b_true.ravel()
+            cols[f"tscore_{s}"] = to_tscore(b, base, s).ravel()
             cols[f"bmd_pct_change_{s}"] = (100.0 * (b / b[:, :1] - 1.0)).ravel()
         cum = np.concatenate([np.zeros((n, 1, 3), dtype=np.int64), hist_ev.counts_by_interval], axis=1)[:, visit_idx]
         for k, kind in enumerate(("vertebral", "hip", "other")):
@@ -246,6 +249,9 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
     seed = spec.seed if seed is None else int(seed)
     if seed < 0:
         raise ValueError(f"--seed: {seed} is not allowed (a whole number >= 0)")
+    from .population import age_tilt
+
+    age_tilt(spec)  # an unreachable age_mean is refused here, before anything is written
     out = Path(out_dir)
     n = spec.population.patients_per_arm
     data = spec.model_dump(mode="json")

@@ -8,6 +8,7 @@ A trial is a YAML mapping::
       patients_per_arm: 1000
       sex: female
       age: [60, 90]
+      age_mean: 72               # optional: mean age at randomisation (the age density is tilted)
       tscore_any: [-4.0, -2.5]   # lowest of spine/hip/neck; or tscore_<site>: [lo, hi]
       prevalent_vertebral_fracture: 0.23
       risk_factors: {smoker: 0.1, family_history: 0.12, glucocorticoids: 0.03, prior_fracture: 0.3, bmi: [26, 4]}
@@ -97,6 +98,9 @@ class Population(BaseModel):
     patients_per_arm: int = Field(..., ge=1, le=MAX_PATIENTS)
     sex: Literal["female", "male"] = "female"
     age: tuple[float, float]
+    age_mean: float | None = Field(None, description="mean age at randomisation (years) the sampled population "
+                                                      "should have, inside the age range; default: whatever the "
+                                                      "criteria give in the reference population")
     tscore_any: tuple[float, float] | None = None
     tscore_lumbar_spine: tuple[float, float] | None = None
     tscore_total_hip: tuple[float, float] | None = None
@@ -125,6 +129,8 @@ class Population(BaseModel):
     def _check(self):
         if self.sex == "male" and self.years_since_menopause is not None:
             raise ValueError(f"years_since_menopause: {list(self.years_since_menopause)} given for a male population")
+        if self.age_mean is not None and not (self.age[0] < self.age_mean < self.age[1]):
+            raise ValueError(f"age_mean: {self.age_mean:g} is not allowed (strictly inside age {list(self.age)})")
         return self
 
     def tscore_ranges(self) -> dict[str, Range]:

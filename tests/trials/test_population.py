@@ -1,0 +1,68 @@
+"""Virtual populations: mean-age matching, DXA precision error, per-patient streams."""
+import numpy as np
+import pytest
+
+from osteosim.parameters.fracture2026 import POPULATION2026
+from osteosim.physiology.patient import SITES
+from osteosim.trials import TrialSpec
+from osteosim.trials.population import DXA_PRECISION, age_tilt, sample_population
+
+from trial_helpers import tiny
+
+
+def _spec(**pop):
+    d = tiny()
+    d["population"] = dict(d["population"], age=[60, 90], **pop)
+    return TrialSpec.from_mapping(d)
+
+
+@pytest.mark.parametrize("target", [68.0, 72.0, 78.0])
+def test_age_mean_is_met(target):
+    spec = _spec(age_mean=target)
+    pop = sample_population(spec, np.arange(3000), 12)
+    # 3000 patients (age SD ~7-8 y): standard error ~0.15 y; the tilt is solved on a fixed 20,000-draw sample
+    assert abs(pop.age.mean() - target) < 0.6
+    assert pop.age.min() >= 60 and pop.age.max() <= 90
+    low = np.minimum(np.minimum(pop.tscore["lumbar_spine"], pop.tscore["total_hip"]), pop.tscore["femoral_neck"])
+    assert low.min() >= -4.0 and low.max() <= -2.5
+
+
+def test_without_age_mean_the_tilt_is_zero_and_older_criteria_pull_ages_up():
+    assert age_tilt(_spec()) == 0.0
+    # osteoporotic T-scores are commoner with age: the untilted population is older than 72
+    assert sample_population(_spec(), np.arange(1000), 12).age.mean() > 73.0
+    assert age_tilt(_spec(age_mean=72.0)) < 0.0
+
+
+def test_unreachable_age_mean_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"population.age_mean: 60.1 is not allowed \(with these criteria the mean age can be"):
+        age_tilt(_spec(age_mean=60.1))
+    with pytest.raises(ValueError, match=r"age_mean: 95 is not allowed \(strictly inside age"):
+        _spec(age_mean=95)
+
+
+def test_dxa_error_has_the_stated_precision_and_does_not_move_patients():
+    spec = _spec()
+    pop = sample_population(spec, np.arange(2000), 12)
+    cv = POPULATION2026.values_dict()
+    for s in SITES:
+        e = pop.dxa_error[s]
+        assert e.shape == (2000, 1 + len(spec.visits_months))
+        assert abs(e.std() / cv[DXA_PRECISION[s]] - 1.0) < 0.05
+        assert abs(e.mean()) < 4 * cv[DXA_PRECISION[s]] / np.sqrt(e.size)
+    # the scans are drawn last: the same patients whatever the number of visits
+    d = tiny()
+    d["population"] = dict(d["population"], age=[60, 90])
+    d["visits_months"] = [3, 6, 9, 12]
+    other = sample_population(TrialSpec.from_mapping(d), np.arange(2000), 12)
+    np.testing.assert_array_equal(other.age, pop.age)
+    for s in SITES:
+        np.testing.assert_array_equal(other.tscore[s], pop.tscore[s])
+
+
+def test_run_refuses_unreachable_age_mean_before_writing(tmp_path):
+    from osteosim.trials import run_trial
+
+    with pytest.raises(ValueError, match="population.age_mean: 60.1 is not allowed"):
+        run_trial(_spec(age_mean=60.1), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
