@@ -49,6 +49,8 @@ def _mod(d, path, value):
     (("visits_months",), [6, 24], "visits_months: 24 is after the end of the trial"),
     (("years",), -1, "years: -1 is not allowed"),
     (("published",), "freedum", "published: 'freedum' is not a published trial"),
+    (("population", "fracture_incidence"), "hospital", "population.fracture_incidence: 'hospital' is not allowed"),
+    (("population", "age_mean"), 50, "age_mean: 50 is not allowed (strictly inside age [65.0, 80.0])"),
 ])
 def test_bad_files_one_line(path, value, expect):
     with pytest.raises(TrialError) as err:

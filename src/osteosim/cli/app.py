@@ -586,12 +586,39 @@ def calibrate(
     check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
     write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
     therapies: bool = typer.Option(False, "--therapies", help="Fit the drug effect strengths to the trial targets instead."),
+    fractures: bool = typer.Option(False, "--fractures", help="Fit the trial-population fracture incidence factors "
+                                   "to the published placebo arms instead."),
 ) -> None:
-    """Fit the natural-history (or, with --therapies, the drug) parameters to the published targets."""
+    """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence) parameters to the published targets."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
+
+    if therapies and fractures:
+        raise typer.BadParameter("give one of --therapies and --fractures")
+    if fractures:
+        from ..calibration import trial_fractures as tf
+
+        if check:
+            ok, diffs = tf.check()
+            for k, (old, new, rel) in diffs.items():
+                _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
+            if not ok:
+                raise typer.Exit(1)
+            return
+        result = tf.fit()
+        t = Table(title="trial fracture incidence: placebo arms, % with >= 1 fracture")
+        for c in ("target", "published", "general population", "fitted", "source"):
+            t.add_column(c)
+        for k, r in result["report"].items():
+            t.add_row(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
+                      f"{r['simulated_fitted_pct']:.2f}", r["source"][:60])
+        _console().print(t)
+        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+        if write:
+            _console().print(f"wrote {tf.write_fit(result)}")
+        return
 
     if therapies:
         result = th.fit()

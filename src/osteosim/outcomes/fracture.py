@@ -5,7 +5,10 @@ kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)
 
     lambda_k = base_k(a, sex) * GR_k^(-z_k) / E[GR_k^(-Z)] * prod_j RR_kj^(x_j) / E[RR_kj^(X_j)] * M_k
 
-* ``base_k``: incidence in the general population, exponential in age (Fracture2026);
+* ``base_k``: incidence in the general population, exponential in age (Fracture2026); in a
+  trial population (``setting="trial"``, the trial engine's default) times a fitted factor per
+  vertebral / nonvertebral kind (osteosim.calibration.trial_fractures: trial volunteers break
+  fewer bones than the cohorts the incidences come from);
 * ``z_k``: the patient's *current* BMD as an age-matched Z-score (lumbar spine for vertebral,
   femoral neck for hip and other), from the model's BMD; ``GR_k`` the published gradient
   of risk per SD.  The divisions by the population means (Z ~ N(0, 1), risk factors at
@@ -79,9 +82,15 @@ class FractureHistory:
 class FractureModel:
     """Hazards of :mod:`osteosim.outcomes.fracture` for a parameter set (Fracture2026 by default)."""
 
-    def __init__(self, params: Mapping[str, float] | None = None, population: Mapping[str, float] | None = None):
+    def __init__(self, params: Mapping[str, float] | None = None, population: Mapping[str, float] | None = None,
+                 setting: str = "general"):
+        """``setting``: "general" (the epidemiological incidences) or "trial" (scaled by the fitted
+        trial-population factors, osteosim.calibration.trial_fractures)."""
+        if setting not in ("general", "trial"):
+            raise ValueError(f"setting: {setting!r} is not allowed (general or trial)")
         self.p = dict(params or FRACTURE2026.values_dict())
         self.pop = dict(population or POPULATION2026.values_dict())
+        self.setting = setting
         p = self.p
         # imminent risk: early value whose first-year mean equals the published first-year RR
         d = p["imminent_decay_years"]
@@ -108,6 +117,8 @@ class FractureModel:
         for kind, ref_age, ref in (("vertebral", 65.0, "vertebral_incidence_women_65"), ("hip", 52.0, "hip_incidence_women_52"),
                                    ("other", 65.0, "other_incidence_women_65")):
             women = p[ref] * 2.0 ** ((age - ref_age) / p[f"{kind}_doubling_years"])
+            if self.setting == "trial":
+                women = women * p["trial_vertebral_incidence_factor" if kind == "vertebral" else "trial_nonvertebral_incidence_factor"]
             out.append(women * (female + (1.0 - female) * p[f"{kind}_men_ratio"]))
         return np.stack(out, axis=-1)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from math import log
 
 from .. import citations
-from .base import P, ParameterSet
+from .base import FittedValues, P, ParameterSet
 
 _R = citations.register
 _R("Johnell2005", "Johnell O et al. Predictive value of BMD for hip and other fractures. J Bone Miner Res 2005;20:1185-1194.")
@@ -36,6 +36,17 @@ _R("LookerNHANES1998", "Looker AC et al. Updated data on proximal femur bone min
 _R("Arias2019LifeTables", "Arias E, Xu J. United States life tables, 2019. National Vital Statistics Reports 2022;70(19) (recalled: death probability at 65 about 1.1 % in women, 1.7 % in men, doubling about every 8 years).")
 
 _A = "assumption"
+
+_TRIAL_FIT = FittedValues(
+    "fracture_fit.json",
+    "fitted by osteosim.calibration.trial_fractures to the published placebo incidences of FREEDOM, FIT-1, the "
+    "Fracture Prevention Trial and FRAME (osteosim.trials.published)",
+    ("Cummings2009", "Black1996FIT", "Neer2001", "Cosman2016"),
+)
+_R("Cummings2009", "Cummings SR et al. Denosumab for prevention of fractures in postmenopausal women with osteoporosis (FREEDOM). N Engl J Med 2009;361:756-765; fracture counts by visit: Austin M et al., J Bone Miner Res 2012;27:687-693, Table 2.")
+_R("Black1996FIT", "Black DM et al. Randomised trial of effect of alendronate on risk of fracture in women with existing vertebral fractures (FIT-1). Lancet 1996;348:1535-1541.")
+_R("Neer2001", "Neer RM et al. Effect of parathyroid hormone (1-34) on fractures and bone mineral density in postmenopausal women with osteoporosis. N Engl J Med 2001;344:1434-1441.")
+_R("Cosman2016", "Cosman F et al. Romosozumab treatment in postmenopausal women with osteoporosis (FRAME). N Engl J Med 2016;375:1532-1543.")
 
 FRACTURE2026 = ParameterSet.from_list(
     "Fracture2026",
@@ -83,6 +94,9 @@ FRACTURE2026 = ParameterSet.from_list(
         P("rr_gc_other_85", 1.71, "RR", "Kanis 2004: osteoporotic fracture at 85", "glucocorticoids, vertebral and other kinds, age 85", ("Kanis2004Glucocorticoids",)),
         P("rr_bmi_hip", 0.93, "RR per kg/m2", "De Laet 2005 (row 59), without BMD; not used when BMD is known (FRAX practice: mediated by BMD)", "hip RR per unit higher BMI", ("DeLaet2005",)),
         P("rr_bmi_other", 0.97, "RR per kg/m2", "De Laet 2005: osteoporotic fracture, without BMD", "vertebral and other RR per unit higher BMI", ("DeLaet2005",)),
+        # --- trial populations (fracture_incidence: trial) -------------------------------------
+        _TRIAL_FIT.param("trial_vertebral_incidence_factor", 1.0, "1", "vertebral incidence of a trial population relative to the general population of the same age, BMD and risk factors (healthier volunteers, regions of lower incidence)", (0.02, 5.0), "1: no difference"),
+        _TRIAL_FIT.param("trial_nonvertebral_incidence_factor", 1.0, "1", "hip and other nonvertebral incidence of a trial population relative to the general population", (0.02, 5.0), "1: no difference"),
         # --- reporting ------------------------------------------------------------------------------
         P("clinical_vertebral_fraction", 1.0 / 3.0, "1", "Cooper 1992 (recalled): about one in three vertebral fractures comes to clinical attention", "share of vertebral fractures that are clinical (major osteoporotic fracture)", ("Cooper1992",)),
         P("mof_share_other", 0.5, "1", f"{_A}: forearm and humerus are about half of the non-hip nonvertebral fractures", "share of other nonvertebral fractures that are major osteoporotic"),

@@ -125,7 +125,10 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> d
                       "randomisation); fracture draws are shared between arms (common random numbers), so "
                       "between-arm CIs that assume independent groups are conservative",
             "fracture_model": "osteosim.outcomes.fracture (Fracture2026): no drug-specific fracture multiplier; "
-                              "treatments act through the simulated BMD",
+                              "treatments act through the simulated BMD; background incidence: "
+                              + ("general population" if spec.population.fracture_incidence == "general" else
+                                 "trial population (general-population incidence x factors fitted to published "
+                                 "placebo arms, osteosim calibrate --fractures)"),
             "baseline_bmd": "measured baseline: each patient's sampled T-scores rescale the site peaks "
                             "(outcomes/patient_run.py)",
             "solver": TRIAL_SOLVER,

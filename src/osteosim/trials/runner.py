@@ -128,7 +128,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     shifted = ShiftedModel(model)
     grid = _months_grid(spec)
     t_years = grid / 12.0
-    fm = FractureModel()
+    fm = FractureModel(setting=spec.population.fracture_incidence)
     pop = sample_population(spec, np.arange(start, stop), len(grid) - 1, seed=seed, fracture_model=fm)
     n = len(pop)
     params = _patient_params(base, pop)

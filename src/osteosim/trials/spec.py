@@ -108,6 +108,9 @@ class Population(BaseModel):
     prevalent_vertebral_fracture: float = Field(0.0, ge=0.0, le=1.0)
     years_since_menopause: tuple[float, float] | None = None
     calcium_vitamin_d: bool = Field(True, description="trial background calcium + vitamin D in every arm")
+    fracture_incidence: Literal["trial", "general"] = Field(
+        "trial", description="background fracture incidence: 'trial' (general-population incidence times the factors "
+                             "fitted to published placebo arms) or 'general' (the epidemiological incidences)")
     risk_factors: RiskFactorSpec = RiskFactorSpec()
 
     @field_validator("age", mode="before")
