@@ -118,3 +118,17 @@ def test_resume_after_killing_a_real_run(reference, tmp_path):
     assert 2 <= done < 6
     run_trial(TrialSpec.from_yaml(trial), out, chunk_size=16, block=BLOCK)  # the same trial resumed, in-process
     pd.testing.assert_frame_equal(pd.read_parquet(out / "patients.parquet"), patients, check_exact=True)
+
+
+def test_existing_cluster_by_scheduler_address(reference, tmp_path):
+    """``--scheduler ADDRESS``: the chunks go to a cluster the run did not start (here a one-worker
+    cluster in this process, reached over TCP by its address); same numbers as the in-process run."""
+    from dask.distributed import LocalCluster
+
+    _, _, patients, _ = reference
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
+                      protocol="tcp", silence_logs=40) as cluster:
+        run_trial(TrialSpec.from_mapping(tiny()), tmp_path, chunk_size=16, block=BLOCK,
+                  scheduler=cluster.scheduler_address)
+        assert cluster.scheduler_address.startswith("tcp://")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "patients.parquet"), patients, check_exact=True)
