@@ -143,11 +143,11 @@ def age_tilt(spec: TrialSpec, fracture_model: FractureModel | None = None) -> fl
     if pop.age_mean is None:
         return 0.0
     fm = fracture_model or FractureModel()
-    return _age_tilt(pop.model_dump_json(), fm.p["mortality_gompertz_slope"], tuple(sorted(fm.p.items())))
+    return _age_tilt(pop.model_dump_json(), tuple(sorted(fm.p.items())))
 
 
 @lru_cache(maxsize=32)
-def _age_tilt(pop_json: str, _slope: float, fm_items: tuple) -> float:
+def _age_tilt(pop_json: str, fm_items: tuple) -> float:
     from scipy.optimize import brentq
 
     from .spec import Population

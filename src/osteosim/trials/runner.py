@@ -11,8 +11,9 @@ patient range):
    same patients in every arm (a randomised population's perfect balance: the arms differ
    only by treatment), saved monthly;
 4. BMD per site from the measured-baseline rescaling (reported with each scan's DXA precision
-   error, :mod:`.population`), fractures and deaths sampled from the simulated BMD trajectory (:mod:`osteosim.outcomes.fracture`) with the patient's own uniforms, the
-   same in every arm (common random numbers).
+   error, :mod:`.population`), fractures and deaths sampled from the simulated BMD trajectory
+   (:mod:`osteosim.outcomes.fracture`) with the patient's own uniforms, the same in every arm
+   (common random numbers).
 
 Solves go through :func:`osteosim.solve.solve_chunked` with fixed-width blocks, and chunks
 start at multiples of the block, so every number is bit-identical for any chunk size or
