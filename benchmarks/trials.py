@@ -56,9 +56,9 @@ def sample_tree():  # resident memory of this process and all its (worker) child
     while True:
         try:
             rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
-        except psutil.Error:
-            continue
-        peak_tree[0] = max(peak_tree[0], rss / 2**20)
+            peak_tree[0] = max(peak_tree[0], rss / 2**20)
+        except psutil.Error:  # a worker exited between listing and reading: sample again
+            pass
         time.sleep(0.5)
 threading.Thread(target=sample_tree, daemon=True).start()
 t = time.perf_counter()

@@ -53,6 +53,7 @@ def cumulative_hazards(template: str, months: float, per_arm: int, examples: Pat
     along the simulated BMD of the template's placebo arm (general-population incidence)."""
     import pandas as pd
     import yaml
+    from scipy.interpolate import interp1d
 
     from ..outcomes.densitometry import tscore
     from ..outcomes.fracture import KINDS, FractureModel, RiskFactors
@@ -85,12 +86,14 @@ def cumulative_hazards(template: str, months: float, per_arm: int, examples: Pat
     age0 = ev["age"].to_numpy(float)
     cum = np.zeros((n, len(KINDS)))
     horizon = min(float(months), end)
-    for m in np.arange(0.0, horizon, 1.0):
+    starts = np.arange(0.0, horizon, 1.0)
+    # T-scores at the start of each month, linear between the (common) visit months: (n, months)
+    at = {s: interp1d(visit_months, tsc[s], axis=1)(starts) for s in tsc}
+    for j, m in enumerate(starts):
         dt = min(1.0, horizon - m) / 12.0
-        t_ls = np.array([np.interp(m, visit_months, row) for row in tsc["lumbar_spine"]])
-        t_fn = np.array([np.interp(m, visit_months, row) for row in tsc["femoral_neck"]])
         age = age0 + m / 12.0
-        h = fm.hazards(age, rf, fm.zscore("lumbar_spine", t_ls, age, rf.female), fm.zscore("femoral_neck", t_fn, age, rf.female))
+        h = fm.hazards(age, rf, fm.zscore("lumbar_spine", at["lumbar_spine"][:, j], age, rf.female),
+                       fm.zscore("femoral_neck", at["femoral_neck"][:, j], age, rf.female))
         cum += h * dt
     return {k: cum[:, i] for i, k in enumerate(KINDS)}
 
