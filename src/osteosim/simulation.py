@@ -38,6 +38,11 @@ class Result:
     def __getitem__(self, column: str) -> np.ndarray:
         return self.timeseries[column].to_numpy()
 
+    @property
+    def citations(self) -> list[citations.Citation]:
+        """The references this run used (full entries), as its summary lists them."""
+        return citations.resolve(c["key"] for c in self.summary.get("citations", ()))
+
     def plot(self, columns: list[str] | None = None, path: str | None = None):
         from .report.plots import plot_result
 
@@ -105,8 +110,6 @@ class Simulation:
 
     # ------------------------------------------------------------------
     def solve(self) -> Result:
-        citations.cite("osteosim")
-        self.parameters.cite()
         if getattr(self.model, "uses_patient", False):
             return self.model.simulate_patient(self)
         return self._solve_classic()
@@ -138,7 +141,7 @@ class Simulation:
             "solver_steps": int(sol.num_steps[0]),
             "t_end_days": float(t_end),
             "final_state": {name: float(ys[-1, i]) for i, name in enumerate(m.state_names)},
-            "citations": [c.key for c in citations.used()],
+            "citations": citations.references(("osteosim", *self.parameters.cited_keys())),
         }
         return Result(m, df, summary, None, self.parameters)
 

@@ -81,4 +81,4 @@ def test_planar_course_shapes_and_summary():
     assert s["time_to_union_weeks"] is None and s["times_weeks"][-1] == pytest.approx(2.0)
     assert set(s["tissue_fractions"]) == {"bone", "cartilage", "soft"}
     assert np.allclose(np.sum([s["tissue_fractions"][k] for k in ("bone", "cartilage", "soft")], axis=0), 1.0)
-    assert "BailonPlaza2001" in s["citations"]
+    assert "BailonPlaza2001" in {c["key"] for c in s["citations"]}

@@ -146,4 +146,4 @@ def test_patient_run_outputs_and_measured_baseline():
     s = res.summary
     assert s["implied_peak_tscore"]["lumbar_spine"] < 0
     assert set(s["who_category"]) == set(SITES)
-    assert "Looker1998" in s["citations"]
+    assert "Looker1998" in {c["key"] for c in s["citations"]}

@@ -337,27 +337,39 @@ def params(
 
 @app.command()
 def citations(
+    summary: Path = typer.Argument(None, help="A run's summary.json (simulate, trial, heal): list its references."),
     all_: bool = typer.Option(False, "--all", help="List every registered reference."),
 ) -> None:
-    """References a default run uses (with --all: every registered reference)."""
+    """References a run used, in full: a default Osteosim run's, a SUMMARY's, or (--all) every registered one."""
     from .. import citations as cit
-    from ..models.base import MODEL_REGISTRY
 
-    cites = None
-    if not all_ and "Osteosim" in MODEL_REGISTRY:
-        with contextlib.suppress(Exception):
+    with _user_errors():
+        if all_:
+            cites = cit.all_citations()
+        elif summary is not None:
+            cites = cit.resolve(c["key"] for c in _read_summary_citations(summary))
+        else:
             from ..models.base import get_model
+            from ..outcomes import densitometry
 
-            before = [c.key for c in cit.used()]
-            cit.cite("osteosim")
-            get_model("Osteosim").default_parameters().cite()
-            cites = [c for c in cit.used() if c.key not in before or c.key == "osteosim"]
-            cites = cites or cit.used()
-    if cites is None:
-        cites = cit.all_citations()
+            from ..scenario import DEFAULT_PATIENT_MODEL
+
+            pset = get_model(DEFAULT_PATIENT_MODEL).default_parameters()
+            cites = cit.resolve(("osteosim", *pset.cited_keys(), *densitometry.CITATION_KEYS))
     con = _console()
     for c in cites:
-        con.print(f"[{c.key}] {c.text}", markup=False, soft_wrap=True)
+        con.print(f"[{c.key}] {c.reference}", markup=False, soft_wrap=True)
+
+
+def _read_summary_citations(path: Path) -> list[dict]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"summary: cannot read {path}: {exc}") from None
+    cites = data.get("citations") if isinstance(data, dict) else None
+    if not isinstance(cites, list) or not all(isinstance(c, dict) and "key" in c for c in cites):
+        raise ValueError(f"summary: {path} has no 'citations' list (a summary.json written by simulate, trial or heal)")
+    return cites
 
 
 # ----------------------------------------------------------------------------
@@ -475,8 +487,8 @@ def demo(
             plot_comparison({label: res for _, label, _, _, res in runs},
                             title=f"Demo patients over {years:g} years ({DEFAULT_PATIENT_MODEL})")
         )
-        used = cit.used()
-        overview["citations"] = [c.key for c in used]
+        used = cit.resolve(c.key for _, _, _, _, res in runs for c in res.citations)
+        overview["citations"] = [c.to_dict() for c in used]
         files["summary.json"] = (json.dumps(to_jsonable(overview), indent=2, allow_nan=False) + "\n").encode()
         files["report.html"] = render_patients_report(
             entries,

@@ -183,8 +183,6 @@ def run_healing(scenario, out_dir: str | Path | None = None, progress: Callable[
     if not isinstance(scenario, HealingScenario):
         scenario = HealingScenario.from_mapping(scenario)
     params = scenario.parameters()
-    params.cite()
-    citations.cite("Geris2010")
     pv = params.values_dict()
     t_days = pv["time_scale_days"]
     grid = build_grid(params, scenario.half_gap(params), scenario.fracture.geometry, scenario.fracture.grid)
@@ -202,7 +200,7 @@ def run_healing(scenario, out_dir: str | Path | None = None, progress: Callable[
         "union_bone_threshold": pv["union_bone_threshold"],
         "grid": {"geometry": grid.kind, "cells": grid.n, "h": list(grid.h)},
         "min_field_value": float(course.u.min()),
-        "citations": [c.key for c in citations.used()],
+        "citations": citations.references(("osteosim", *params.cited_keys(), "Geris2010")),
     }
     summary = _summary(course, grid, t_days, scenario.model_dump(mode="json"), extra)
     fields = {name: grid.to_image(course.u[:, i, :]) for i, name in enumerate(FIELDS)}

@@ -11,6 +11,10 @@ import numpy as np
 
 from ..physiology.patient import SITES, Patient
 
+#: the references a run that reports BMD / T- and Z-scores cites: the NHANES III reference
+#: population (Looker 1998) and the WHO reference standard (Kanis 2008)
+CITATION_KEYS: tuple[str, ...] = ("Looker1998", "Kanis2008")
+
 __all__ = ["peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
 
 

@@ -35,13 +35,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import citations
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 
 __all__ = ["KINDS", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
 
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
+
+#: the references a run that uses this module cites (its parameter set's sources)
+CITATION_KEYS: tuple[str, ...] = FRACTURE2026.cited_keys()
 _V, _H, _O = range(3)
 
 
@@ -234,7 +236,6 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
         vert_hist = np.where(event[:, _V], 1.0, vert_hist)
         dies = alive & (u[:, 3] < -np.expm1(-model.mortality(age, rf.female) * dt))
         death = np.where(dies, when, death)
-    citations.cite(*FRACTURE2026.citation_keys)
     return FractureHistory(first, count, death, cum)
 
 
@@ -287,5 +288,4 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
             else:
                 prob_mof += p_event
                 surv_mof = s
-    citations.cite(*FRACTURE2026.citation_keys)
     return {"hip": 100.0 * float(prob_hip), "major_osteoporotic": 100.0 * float(prob_mof)}

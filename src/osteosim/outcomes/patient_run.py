@@ -155,11 +155,11 @@ def run_patient(model, sim):
         cols[name] = ys[:, i]
     cols.update(_outputs_over_time(model, sol.ts, ys, p, d))
     df = pd.DataFrame(cols)
-    citations.cite("Greendale2012", "Looker1998", "Kanis2008")
     summary = _summary(model, sim, patient, df, implied_peak_t, sol, pset)
     if variants:
         summary["msc"] = _msc_summary(model, regimen, patient, p, ys, sol.ys[2:], variants)
-        citations.cite(*MSC2026.citation_keys)
+    summary["citations"] = citations.references(
+        ("osteosim", *pset.cited_keys(), *dens.CITATION_KEYS, *(MSC2026.citation_keys if variants else ())))
     return Result(model, df, summary, patient, pset)
 
 
@@ -225,5 +225,4 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         out["implied_peak_tscore"] = implied_peak_t
     if sim.regimen:
         out["regimen"] = [str(pr) for pr in (sim.regimen if not isinstance(sim.regimen, list) else [])] or list(sim.regimen)
-    out["citations"] = [c.key for c in citations.used()]
     return out

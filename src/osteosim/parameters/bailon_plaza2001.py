@@ -20,10 +20,17 @@ from . import msc2026  # noqa: F401  (registers Zhou2008, SanghaniKerai2018, Liu
 from .base import FittedValues, P, ParameterSet
 
 _R = citations.register
-_R("BailonPlaza2001", "Bailon-Plaza A, van der Meulen MCH. A mathematical framework to study the effects of growth factor influences on fracture healing. J Theor Biol 2001;212:191-209. doi:10.1006/jtbi.2001.2372")
-_R("MyDealiiFH", "olegrog/my_dealii, FractureHealing/parameters.prm and Parameters.cc (public deal.II re-implementation of Bailon-Plaza & van der Meulen 2001; non-dimensional parameter table and boundary conditions).")
-_R("Geris2010", "Geris L, Reed AAC, Vander Sloten J, Simpson AHRW, Van Oosterwyck H. Occurrence and treatment of bone atrophic non-unions investigated by an integrative approach. PLoS Comput Biol 2010;6:e1000915.")
-_R("PerkinsOxfordSurgery", "Perkins' rule of fracture union as given in the Oxford Handbook of Clinical Surgery, 5th ed. (Agarwal A et al., eds.): fractures of cortical (diaphyseal) bone unite in about 12 weeks.")
+_R("BailonPlaza2001", authors="Bailon-Plaza A, van der Meulen MCH", year=2001,
+   title="A mathematical framework to study the effects of growth factor influences on fracture healing",
+   journal="J Theor Biol", volume="212", pages="191-209", doi="10.1006/jtbi.2001.2372")
+_R("MyDealiiFH", authors="olegrog", title="my_dealii: FractureHealing/parameters.prm and Parameters.cc",
+   journal="GitHub repository", url="https://github.com/olegrog/my_dealii",
+   note="public deal.II re-implementation of Bailon-Plaza & van der Meulen 2001; non-dimensional parameter table and boundary conditions")
+_R("Geris2010", authors="Geris L, Reed AAC, Vander Sloten J, Simpson AHRW, Van Oosterwyck H", year=2010,
+   title="Occurrence and treatment of bone atrophic non-unions investigated by an integrative approach",
+   journal="PLoS Comput Biol", volume="6", pages="e1000915")
+_R("PerkinsOxfordSurgery", authors="Agarwal A et al., eds.", title="Oxford Handbook of Clinical Surgery, 5th ed.",
+   note="Perkins' rule of fracture union: fractures of cortical (diaphyseal) bone unite in about 12 weeks")
 
 _A = "assumption"
 _BP = "Bailon-Plaza 2001 (non-dimensional table as coded in olegrog/my_dealii parameters.prm)"

@@ -99,12 +99,12 @@ class ParameterSet(Mapping[str, Parameter]):
         keys = tuple(dict.fromkeys(self.citation_keys + other.citation_keys))
         return ParameterSet(name or f"{self.name}+{other.name}", new, keys, self.description)
 
-    def cite(self) -> None:
-        """Mark this set's references as used by the run."""
+    def cited_keys(self) -> tuple[str, ...]:
+        """Every reference this set draws on: its own keys, then each parameter's, each once (first-use order)."""
         keys = list(self.citation_keys)
         for p in self.parameters.values():
             keys.extend(p.cite)
-        citations.cite(*dict.fromkeys(keys))
+        return tuple(dict.fromkeys(keys))
 
     # Documentation -------------------------------------------------------
     def to_markdown(self) -> str:

@@ -18,22 +18,51 @@ from .. import citations
 from .base import FittedValues, P, ParameterSet
 
 _R = citations.register
-_R("Johnell2005", "Johnell O et al. Predictive value of BMD for hip and other fractures. J Bone Miner Res 2005;20:1185-1194.")
-_R("Marshall1996", "Marshall D, Johnell O, Wedel H. Meta-analysis of how well measures of bone mineral density predict occurrence of osteoporotic fractures. BMJ 1996;312:1254-1259.")
-_R("Kanis2004PriorFracture", "Kanis JA et al. A meta-analysis of previous fracture and subsequent fracture risk. Bone 2004;35:375-382.")
-_R("Kanis2004Family", "Kanis JA et al. A family history of fracture and fracture risk: a meta-analysis. Bone 2004;35:1029-1037.")
-_R("Kanis2004Glucocorticoids", "Kanis JA et al. A meta-analysis of prior corticosteroid use and fracture risk. J Bone Miner Res 2004;19:893-899.")
-_R("Kanis2005Smoking", "Kanis JA et al. Smoking and fracture risk: a meta-analysis. Osteoporos Int 2005;16:155-162.")
-_R("DeLaet2005", "De Laet C et al. Body mass index as a predictor of fracture risk: a meta-analysis. Osteoporos Int 2005;16:1330-1338.")
-_R("Klotzbuecher2000", "Klotzbuecher CM et al. Patients with prior fractures have an increased risk of future fractures: a summary of the literature and statistical synthesis. J Bone Miner Res 2000;15:721-739.")
-_R("Johansson2017", "Johansson H et al. Imminent risk of fracture after fracture. Osteoporos Int 2017;28:775-780.")
-_R("NorwayHip2011", "Hip fracture incidence by age in women, Harstad, Norway (PMC3169771): 8.7 per 10,000/y at 50-54, 582 per 10,000/y at 90+.")
-_R("Brauer2009", "Brauer CA et al. Incidence and mortality of hip fractures in the United States. JAMA 2009;302:1573-1579.")
-_R("Kanis2000Lifetime", "Kanis JA et al. Long-term risk of osteoporotic fracture in Malmo. Osteoporos Int 2000;11:669-674.")
-_R("Felsenberg2002", "Felsenberg D et al. Incidence of vertebral fracture in Europe: results from the European Prospective Osteoporosis Study (EPOS). J Bone Miner Res 2002;17:716-724 (recalled: 10.7 and 5.7 per 1,000 person-years in women and men aged 50-79).")
-_R("Cooper1992", "Cooper C et al. Incidence of clinically diagnosed vertebral fractures: a population-based study in Rochester, Minnesota, 1985-1989. J Bone Miner Res 1992;7:221-227 (about one in three vertebral deformities comes to clinical attention; recalled).")
-_R("LookerNHANES1998", "Looker AC et al. Updated data on proximal femur bone mineral density levels of US adults. Osteoporos Int 1998;8:468-489 (NHANES III BMD by age; recalled trend).")
-_R("Arias2019LifeTables", "Arias E, Xu J. United States life tables, 2019. National Vital Statistics Reports 2022;70(19) (recalled: death probability at 65 about 1.1 % in women, 1.7 % in men, doubling about every 8 years).")
+_R("Johnell2005", authors="Johnell O et al.", year=2005, title="Predictive value of BMD for hip and other fractures",
+   journal="J Bone Miner Res", volume="20", pages="1185-1194")
+_R("Marshall1996", authors="Marshall D, Johnell O, Wedel H", year=1996,
+   title="Meta-analysis of how well measures of bone mineral density predict occurrence of osteoporotic fractures",
+   journal="BMJ", volume="312", pages="1254-1259")
+_R("Kanis2004PriorFracture", authors="Kanis JA et al.", year=2004,
+   title="A meta-analysis of previous fracture and subsequent fracture risk", journal="Bone", volume="35",
+   pages="375-382")
+_R("Kanis2004Family", authors="Kanis JA et al.", year=2004,
+   title="A family history of fracture and fracture risk: a meta-analysis", journal="Bone", volume="35",
+   pages="1029-1037")
+_R("Kanis2004Glucocorticoids", authors="Kanis JA et al.", year=2004,
+   title="A meta-analysis of prior corticosteroid use and fracture risk", journal="J Bone Miner Res", volume="19",
+   pages="893-899")
+_R("Kanis2005Smoking", authors="Kanis JA et al.", year=2005, title="Smoking and fracture risk: a meta-analysis",
+   journal="Osteoporos Int", volume="16", pages="155-162")
+_R("DeLaet2005", authors="De Laet C et al.", year=2005,
+   title="Body mass index as a predictor of fracture risk: a meta-analysis", journal="Osteoporos Int", volume="16",
+   pages="1330-1338")
+_R("Klotzbuecher2000", authors="Klotzbuecher CM et al.", year=2000,
+   title="Patients with prior fractures have an increased risk of future fractures: a summary of the literature and statistical synthesis",
+   journal="J Bone Miner Res", volume="15", pages="721-739")
+_R("Johansson2017", authors="Johansson H et al.", year=2017, title="Imminent risk of fracture after fracture",
+   journal="Osteoporos Int", volume="28", pages="775-780")
+_R("NorwayHip2011", year=2011, title="Hip fracture incidence by age in women, Harstad, Norway", pmcid="PMC3169771",
+   note="8.7 per 10,000/y at 50-54, 582 per 10,000/y at 90+")
+_R("Brauer2009", authors="Brauer CA et al.", year=2009,
+   title="Incidence and mortality of hip fractures in the United States", journal="JAMA", volume="302",
+   pages="1573-1579")
+_R("Kanis2000Lifetime", authors="Kanis JA et al.", year=2000,
+   title="Long-term risk of osteoporotic fracture in Malmo", journal="Osteoporos Int", volume="11", pages="669-674")
+_R("Felsenberg2002", authors="Felsenberg D et al.", year=2002,
+   title="Incidence of vertebral fracture in Europe: results from the European Prospective Osteoporosis Study (EPOS)",
+   journal="J Bone Miner Res", volume="17", pages="716-724",
+   note="recalled: 10.7 and 5.7 per 1,000 person-years in women and men aged 50-79")
+_R("Cooper1992", authors="Cooper C et al.", year=1992,
+   title="Incidence of clinically diagnosed vertebral fractures: a population-based study in Rochester, Minnesota, 1985-1989",
+   journal="J Bone Miner Res", volume="7", pages="221-227",
+   note="about one in three vertebral deformities comes to clinical attention; recalled")
+_R("LookerNHANES1998", authors="Looker AC et al.", year=1998,
+   title="Updated data on proximal femur bone mineral density levels of US adults", journal="Osteoporos Int",
+   volume="8", pages="468-489", note="NHANES III BMD by age; recalled trend")
+_R("Arias2019LifeTables", authors="Arias E, Xu J", year=2022, title="United States life tables, 2019",
+   journal="National Vital Statistics Reports", volume="70", issue="19",
+   note="recalled: death probability at 65 about 1.1 % in women, 1.7 % in men, doubling about every 8 years")
 
 _A = "assumption"
 
@@ -43,10 +72,19 @@ _TRIAL_FIT = FittedValues(
     "Fracture Prevention Trial and FRAME (osteosim.trials.published)",
     ("Cummings2009", "Black1996FIT", "Neer2001", "Cosman2016"),
 )
-_R("Cummings2009", "Cummings SR et al. Denosumab for prevention of fractures in postmenopausal women with osteoporosis (FREEDOM). N Engl J Med 2009;361:756-765; fracture counts by visit: Austin M et al., J Bone Miner Res 2012;27:687-693, Table 2.")
-_R("Black1996FIT", "Black DM et al. Randomised trial of effect of alendronate on risk of fracture in women with existing vertebral fractures (FIT-1). Lancet 1996;348:1535-1541.")
-_R("Neer2001", "Neer RM et al. Effect of parathyroid hormone (1-34) on fractures and bone mineral density in postmenopausal women with osteoporosis. N Engl J Med 2001;344:1434-1441.")
-_R("Cosman2016", "Cosman F et al. Romosozumab treatment in postmenopausal women with osteoporosis (FRAME). N Engl J Med 2016;375:1532-1543.")
+_R("Cummings2009", authors="Cummings SR et al.", year=2009,
+   title="Denosumab for prevention of fractures in postmenopausal women with osteoporosis (FREEDOM)",
+   journal="N Engl J Med", volume="361", pages="756-765",
+   note="fracture counts by visit: Austin M et al., J Bone Miner Res 2012;27:687-693, Table 2")
+_R("Black1996FIT", authors="Black DM et al.", year=1996,
+   title="Randomised trial of effect of alendronate on risk of fracture in women with existing vertebral fractures (FIT-1)",
+   journal="Lancet", volume="348", pages="1535-1541")
+_R("Neer2001", authors="Neer RM et al.", year=2001,
+   title="Effect of parathyroid hormone (1-34) on fractures and bone mineral density in postmenopausal women with osteoporosis",
+   journal="N Engl J Med", volume="344", pages="1434-1441")
+_R("Cosman2016", authors="Cosman F et al.", year=2016,
+   title="Romosozumab treatment in postmenopausal women with osteoporosis (FRAME)", journal="N Engl J Med",
+   volume="375", pages="1532-1543")
 
 FRACTURE2026 = ParameterSet.from_list(
     "Fracture2026",

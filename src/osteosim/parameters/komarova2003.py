@@ -7,20 +7,14 @@ Ayati et al. 2010 (BIOMD0000000402) carried forward.
 from .. import citations
 from .base import P, ParameterSet
 
-citations.register(
-    "Komarova2003",
-    "Komarova SV, Smith RJ, Dixon SJ, Sims SM, Wahl LM. Mathematical model predicts a critical role for "
-    "osteoclast autocrine regulation in the control of bone remodeling. Bone 2003;33(2):206-215.",
-)
-citations.register(
-    "BIOMD0000000148",
-    "BioModels BIOMD0000000148 (Komarova 2003), curated SBML; parameter values and initial state.",
-)
-citations.register(
-    "Ayati2010",
-    "Ayati BP, Edwards CM, Webb GF, Wikswo JP. A mathematical model of bone remodeling dynamics for normal "
-    "bone cell populations and myeloma bone disease. Biology Direct 2010;5:28 (BIOMD0000000402).",
-)
+citations.register("Komarova2003", authors="Komarova SV, Smith RJ, Dixon SJ, Sims SM, Wahl LM", year=2003,
+                   title="Mathematical model predicts a critical role for osteoclast autocrine regulation in the control of bone remodeling",
+                   journal="Bone", volume="33", issue="2", pages="206-215")
+citations.register("BIOMD0000000148", authors="BioModels", title="BIOMD0000000148 (Komarova 2003), curated SBML",
+                   url="https://www.ebi.ac.uk/biomodels/BIOMD0000000148", note="parameter values and initial state")
+citations.register("Ayati2010", authors="Ayati BP, Edwards CM, Webb GF, Wikswo JP", year=2010,
+                   title="A mathematical model of bone remodeling dynamics for normal bone cell populations and myeloma bone disease",
+                   journal="Biology Direct", volume="5", pages="28", note="BIOMD0000000402")
 
 _SRC = "Komarova 2003 via BIOMD0000000148 parameter list"
 

@@ -9,15 +9,12 @@ stored here, so an override of ``S_P``, ``k_P``, ``k5`` or ``k6`` stays consiste
 from .. import citations
 from .base import P, ParameterSet
 
-citations.register(
-    "Lemaire2004",
-    "Lemaire V, Tobin FL, Greller LD, Cho CR, Suva LJ. Modeling the interactions between osteoblast and "
-    "osteoclast activities in bone remodeling. J Theor Biol 2004;229(3):293-309.",
-)
-citations.register(
-    "BIOMD0000000278",
-    "BioModels BIOMD0000000278 (Lemaire 2004 core model), curated SBML; parameter values and initial state.",
-)
+citations.register("Lemaire2004", authors="Lemaire V, Tobin FL, Greller LD, Cho CR, Suva LJ", year=2004,
+                   title="Modeling the interactions between osteoblast and osteoclast activities in bone remodeling",
+                   journal="J Theor Biol", volume="229", issue="3", pages="293-309")
+citations.register("BIOMD0000000278", authors="BioModels",
+                   title="BIOMD0000000278 (Lemaire 2004 core model), curated SBML",
+                   url="https://www.ebi.ac.uk/biomodels/BIOMD0000000278", note="parameter values and initial state")
 
 _SRC = "Lemaire 2004 parameter table via BIOMD0000000278 (reference/models/remodeling-models.md 2.1)"
 _C = ("Lemaire2004", "BIOMD0000000278")

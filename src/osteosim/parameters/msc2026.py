@@ -21,26 +21,65 @@ from . import osteosim2026  # noqa: F401  (registers DIppolito1999, cited below)
 from .base import P, ParameterSet
 
 _R = citations.register
-_R("Lee2009", "Lee RH et al. Intravenous hMSCs improve myocardial infarction in mice because cells embolized in lung are activated to secrete the anti-inflammatory protein TSG-6. Cell Stem Cell 2009;5:54-63 (PMC4154377).")
-_R("Eggenhofer2012", "Eggenhofer E et al. Mesenchymal stem cells are short-lived and do not migrate beyond the lungs after intravenous infusion. Front Immunol 2012;3:297 (PMC3458305).")
-_R("Sackstein2008", "Sackstein R et al. Ex vivo glycan engineering of CD44 programs human multipotent mesenchymal stromal cell trafficking to bone. Nat Med 2008;14:181-187.")
-_R("Horwitz1999", "Horwitz EM et al. Transplantability and therapeutic effects of bone marrow-derived mesenchymal cells in children with osteogenesis imperfecta. Nat Med 1999;5:309-313.")
-_R("Otsuru2012", "Otsuru S et al. Transplanted bone marrow mononuclear cells and MSCs impart clinical benefit to children with osteogenesis imperfecta through different mechanisms. Blood 2012;120:1933-1941.")
-_R("Li2015", "Li F et al. Mesenchymal stem cell therapy for osteoporosis in animal models: a meta-analysis. PLoS One 2015 (BMD SMD 1.29, 95% CI 0.84-1.74).")
-_R("Fu2021", "Fu J et al. Systemic delivery of MSCs for osteoporosis in rodents: a meta-analysis. Stem Cell Res Ther 2021 (PMC8254211).")
-_R("Uejima2008", "Uejima S et al. Bone marrow stromal cell therapy improves femoral bone mineral density and mechanical strength in ovariectomized rats. Cytotherapy 2008;10:479-489.")
-_R("StemCellsInt2019", "Intra-bone-marrow vs intravenous Sca-1+ MSC transplantation in OVX mice. Stem Cells Int 2019, article 4214281.")
-_R("Muraglia2000", "Muraglia A, Cancedda R, Quarto R. Clonal mesenchymal progenitors from human bone marrow differentiate in vitro according to a hierarchical model. J Cell Sci 2000;113:1161-1166.")
-_R("Kern2006", "Kern S et al. Comparative analysis of mesenchymal stem cells from bone marrow, umbilical cord blood, or adipose tissue. Stem Cells 2006;24:1294-1301.")
-_R("Oshita2011", "Oshita K et al. Human mesenchymal stem cells inhibit osteoclastogenesis through osteoprotegerin production. Arthritis Rheum 2011;63:1658-1667.")
-_R("Zhou2008", "Zhou S et al. Age-related intrinsic changes in human bone-marrow-derived mesenchymal stem cells and their differentiation to osteoblasts. Aging Cell 2008;7:335-343.")
-_R("SanghaniKerai2018", "Sanghani-Kerai A et al. Stem cell interventions for bone healing: OVX-rat MSCs migrate about 4x less towards SDF-1. 2018 (clinical-background.md E1).")
-_R("Liu2017", "Liu et al. Osteoporotic (OVX) bone-marrow stromal cells: weaker osteogenic and stronger adipogenic capacity. Int J Mol Med 2017.")
-_R("Moerman2004", "Moerman EJ et al. Aging activates adipogenic and suppresses osteogenic programs in mesenchymal marrow stroma/stem cells: the role of PPAR-gamma2. Aging Cell 2004;3:379-389.")
-_R("Ankrum2014", "Ankrum JA, Ong JF, Karp JM. Mesenchymal stem cells: immune evasive, not immune privileged. Nat Biotechnol 2014;32:252-260 (PMC4320647).")
-_R("ICRP89", "ICRP Publication 89. Basic anatomical and physiological data for use in radiological protection: reference values. Ann ICRP 2002;32(3-4) (active marrow: 1170 g reference male, 900 g reference female).")
-_R("Cristy1981", "Cristy M. Active bone marrow distribution as a function of age in humans. Phys Med Biol 1981;26:389-400.")
-_R("NCT02566655", "ClinicalTrials.gov NCT02566655: autologous fucosylated BM-MSC, single IV dose 2e6 or 5e6 cells/kg in osteoporosis (phase I, safety only).")
+_R("Lee2009", authors="Lee RH et al.", year=2009,
+   title="Intravenous hMSCs improve myocardial infarction in mice because cells embolized in lung are activated to secrete the anti-inflammatory protein TSG-6",
+   journal="Cell Stem Cell", volume="5", pages="54-63", pmcid="PMC4154377")
+_R("Eggenhofer2012", authors="Eggenhofer E et al.", year=2012,
+   title="Mesenchymal stem cells are short-lived and do not migrate beyond the lungs after intravenous infusion",
+   journal="Front Immunol", volume="3", pages="297", pmcid="PMC3458305")
+_R("Sackstein2008", authors="Sackstein R et al.", year=2008,
+   title="Ex vivo glycan engineering of CD44 programs human multipotent mesenchymal stromal cell trafficking to bone",
+   journal="Nat Med", volume="14", pages="181-187")
+_R("Horwitz1999", authors="Horwitz EM et al.", year=1999,
+   title="Transplantability and therapeutic effects of bone marrow-derived mesenchymal cells in children with osteogenesis imperfecta",
+   journal="Nat Med", volume="5", pages="309-313")
+_R("Otsuru2012", authors="Otsuru S et al.", year=2012,
+   title="Transplanted bone marrow mononuclear cells and MSCs impart clinical benefit to children with osteogenesis imperfecta through different mechanisms",
+   journal="Blood", volume="120", pages="1933-1941")
+_R("Li2015", authors="Li F et al.", year=2015,
+   title="Mesenchymal stem cell therapy for osteoporosis in animal models: a meta-analysis", journal="PLoS One",
+   note="BMD SMD 1.29, 95% CI 0.84-1.74")
+_R("Fu2021", authors="Fu J et al.", year=2021,
+   title="Systemic delivery of MSCs for osteoporosis in rodents: a meta-analysis", journal="Stem Cell Res Ther",
+   pmcid="PMC8254211")
+_R("Uejima2008", authors="Uejima S et al.", year=2008,
+   title="Bone marrow stromal cell therapy improves femoral bone mineral density and mechanical strength in ovariectomized rats",
+   journal="Cytotherapy", volume="10", pages="479-489")
+_R("StemCellsInt2019", year=2019, title="Intra-bone-marrow vs intravenous Sca-1+ MSC transplantation in OVX mice",
+   journal="Stem Cells Int", pages="article 4214281")
+_R("Muraglia2000", authors="Muraglia A, Cancedda R, Quarto R", year=2000,
+   title="Clonal mesenchymal progenitors from human bone marrow differentiate in vitro according to a hierarchical model",
+   journal="J Cell Sci", volume="113", pages="1161-1166")
+_R("Kern2006", authors="Kern S et al.", year=2006,
+   title="Comparative analysis of mesenchymal stem cells from bone marrow, umbilical cord blood, or adipose tissue",
+   journal="Stem Cells", volume="24", pages="1294-1301")
+_R("Oshita2011", authors="Oshita K et al.", year=2011,
+   title="Human mesenchymal stem cells inhibit osteoclastogenesis through osteoprotegerin production",
+   journal="Arthritis Rheum", volume="63", pages="1658-1667")
+_R("Zhou2008", authors="Zhou S et al.", year=2008,
+   title="Age-related intrinsic changes in human bone-marrow-derived mesenchymal stem cells and their differentiation to osteoblasts",
+   journal="Aging Cell", volume="7", pages="335-343")
+_R("SanghaniKerai2018", authors="Sanghani-Kerai A et al.", year=2018,
+   title="Stem cell interventions for bone healing",
+   note="OVX-rat MSCs migrate about 4x less towards SDF-1 (clinical-background.md E1)")
+_R("Liu2017", authors="Liu et al.", year=2017,
+   title="Osteoporotic (OVX) bone-marrow stromal cells: weaker osteogenic and stronger adipogenic capacity",
+   journal="Int J Mol Med")
+_R("Moerman2004", authors="Moerman EJ et al.", year=2004,
+   title="Aging activates adipogenic and suppresses osteogenic programs in mesenchymal marrow stroma/stem cells: the role of PPAR-gamma2",
+   journal="Aging Cell", volume="3", pages="379-389")
+_R("Ankrum2014", authors="Ankrum JA, Ong JF, Karp JM", year=2014,
+   title="Mesenchymal stem cells: immune evasive, not immune privileged", journal="Nat Biotechnol", volume="32",
+   pages="252-260", pmcid="PMC4320647")
+_R("ICRP89", authors="ICRP", year=2002,
+   title="Publication 89: Basic anatomical and physiological data for use in radiological protection: reference values",
+   journal="Ann ICRP", volume="32", issue="3-4", note="active marrow: 1170 g reference male, 900 g reference female")
+_R("Cristy1981", authors="Cristy M", year=1981,
+   title="Active bone marrow distribution as a function of age in humans", journal="Phys Med Biol", volume="26",
+   pages="389-400")
+_R("NCT02566655", authors="ClinicalTrials.gov",
+   title="NCT02566655: autologous fucosylated BM-MSC, single IV dose 2e6 or 5e6 cells/kg in osteoporosis",
+   url="https://clinicaltrials.gov/study/NCT02566655", note="phase I, safety only")
 
 _A = "assumption"
 _CB = "clinical-background.md E3"

@@ -18,29 +18,75 @@ from .base import FittedValues, P, ParameterSet
 from .pivonka2008 import PIVONKA2008
 
 _R = citations.register
-_R("Greendale2012", "Greendale GA et al. Bone mineral density loss in relation to the final menstrual period in a multiethnic cohort: results from SWAN. J Bone Miner Res 2012;27:111-118.")
-_R("Guthrie1998", "Guthrie JR et al. A prospective study of bone loss in menopausal Australian-born women. Osteoporos Int 1998;8:282-290.")
-_R("Randolph2011", "Randolph JF Jr et al. Change in follicle-stimulating hormone and estradiol across the menopausal transition: effect of age at the final menstrual period (SWAN). J Clin Endocrinol Metab 2011;96:746-754.")
-_R("Khosla1998", "Khosla S, Melton LJ 3rd, Atkinson EJ, O'Fallon WM, Klee GG, Riggs BL. Relationship of serum sex steroid levels and bone turnover markers with bone mineral density in men and women. J Clin Endocrinol Metab 1998;83:2266-2274.")
-_R("EghbaliFatourechi2003", "Eghbali-Fatourechi G et al. Role of RANK ligand in mediating increased bone resorption in early postmenopausal women. J Clin Invest 2003;111:1221-1230.")
-_R("Hughes1996", "Hughes DE et al. Estrogen promotes apoptosis of murine osteoclasts mediated by TGF-beta. Nat Med 1996;2:1132-1136.")
-_R("Jilka1992", "Jilka RL et al. Increased osteoclast development after estrogen loss: mediation by interleukin-6. Science 1992;257:88-91.")
-_R("MartinezReina2019", "Martinez-Reina J, Pivonka P. Effects of long-term treatment of denosumab on bone mineral density: insights from an in-silico model of bone mineralization. Bone 2019;125:87-95.")
-_R("Scheiner2014", "Scheiner S, Pivonka P, Smith DW, Dunstan CR, Hellmich C. Mathematical modeling of postmenopausal osteoporosis and its treatment by the anti-catabolic drug denosumab. Int J Numer Method Biomed Eng 2014;30:1-27.")
-_R("Lips2001", "Lips P. Vitamin D deficiency and secondary hyperparathyroidism in the elderly: consequences for bone loss and fractures and therapeutic implications. Endocr Rev 2001;22:477-501.")
-_R("DIppolito1999", "D'Ippolito G, Schiller PC, Ricordi C, Roos BA, Howard GA. Age-related osteogenic potential of mesenchymal stromal stem cells from human vertebral bone marrow. J Bone Miner Res 1999;14:1115-1122.")
-_R("Boivin2000", "Boivin GY, Chavassieux PM, Santora AC, Yates J, Meunier PJ. Alendronate increases bone strength by increasing the mean degree and uniformity of mineralization of bone tissue in osteoporotic women. Bone 2000;27:687-694.")
-_R("Parfitt2002", "Parfitt AM. Misconceptions (2): turnover is always higher in cancellous than in cortical bone. Bone 2002;30:807-809; and Manolagas SC. Birth and death of bone cells. Endocr Rev 2000;21:115-137 (adult cancellous ~25 %/y, cortical ~3 %/y).")
-_R("CarterHayes1977", "Carter DR, Hayes WC. The compressive behavior of bone as a two-phase porous structure. J Bone Joint Surg Am 1977;59:954-962.")
-_R("Robling2008", "Robling AG et al. Mechanical stimulation of bone in vivo reduces osteocyte expression of Sost/sclerostin. J Biol Chem 2008;283:5866-5875.")
-_R("Weinstein1998", "Weinstein RS, Jilka RL, Parfitt AM, Manolagas SC. Inhibition of osteoblastogenesis and promotion of apoptosis of osteoblasts and osteocytes by glucocorticoids. J Clin Invest 1998;102:274-282.")
-_R("Hofbauer1999", "Hofbauer LC et al. Stimulation of osteoprotegerin ligand and inhibition of osteoprotegerin production by glucocorticoids in human osteoblastic lineage cells. Endocrinology 1999;140:4382-4389.")
-_R("LawHackshaw1997", "Law MR, Hackshaw AK. A meta-analysis of cigarette smoking, bone mineral density and risk of hip fracture: recognition of a major effect. BMJ 1997;315:841-846.")
-_R("Seeman1989", "Seeman E et al. Reduced bone mass in daughters of women with osteoporosis. N Engl J Med 1989;320:554-558.")
-_R("Looker1998", "Looker AC et al. Updated data on proximal femur bone mineral density of US adults (NHANES III). Osteoporos Int 1998;8:468-489.")
-_R("Looker2012", "Looker AC et al. Lumbar spine and proximal femur bone mineral density, bone mineral content, and bone area: United States, 2005-2008 (as tabulated in a 2025 review). Osteoporos Int 2012;23:1351.")
-_R("Griffith2012", "Griffith JF et al. Bone marrow fat content in the elderly: a reversal of sex difference seen in younger subjects. J Magn Reson Imaging 2012;36:225-230.")
-_R("Kanis2008", "Kanis JA et al. A reference standard for the description of osteoporosis. Bone 2008;42:467-475.")
+_R("Greendale2012", authors="Greendale GA et al.", year=2012,
+   title="Bone mineral density loss in relation to the final menstrual period in a multiethnic cohort: results from SWAN",
+   journal="J Bone Miner Res", volume="27", pages="111-118")
+_R("Guthrie1998", authors="Guthrie JR et al.", year=1998,
+   title="A prospective study of bone loss in menopausal Australian-born women", journal="Osteoporos Int",
+   volume="8", pages="282-290")
+_R("Randolph2011", authors="Randolph JF Jr et al.", year=2011,
+   title="Change in follicle-stimulating hormone and estradiol across the menopausal transition: effect of age at the final menstrual period (SWAN)",
+   journal="J Clin Endocrinol Metab", volume="96", pages="746-754")
+_R("Khosla1998", authors="Khosla S, Melton LJ 3rd, Atkinson EJ, O'Fallon WM, Klee GG, Riggs BL", year=1998,
+   title="Relationship of serum sex steroid levels and bone turnover markers with bone mineral density in men and women",
+   journal="J Clin Endocrinol Metab", volume="83", pages="2266-2274")
+_R("EghbaliFatourechi2003", authors="Eghbali-Fatourechi G et al.", year=2003,
+   title="Role of RANK ligand in mediating increased bone resorption in early postmenopausal women",
+   journal="J Clin Invest", volume="111", pages="1221-1230")
+_R("Hughes1996", authors="Hughes DE et al.", year=1996,
+   title="Estrogen promotes apoptosis of murine osteoclasts mediated by TGF-beta", journal="Nat Med", volume="2",
+   pages="1132-1136")
+_R("Jilka1992", authors="Jilka RL et al.", year=1992,
+   title="Increased osteoclast development after estrogen loss: mediation by interleukin-6", journal="Science",
+   volume="257", pages="88-91")
+_R("MartinezReina2019", authors="Martinez-Reina J, Pivonka P", year=2019,
+   title="Effects of long-term treatment of denosumab on bone mineral density: insights from an in-silico model of bone mineralization",
+   journal="Bone", volume="125", pages="87-95")
+_R("Scheiner2014", authors="Scheiner S, Pivonka P, Smith DW, Dunstan CR, Hellmich C", year=2014,
+   title="Mathematical modeling of postmenopausal osteoporosis and its treatment by the anti-catabolic drug denosumab",
+   journal="Int J Numer Method Biomed Eng", volume="30", pages="1-27")
+_R("Lips2001", authors="Lips P", year=2001,
+   title="Vitamin D deficiency and secondary hyperparathyroidism in the elderly: consequences for bone loss and fractures and therapeutic implications",
+   journal="Endocr Rev", volume="22", pages="477-501")
+_R("DIppolito1999", authors="D'Ippolito G, Schiller PC, Ricordi C, Roos BA, Howard GA", year=1999,
+   title="Age-related osteogenic potential of mesenchymal stromal stem cells from human vertebral bone marrow",
+   journal="J Bone Miner Res", volume="14", pages="1115-1122")
+_R("Boivin2000", authors="Boivin GY, Chavassieux PM, Santora AC, Yates J, Meunier PJ", year=2000,
+   title="Alendronate increases bone strength by increasing the mean degree and uniformity of mineralization of bone tissue in osteoporotic women",
+   journal="Bone", volume="27", pages="687-694")
+_R("Parfitt2002", authors="Parfitt AM", year=2002,
+   title="Misconceptions (2): turnover is always higher in cancellous than in cortical bone", journal="Bone",
+   volume="30", pages="807-809",
+   note="and Manolagas SC. Birth and death of bone cells. Endocr Rev 2000;21:115-137 (adult cancellous ~25 %/y, cortical ~3 %/y)")
+_R("CarterHayes1977", authors="Carter DR, Hayes WC", year=1977,
+   title="The compressive behavior of bone as a two-phase porous structure", journal="J Bone Joint Surg Am",
+   volume="59", pages="954-962")
+_R("Robling2008", authors="Robling AG et al.", year=2008,
+   title="Mechanical stimulation of bone in vivo reduces osteocyte expression of Sost/sclerostin",
+   journal="J Biol Chem", volume="283", pages="5866-5875")
+_R("Weinstein1998", authors="Weinstein RS, Jilka RL, Parfitt AM, Manolagas SC", year=1998,
+   title="Inhibition of osteoblastogenesis and promotion of apoptosis of osteoblasts and osteocytes by glucocorticoids",
+   journal="J Clin Invest", volume="102", pages="274-282")
+_R("Hofbauer1999", authors="Hofbauer LC et al.", year=1999,
+   title="Stimulation of osteoprotegerin ligand and inhibition of osteoprotegerin production by glucocorticoids in human osteoblastic lineage cells",
+   journal="Endocrinology", volume="140", pages="4382-4389")
+_R("LawHackshaw1997", authors="Law MR, Hackshaw AK", year=1997,
+   title="A meta-analysis of cigarette smoking, bone mineral density and risk of hip fracture: recognition of a major effect",
+   journal="BMJ", volume="315", pages="841-846")
+_R("Seeman1989", authors="Seeman E et al.", year=1989,
+   title="Reduced bone mass in daughters of women with osteoporosis", journal="N Engl J Med", volume="320",
+   pages="554-558")
+_R("Looker1998", authors="Looker AC et al.", year=1998,
+   title="Updated data on proximal femur bone mineral density of US adults (NHANES III)", journal="Osteoporos Int",
+   volume="8", pages="468-489")
+_R("Looker2012", authors="Looker AC et al.", year=2012,
+   title="Lumbar spine and proximal femur bone mineral density, bone mineral content, and bone area: United States, 2005-2008 (as tabulated in a 2025 review)",
+   journal="Osteoporos Int", volume="23", pages="1351")
+_R("Griffith2012", authors="Griffith JF et al.", year=2012,
+   title="Bone marrow fat content in the elderly: a reversal of sex difference seen in younger subjects",
+   journal="J Magn Reson Imaging", volume="36", pages="225-230")
+_R("Kanis2008", authors="Kanis JA et al.", year=2008,
+   title="A reference standard for the description of osteoporosis", journal="Bone", volume="42", pages="467-475")
 
 _A = "assumption"
 

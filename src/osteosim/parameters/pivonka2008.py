@@ -8,21 +8,17 @@ response are tabulated in reference/models/remodeling-models.md section 2.2.
 from .. import citations
 from .base import P, ParameterSet
 
-citations.register(
-    "Pivonka2008",
-    "Pivonka P, Zimak J, Smith DW, Gardiner BS, Dunstan CR, Sims NA, Martin TJ, Mundy GR. Model structure and "
-    "control of bone remodeling: a theoretical study. Bone 2008;43:249-263.",
-)
-citations.register(
-    "BoneModels",
-    "Modiz C et al. bone-models 0.1.0 (cmodiz/Bone-Models, MIT licence), pivonka_parameters.py: implementation "
-    "values of the Pivonka group, with code comments on paper/code discrepancies.",
-)
-citations.register(
-    "Scheiner2013",
-    "Scheiner S, Pivonka P, Hellmich C. Coupling systems biology with multiscale mechanics, for computer "
-    "simulations of bone remodeling. Comput Methods Appl Mech Eng 2013;254:181-196.",
-)
+citations.register("Pivonka2008",
+                   authors="Pivonka P, Zimak J, Smith DW, Gardiner BS, Dunstan CR, Sims NA, Martin TJ, Mundy GR",
+                   year=2008, title="Model structure and control of bone remodeling: a theoretical study",
+                   journal="Bone", volume="43", pages="249-263")
+citations.register("BoneModels", authors="Modiz C et al.", title="bone-models 0.1.0, pivonka_parameters.py",
+                   journal="Python package (cmodiz/Bone-Models, MIT licence)",
+                   url="https://github.com/cmodiz/Bone-Models",
+                   note="implementation values of the Pivonka group, with code comments on paper/code discrepancies")
+citations.register("Scheiner2013", authors="Scheiner S, Pivonka P, Hellmich C", year=2013,
+                   title="Coupling systems biology with multiscale mechanics, for computer simulations of bone remodeling",
+                   journal="Comput Methods Appl Mech Eng", volume="254", pages="181-196")
 
 _C = ("Pivonka2008", "BoneModels")
 _S = "Pivonka 2008 as implemented in bone-models pivonka_parameters.py (reference section 2.2)"

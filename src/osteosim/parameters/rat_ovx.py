@@ -17,8 +17,13 @@ from .base import P, ParameterSet
 __all__ = ["rat_parameters", "RAT_OVERRIDES"]
 
 _R = citations.register
-_R("Kimmel1990", "Kimmel DB, Wronski TJ. Nondestructive measurement of bone mineral in femurs from ovariectomized rats. Calcif Tissue Int 1990;46:101-110 (OVX at 100 days: whole femur BMC 4.3-11.1 % and distal femur 11.3-17.5 % below sham; osteopenia present by 35 days, not worse later).")
-_R("Wronski1988", "Wronski TJ, Cintron M, Dann LM. Temporal relationship between bone loss and increased bone turnover in ovariectomized rats. Calcif Tissue Int 1988;43:179-183.")
+_R("Kimmel1990", authors="Kimmel DB, Wronski TJ", year=1990,
+   title="Nondestructive measurement of bone mineral in femurs from ovariectomized rats",
+   journal="Calcif Tissue Int", volume="46", pages="101-110",
+   note="OVX at 100 days: whole femur BMC 4.3-11.1 % and distal femur 11.3-17.5 % below sham; osteopenia present by 35 days, not worse later")
+_R("Wronski1988", authors="Wronski TJ, Cintron M, Dann LM", year=1988,
+   title="Temporal relationship between bone loss and increased bone turnover in ovariectomized rats",
+   journal="Calcif Tissue Int", volume="43", pages="179-183")
 
 _A = "assumption"
 YEAR = 365.25

@@ -12,17 +12,34 @@ from .. import citations
 from .base import FittedValues, P, ParameterSet
 
 _R = citations.register
-_R("Peterson2004", "Peterson MC et al. AMG 162 (denosumab) pharmacokinetics in healthy postmenopausal women (AAPS J 2004 abstract W4340), as coded in OpenBoneMin (metrumresearchgroup).")
-_R("ProliaLabel", "Prolia (denosumab) US prescribing information: 60 mg SC every 6 months; bioavailability 62 %, Tmax ~10 d.")
-_R("FosamaxLabel", "Fosamax (alendronate) US prescribing information: oral bioavailability 0.64 % (10 mg, fasting); ~50 % of absorbed dose retained in bone; terminal half-life > 10 years.")
-_R("ActonelLabel", "Actonel (risedronate) US prescribing information: oral bioavailability 0.63 %; ~50 % of absorbed dose taken up by bone.")
-_R("ReclastLabel", "Reclast (zoledronic acid) US prescribing information: 5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone).")
-_R("ForteoLabel", "Forteo (teriparatide) US prescribing information: 20 ug SC daily; bioavailability 95 %; half-life ~1 h.")
-_R("EvenityLabel", "Evenity (romosozumab) US prescribing information: 210 mg SC monthly; bioavailability 81 %; mean half-life 12.8 d.")
-_R("Jilka1999", "Jilka RL et al. Increased bone formation by prevention of osteoblast apoptosis with parathyroid hormone. J Clin Invest 1999;104:439-446.")
-_R("McDonald2021", "McDonald MM et al. Osteoclasts recycle via osteomorphs during RANKL-stimulated bone resorption. Cell 2021;184:1330-1347 (osteomorphs accumulate under RANKL inhibition and drive the rebound after stopping denosumab).")
-_R("Heaney2003", "Heaney RP et al. Human serum 25-hydroxycholecalciferol response to extended oral dosing with cholecalciferol. Am J Clin Nutr 2003;77:204-210 (~1 ng/mL per 100 IU/day).")
-_R("Russell2008", "Russell RGG, Watts NB, Ebetino FH, Rogers MJ. Mechanisms of action of bisphosphonates: similarities and differences and their potential influence on clinical efficacy. Osteoporos Int 2008;19:733-759 (relative potencies).")
+_R("Peterson2004", authors="Peterson MC et al.", year=2004,
+   title="AMG 162 (denosumab) pharmacokinetics in healthy postmenopausal women", journal="AAPS J",
+   pages="abstract W4340", note="as coded in OpenBoneMin (metrumresearchgroup)")
+_R("ProliaLabel", title="Prolia (denosumab)", journal="US prescribing information",
+   note="60 mg SC every 6 months; bioavailability 62 %, Tmax ~10 d")
+_R("FosamaxLabel", title="Fosamax (alendronate)", journal="US prescribing information",
+   note="oral bioavailability 0.64 % (10 mg, fasting); ~50 % of absorbed dose retained in bone; terminal half-life > 10 years")
+_R("ActonelLabel", title="Actonel (risedronate)", journal="US prescribing information",
+   note="oral bioavailability 0.63 %; ~50 % of absorbed dose taken up by bone")
+_R("ReclastLabel", title="Reclast (zoledronic acid)", journal="US prescribing information",
+   note="5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone)")
+_R("ForteoLabel", title="Forteo (teriparatide)", journal="US prescribing information",
+   note="20 ug SC daily; bioavailability 95 %; half-life ~1 h")
+_R("EvenityLabel", title="Evenity (romosozumab)", journal="US prescribing information",
+   note="210 mg SC monthly; bioavailability 81 %; mean half-life 12.8 d")
+_R("Jilka1999", authors="Jilka RL et al.", year=1999,
+   title="Increased bone formation by prevention of osteoblast apoptosis with parathyroid hormone",
+   journal="J Clin Invest", volume="104", pages="439-446")
+_R("McDonald2021", authors="McDonald MM et al.", year=2021,
+   title="Osteoclasts recycle via osteomorphs during RANKL-stimulated bone resorption", journal="Cell", volume="184",
+   pages="1330-1347",
+   note="osteomorphs accumulate under RANKL inhibition and drive the rebound after stopping denosumab")
+_R("Heaney2003", authors="Heaney RP et al.", year=2003,
+   title="Human serum 25-hydroxycholecalciferol response to extended oral dosing with cholecalciferol",
+   journal="Am J Clin Nutr", volume="77", pages="204-210", note="~1 ng/mL per 100 IU/day")
+_R("Russell2008", authors="Russell RGG, Watts NB, Ebetino FH, Rogers MJ", year=2008,
+   title="Mechanisms of action of bisphosphonates: similarities and differences and their potential influence on clinical efficacy",
+   journal="Osteoporos Int", volume="19", pages="733-759", note="relative potencies")
 
 _A = "assumption"
 

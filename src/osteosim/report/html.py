@@ -214,7 +214,7 @@ def render_patients_report(
     if cites:
         parts.append("<h2>References used</h2><ol>")
         for c in cites:
-            parts.append(f"<li><code>{e(c.key)}</code> {e(c.text)}</li>")
+            parts.append(f"<li><code>{e(c.key)}</code> {e(c.reference)}</li>")
         parts.append("</ol>")
     parts.append("</body></html>\n")
     return "\n".join(parts)

@@ -24,6 +24,16 @@ from .store import TrialStore
 __all__ = ["finish", "published_comparison", "published_fracture_comparison", "month_key"]
 
 
+def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
+    """What a trial run draws on: the Osteosim model and its parameter set (drugs and MSCs included),
+    the densitometry references (T-scores) and the fracture model's sources."""
+    from ..models import Osteosim
+    from ..outcomes import densitometry, fracture
+
+    pset = Osteosim().default_parameters()
+    return ("osteosim", *pset.cited_keys(), *densitometry.CITATION_KEYS, *fracture.CITATION_KEYS)
+
+
 def month_key(m: float) -> str:
     return str(int(m)) if float(m).is_integer() else f"{m:g}"
 
@@ -105,7 +115,6 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> d
                 "glucocorticoids": float(base["glucocorticoids"].mean())}
     for s in SITES:
         baseline[f"tscore_{s}_mean"] = float(base[f"baseline_tscore_{s}"].mean())
-    citations.cite("osteosim", "Johnell2005", "Kanis2004PriorFracture", "Marshall1996", "Johansson2017")
     summary = {
         "trial": spec.name,
         "published": spec.published,
@@ -134,7 +143,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> d
             "solver": TRIAL_SOLVER,
         },
         "wall_s": wall_s,
-        "citations": [c.key for c in citations.used()],
+        "citations": citations.references(trial_citation_keys(spec)),
     }
     summary = to_jsonable(summary)
     atomic_write_text(root / "report.html", render_report(spec, summary))

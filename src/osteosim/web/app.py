@@ -240,7 +240,7 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
         return tasks.therapy_catalog()
 
     @app.get("/api/citations", tags=["reference"])
-    async def citations() -> list[dict[str, str]]:
+    async def citations() -> list[dict[str, Any]]:
         """Every registered reference."""
         return tasks.citation_list()
 

@@ -76,8 +76,6 @@ def model_detail(name: str) -> dict[str, Any] | None:
         return None
     inst = cls()
     ps = inst.default_parameters()
-    registry = {c.key: c.text for c in citations.all_citations()}
-    keys = list(dict.fromkeys([*ps.citation_keys, *(k for p in ps.values() for k in p.cite)]))
     return {
         "name": cls.name,
         "kind": _kind(inst),
@@ -87,7 +85,7 @@ def model_detail(name: str) -> dict[str, Any] | None:
         "parameters": [{"name": p.name, "value": p.value, "unit": p.unit, "description": p.description,
                         "source": p.source, "cite": list(p.cite),
                         "bounds": list(p.bounds) if p.bounds is not None else None} for p in ps.values()],
-        "citations": [{"key": k, "text": registry[k]} for k in keys if k in registry],
+        "citations": citations.references(ps.cited_keys()),
     }
 
 
@@ -102,10 +100,10 @@ def therapy_catalog() -> dict[str, Any]:
             "routes": ROUTES}
 
 
-def citation_list() -> list[dict[str, str]]:
+def citation_list() -> list[dict[str, Any]]:
     from .. import citations
 
-    return [{"key": c.key, "text": c.text} for c in citations.all_citations()]
+    return [c.to_dict() for c in citations.all_citations()]
 
 
 # ----------------------------------------------------------------------------

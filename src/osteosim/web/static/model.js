@@ -29,7 +29,7 @@ async function showModel(name) {
   $("model-description").textContent = `${current.description} (${current.kind === "patient"
     ? "patient-driven" : "classic"}; parameter set ${current.parameter_set.name}, ${current.parameters.length} parameters)`;
   $("model-states").textContent = current.states.join(", ");
-  $("model-citations").replaceChildren(...current.citations.map((c) => el("li", {}, `[${c.key}] ${c.text}`)));
+  $("model-citations").replaceChildren(...current.citations.map((c) => el("li", {}, `[${c.key}] ${c.reference}`)));
   renderParams();
 }
 
@@ -49,7 +49,7 @@ async function init() {
       el("td", { class: "text" }, Object.entries(t.typical_doses).map(([u, d]) => `${d.join(", ")} ${u}`).join("; ")),
       el("td", { class: "text" }, t.schedules.join("; ")),
       el("td", { class: "text cite" }, t.references.join("; ")))))));
-  $("all-citations").replaceChildren(...cites.map((c) => el("li", {}, `[${c.key}] ${c.text}`)));
+  $("all-citations").replaceChildren(...cites.map((c) => el("li", {}, `[${c.key}] ${c.reference}`)));
   await showModel($("model-select").value);
   document.body.dataset.ready = "1";
 }
