@@ -12,12 +12,11 @@ from osteosim.physiology.patient import Patient
 from osteosim.scenario import (
     SCENARIO_KEYS,
     ScenarioError,
-    format_validation_error,
     load_scenario,
     parse_scenario,
     parse_yaml,
-    unknown_key_message,
 )
+from osteosim.validation import format_validation_error, unknown_key_message
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "scenarios").glob("*.yaml"))
 HAS_OSTEOSIM = "Osteosim" in MODEL_REGISTRY

@@ -15,7 +15,7 @@ from healing_helpers import msc_at
     ({"fracture": {"gap_mm": 20}}, ["fracture.gap_mm", "20", "6"]),
     ({"fracture": {"condition": "hypertrophic"}}, ["fracture.condition", "hypertrophic", "normal", "atrophic_nonunion"]),
     ({"fracture": {"grid": "medium"}}, ["fracture.grid", "medium", "coarse"]),
-    ({"fracture": {"gapmm": 2}}, ["fracture.gapmm", "unknown key", "gap_mm"]),
+    ({"fracture": {"gapmm": 2}}, ["fracture: unknown key 'gapmm'; did you mean 'gap_mm'?"]),
     ({"wekks": 10}, ["wekks", "weeks"]),
     ({"weeks": -1}, ["weeks", "-1"]),
     ({"patient": {"age": 130}}, ["patient", "age", "130"]),

@@ -44,7 +44,7 @@ def _mod(d, path, value):
     (("population", "sex"), "other", "population.sex: 'other' is not allowed"),
     (("control",), "plaecbo", "control: 'plaecbo' is not an arm; allowed: placebo, denosumab"),
     (("arms", "denosumab"), ["denosumb 60 mg every 6 months"], "arms.denosumab"),
-    (("arms", "denosumab"), [5], "arms: "),
+    (("arms", "denosumab"), [5], "arms.denosumab: [5] is not allowed"),
     (("visits_months",), [12, 6], "visits_months: [12, 6] is not allowed (months in increasing order"),
     (("visits_months",), [6, 24], "visits_months: 24 is after the end of the trial"),
     (("years",), -1, "years: -1 is not allowed"),

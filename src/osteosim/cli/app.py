@@ -56,7 +56,7 @@ def _debug() -> bool:
 
 def user_error_message(exc: BaseException) -> str | None:
     """One-line message for a known user error, or None for anything else (a bug)."""
-    from ..scenario import format_validation_error
+    from ..validation import format_validation_error
 
     if isinstance(exc, ValidationError):
         return format_validation_error(exc)
@@ -548,7 +548,7 @@ def _print_demo_table(entries, out_dir: Path, used) -> None:
     if used:
         con.print("\nReferences used:")
         for c in used:
-            con.print(f"[{c.key}] {c.text}", markup=False, soft_wrap=True)
+            con.print(f"[{c.key}] {c.reference}", markup=False, soft_wrap=True)
 
 
 @app.command("export-sbml")

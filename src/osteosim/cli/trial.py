@@ -126,7 +126,7 @@ def risk(
 
     from ..outcomes.fracture import ten_year_probability
     from ..physiology.patient import Patient
-    from ..scenario import format_validation_error
+    from ..validation import format_validation_error
 
     with _user_errors():
         if not (40.0 <= age <= 90.0):

@@ -13,7 +13,6 @@ value and what is allowed.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..parameters.bailon_plaza2001 import BAILON_PLAZA2001
 from ..parameters.base import ParameterSet
 from ..physiology.patient import Patient
-from ..scenario import format_validation_error, parse_yaml
+from ..validation import InputError, format_validation_error, parse_yaml
 from .conditions import condition_switches, healing_parameters
 from .treatment import Injection, injections_from_treatment
 
@@ -32,7 +31,7 @@ __all__ = ["HealingScenario", "Fracture", "CoDelivery", "HealingScenarioError", 
 GAP_MM_RANGE = (0.5, 6.0)
 
 
-class HealingScenarioError(ValueError):
+class HealingScenarioError(InputError):
     """A healing scenario that cannot be run (one line)."""
 
 
@@ -72,26 +71,17 @@ class HealingScenario(BaseModel):
         if not isinstance(data, Mapping):
             raise HealingScenarioError(f"scenario: {type(data).__name__} is not allowed (a mapping with keys "
                                        f"{', '.join(cls.model_fields)})")
-        for section, model in (("", cls), ("fracture.", Fracture), ("codelivery.", CoDelivery)):
-            block = data if not section else data.get(section[:-1])
-            if not isinstance(block, Mapping):
-                continue
-            for k in block:
-                if k not in model.model_fields:
-                    close = difflib.get_close_matches(str(k), list(model.model_fields), n=1)
-                    hint = f"did you mean {close[0]!r}?" if close else f"allowed: {', '.join(model.model_fields)}"
-                    raise HealingScenarioError(f"{section}{k}: unknown key; {hint}")
         try:
             return cls.model_validate(dict(data))
         except ValidationError as exc:
-            raise HealingScenarioError(format_validation_error(exc)) from None
+            raise HealingScenarioError(format_validation_error(exc, model=cls)) from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "HealingScenario":
         p = Path(path)
         if not p.is_file():
             raise HealingScenarioError(f"scenario: file not found: {p}" if not p.exists() else f"scenario: {p} is not a file")
-        return cls.from_mapping(parse_yaml(p.read_text(encoding="utf-8"), source=str(p)))
+        return cls.from_mapping(parse_yaml(p.read_text(encoding="utf-8"), source=str(p), error=HealingScenarioError))
 
     # ------------------------------------------------------------------ derived
     def parameters(self) -> ParameterSet:

@@ -1089,7 +1089,7 @@ def _model_notes(model: Model, pset: ParameterSet, d: dict, states: list[str], b
     html = "".join(f"<p>{escape(s)}</p>" for s in paras)
     if keys:
         html += "<p>References:</p><ul>" + "".join(
-            f"<li>[{escape(k)}] {escape(registry[k].text)}</li>" for k in keys) + "</ul>"
+            f"<li>[{escape(k)}] {escape(registry[k].reference)}</li>" for k in keys) + "</ul>"
     return f'<notes><body xmlns="{_XHTML}">{html}</body></notes>'
 
 

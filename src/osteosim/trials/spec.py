@@ -34,7 +34,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..physiology.patient import SITES
-from ..scenario import MAX_FILE_BYTES, ScenarioError, format_validation_error, parse_yaml, unknown_key_message
+from ..scenario import MAX_FILE_BYTES, ScenarioError
+from ..validation import format_validation_error, parse_yaml
 
 __all__ = ["TrialSpec", "Population", "RiskFactorSpec", "TrialError", "PUBLISHED"]
 
@@ -205,23 +206,10 @@ class TrialSpec(BaseModel):
         if not isinstance(data, Mapping):
             raise TrialError(f"{source}: a trial is a mapping with keys {', '.join(cls.model_fields)}, "
                              f"not {type(data).__name__}")
-        for k in data:
-            if k not in cls.model_fields:
-                raise TrialError(unknown_key_message(k, list(cls.model_fields)))
-        pop = data.get("population")
-        if isinstance(pop, Mapping):
-            for k in pop:
-                if k not in Population.model_fields:
-                    raise TrialError(unknown_key_message(k, list(Population.model_fields), "population"))
-            rf = pop.get("risk_factors")
-            if isinstance(rf, Mapping):
-                for k in rf:
-                    if k not in RiskFactorSpec.model_fields:
-                        raise TrialError(unknown_key_message(k, list(RiskFactorSpec.model_fields), "population.risk_factors"))
         try:
-            return cls(**dict(data))
+            return cls.model_validate(dict(data))
         except ValidationError as exc:
-            raise TrialError(format_validation_error(exc)) from None
+            raise TrialError(format_validation_error(exc, model=cls)) from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "TrialSpec":
@@ -230,10 +218,7 @@ class TrialSpec(BaseModel):
             raise TrialError(f"trial: {str(path)!r} is not a file")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise TrialError(f"trial: {str(path)!r} is larger than {MAX_FILE_BYTES} bytes")
-        try:
-            data = parse_yaml(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
-        except ScenarioError as exc:
-            raise TrialError(str(exc)) from None
+        data = parse_yaml(path.read_text(encoding="utf-8", errors="replace"), source=str(path), error=TrialError)
         if data is None:
             raise TrialError(f"{path}: the trial file is empty")
         return cls.from_mapping(data, source=str(path))

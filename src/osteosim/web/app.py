@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..scenario import ScenarioError
+from ..validation import format_validation_error
 from . import tasks
 from .jobs import JobManager, JobsFull
 from .runner import Busy, ModelWorker, SolveFailed, prepare_scenario, simulate_payload
@@ -99,29 +100,7 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 def _validation_line(errors: list[dict[str, Any]]) -> str:
     """One line like the CLI's: the dotted field, the value and what is allowed."""
-    e = errors[0]
-    loc = [str(x) for x in e.get("loc", ()) if x not in ("body", "query", "path")]
-    where = ".".join(loc) or "body"
-    msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
-    if e.get("type") == "json_invalid":
-        line = f"body: not valid JSON (error near character {loc[-1] if loc else '?'})"
-    elif e.get("type") == "extra_forbidden":
-        line = f"{where}: unknown key"
-    elif e.get("type") == "missing":
-        line = f"{where}: required field is missing"
-    elif e.get("type") == "value_error":
-        # the schema's own validators already say "field: value ... allowed"
-        if msg.split(" ", 1)[0].endswith(":"):
-            line = f"{'.'.join(loc)}.{msg}" if loc else msg
-        else:
-            line = f"{where}: {msg}"
-    else:
-        shown = repr(e.get("input"))
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        allowed = msg[:1].lower() + msg[1:] if msg[1:2].islower() else msg
-        line = f"{where}: {shown} is not allowed ({allowed})"
-    more = len(errors) - 1
-    return " ".join((line + (f" (and {more} more error{'s' if more > 1 else ''})" if more else "")).split())
+    return format_validation_error(errors, where="body")
 
 
 def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAPI:
