@@ -1,4 +1,4 @@
-"""Self-contained HTML reports (no external assets, every string escaped).
+"""Self-contained HTML reports (no external assets; jinja2 templates in ``report/templates/``, autoescaped).
 
 :func:`trajectory_summary` reduces a patient time series to the numbers a report
 table shows (start/end BMD and T-score per site, WHO category, marker and marrow-fat
@@ -7,8 +7,6 @@ change); :func:`render_patients_report` lays out a comparison of several patient
 from __future__ import annotations
 
 import datetime as _dt
-import html
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -105,29 +103,8 @@ def describe_patient(patient: Any) -> str:
 
 
 # ----------------------------------------------------------------------------
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;
-color:#222;line-height:1.45;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.85rem;margin:.8rem 0} th,td{border:1px solid #ddd;padding:.3rem .5rem;
-text-align:right} th{background:#f5f5f5} td.l,th.l{text-align:left}
-.normal{background:#e8f5e9} .osteopenia{background:#fff3e0} .osteoporosis{background:#ffebee}
-img{max-width:100%;border:1px solid #eee} .muted{color:#666;font-size:.85rem}
-.card{margin:1.2rem 0 2rem} code{background:#f5f5f5;padding:0 .2rem}
-"""
-
-
-def _fmt(v: Any, spec: str = ".2f", suffix: str = "") -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
-    return f"{v:{spec}}{suffix}"
-
-
-def _who_cell(t: float | None) -> str:
-    if t is None:
-        return "<td>–</td>"
-    cat = who_category(t)
-    return f'<td class="{cat}">{t:.2f} ({html.escape(cat)})</td>'
+#: the WHO rule of each densitometric category, as the report's legend states it
+_WHO_RULES = {"normal": "T ≥ −1", "osteopenia": "−2.5 < T < −1", "osteoporosis": "T ≤ −2.5"}
 
 
 def render_patients_report(
@@ -138,83 +115,25 @@ def render_patients_report(
     intro: str = "",
     model_name: str = "",
 ) -> str:
-    """HTML comparing patient runs.
+    """HTML comparing patient runs (template ``report/templates/patients.html.j2``).
 
     Each entry: ``name``, ``description`` (free text), ``patient`` (optional Patient),
     ``summary`` (a :func:`trajectory_summary`), and optional relative links ``plot``,
-    ``csv``, ``json``, ``scenario``.  ``citations``: objects with ``key`` and ``text``.
+    ``csv``, ``json``, ``scenario``.  ``citations``: :class:`~osteosim.citations.Citation` objects
+    (shown as full references).
     """
-    e = html.escape
-    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>",
-        f"<p class='muted'>generated {e(now)}{' with model ' + e(model_name) if model_name else ''} by osteosim. "
-        "A research model: not for clinical decisions.</p>",
-    ]
-    if intro:
-        parts.append(f"<p>{e(intro)}</p>")
+    from .templating import render
 
-    # summary table ----------------------------------------------------------
-    parts.append("<h2>Summary</h2><table><tr><th class='l'>patient</th><th>age</th>")
-    for site in SITES:
-        parts.append(f"<th>T-score {e(SITE_LABELS[site])}<br>start</th><th>end</th>")
-    parts.append("<th>BMD change<br>lumbar spine</th><th>BMD change<br>total hip</th>"
-                 "<th>CTX change</th><th>P1NP change</th><th>marrow fat<br>start → end</th></tr>")
-    for ent in entries:
-        s = ent.get("summary", {})
-        sites = s.get("sites", {})
-        age = f"{_fmt(s.get('age_start'), '.0f')}→{_fmt(s.get('age_end'), '.0f')}"
-        row = [f"<tr><td class='l'>{e(str(ent.get('name', '')))}</td><td>{e(age)}</td>"]
-        for site in SITES:
-            ss = sites.get(site, {})
-            row.append(_who_cell(ss.get("tscore_start")) + _who_cell(ss.get("tscore_end")))
-        for site in ("lumbar_spine", "total_hip"):
-            row.append(f"<td>{_fmt(sites.get(site, {}).get('bmd_pct_change'), '+.1f', ' %')}</td>")
-        row.append(f"<td>{_fmt(s.get('ctx_pct_change'), '+.0f', ' %')}</td>")
-        row.append(f"<td>{_fmt(s.get('p1np_pct_change'), '+.0f', ' %')}</td>")
-        f0, f1 = s.get("marrow_fat_start"), s.get("marrow_fat_end")
-        fat = f"{_fmt(None if f0 is None else 100 * f0, '.0f')}→{_fmt(None if f1 is None else 100 * f1, '.0f')} %"
-        row.append(f"<td>{e(fat)}</td></tr>")
-        parts.append("".join(row))
-    parts.append("</table>")
-    bands = "; ".join(
-        f"<span class='{lab}'>{lab}</span>: "
-        + ("T ≥ −1" if lab == "normal" else "−2.5 &lt; T &lt; −1" if lab == "osteopenia" else "T ≤ −2.5")
-        for lab, *_ in WHO_BANDS
+    return render(
+        "patients.html.j2",
+        title=title,
+        generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        model_name=model_name,
+        intro=intro,
+        entries=[dict(ent, patient_line=describe_patient(ent.get("patient"))) for ent in entries],
+        sites=SITES,
+        site_labels=SITE_LABELS,
+        who_bands=[{"label": lab, "rule": _WHO_RULES[lab]} for lab, *_ in WHO_BANDS],
+        comparison_image=comparison_image,
+        citations=list(citations),
     )
-    parts.append(f"<p class='muted'>WHO densitometric categories: {bands}. Changes are from the first to the last "
-                 "simulated time point.</p>")
-
-    if comparison_image:
-        parts.append("<h2>Trajectories compared</h2>")
-        parts.append(f"<img src='{e(comparison_image)}' alt='BMD, T-score, markers and marrow fat of all patients'>")
-
-    # one card per patient ---------------------------------------------------
-    parts.append("<h2>Patients</h2>")
-    for ent in entries:
-        parts.append("<div class='card'>")
-        parts.append(f"<h3>{e(str(ent.get('name', '')))}</h3>")
-        if ent.get("description"):
-            parts.append(f"<p>{e(str(ent['description']))}</p>")
-        if ent.get("patient") is not None:
-            parts.append(f"<p class='muted'>{e(describe_patient(ent['patient']))}</p>")
-        links = [f"<a href='{e(str(ent[k]))}'>{lab}</a>" for k, lab in
-                 (("csv", "time series (CSV)"), ("json", "summary (JSON)"), ("scenario", "scenario (YAML)"))
-                 if ent.get(k)]
-        if links:
-            parts.append("<p>" + " · ".join(links) + "</p>")
-        if ent.get("plot"):
-            parts.append(f"<img src='{e(str(ent['plot']))}' alt='{e(str(ent.get('name', '')))}'>")
-        parts.append("</div>")
-
-    cites = list(citations)
-    if cites:
-        parts.append("<h2>References used</h2><ol>")
-        for c in cites:
-            parts.append(f"<li><code>{e(c.key)}</code> {e(c.reference)}</li>")
-        parts.append("</ol>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
