@@ -35,6 +35,7 @@ from .validation import parse_yaml as _parse_yaml
 __all__ = [
     "SCENARIO_KEYS",
     "Scenario",
+    "ScenarioFile",
     "ScenarioError",
     "load_scenario",
     "parse_scenario",
@@ -139,7 +140,7 @@ def _regimen_items(value: Any, where: str = "regimen") -> tuple:
     if value is None:
         return ()
     items = [value] if isinstance(value, (str, Mapping)) else value
-    if not isinstance(items, list):
+    if not isinstance(items, (list, tuple)):
         raise ScenarioError(f"{where}: {short(value)} is not allowed (a list of regimen strings or mappings)")
     for i, item in enumerate(items):
         if not isinstance(item, (str, Mapping)) or (isinstance(item, str) and not item.strip()):
@@ -176,16 +177,17 @@ def _resolve_model_name(name: Any) -> str:
 
 # ----------------------------------------------------------------------------
 # the schema
-class Scenario(BaseModel):
-    """A validated scenario; :meth:`simulation` builds the :class:`~osteosim.simulation.Simulation`.
+class ScenarioFile(BaseModel):
+    """The scenario contract as written: its keys, their types and ranges (the web API's simulate body).
 
-    ``regimen_text`` is the regimen as written (the file's ``regimen`` key); ``regimen`` is
-    the parsed :class:`~osteosim.therapies.Regimen` (``None`` when empty).
+    ``regimen_text`` is the regimen as written (the file's ``regimen`` key).  Checks that need
+    the model (parameter names, patient or not) are :class:`Scenario`'s.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False, allow_inf_nan=False)
 
-    model: str | None = Field(None, description="a model of the zoo; default Osteosim when a patient is given")
+    model: str | None = Field(None, max_length=64,
+                              description="a model of the zoo; default Osteosim when a patient is given")
     patient: Patient | None = None
     years: Annotated[float, BeforeValidator(_years)] | None = Field(
         None, description=f"simulated years after the patient's age (0, {MAX_YEARS:g}]")
@@ -194,6 +196,21 @@ class Scenario(BaseModel):
     parameters: NumberMap = Field(default_factory=dict, description="overrides of the model's default parameters")
     initial_state: NumberMap = Field(default_factory=dict, description="classic models: initial state overrides")
     drivers: NumberMap = Field(default_factory=dict, description="classic models: external inputs")
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The plain mapping of this file (what :func:`parse_scenario` reads)."""
+        out = self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"patient"})
+        if self.patient is not None:
+            out["patient"] = self.patient.model_dump(exclude_none=True)
+        return out
+
+
+class Scenario(ScenarioFile):
+    """A validated scenario; :meth:`simulation` builds the :class:`~osteosim.simulation.Simulation`.
+
+    ``regimen`` is the parsed :class:`~osteosim.therapies.Regimen` (``None`` when empty); the
+    model name is the zoo's spelling, and parameter, state and driver names are the model's.
+    """
 
     _regimen: Any = PrivateAttr(None)
     _source: str = PrivateAttr("scenario")

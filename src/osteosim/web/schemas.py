@@ -1,8 +1,8 @@
 """Request bodies of the web API and the caps that keep one local server responsive.
 
 The bodies reuse the CLI's schema: a simulate body *is* the scenario contract
-(``osteosim.scenario``) with the patient typed as
-:class:`osteosim.physiology.patient.Patient`, so FastAPI's OpenAPI document shows
+(:class:`osteosim.scenario.ScenarioFile`, the patient typed as
+:class:`osteosim.physiology.patient.Patient`), so FastAPI's OpenAPI document shows
 every field and its range, and :func:`osteosim.scenario.parse_scenario` then
 applies exactly the checks ``osteosim simulate`` applies.  What is only a web
 concern (no file paths, bounded sizes) lives here as :class:`Limits`.
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..healing import HealingScenario
-from ..physiology.patient import Patient
+from ..scenario import ScenarioFile
 
 __all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "JOB_ID_PATTERN"]
 
@@ -55,16 +55,12 @@ class Limits:
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-#: one prescription: a regimen string (contract) or its mapping form
-Prescription = str | dict[str, Any]
 
-
-class ScenarioIn(BaseModel):
+class ScenarioIn(ScenarioFile):
     """The scenario contract (DESIGN section 5) as JSON: ``osteosim simulate`` reads the same keys from YAML."""
 
     model_config = ConfigDict(
-        extra="forbid",
-        allow_inf_nan=False,
+        **ScenarioFile.model_config,
         json_schema_extra={
             "examples": [{
                 "patient": {"sex": "female", "age": 52, "menopause_age": 51, "bmi": 24,
@@ -75,22 +71,6 @@ class ScenarioIn(BaseModel):
             }]
         },
     )
-
-    model: str | None = Field(None, max_length=64, description="a model of the zoo (GET /api/models); "
-                                                              "default Osteosim when a patient is given")
-    patient: Patient | None = None
-    years: float | None = Field(None, gt=0, description="years simulated after the patient's age")
-    regimen: list[Prescription] | None = Field(None, description="regimen strings (GET /api/therapies)")
-    parameters: dict[str, float] | None = Field(None, description="overrides of the model's default parameters")
-    initial_state: dict[str, float] | None = Field(None, description="classic models: initial state overrides")
-    drivers: dict[str, float] | None = Field(None, description="classic models: external inputs")
-
-    def to_mapping(self) -> dict[str, Any]:
-        """The plain scenario mapping :func:`osteosim.scenario.parse_scenario` reads."""
-        out = self.model_dump(exclude_none=True, exclude={"patient"})
-        if self.patient is not None:
-            out["patient"] = self.patient.model_dump(exclude_none=True)
-        return out
 
 
 class TrialIn(BaseModel):
