@@ -227,6 +227,22 @@ def test_citations():
         assert len([ln for ln in r.stdout.splitlines() if ln.startswith("[")]) <= len(keys)
 
 
+
+def test_a_run_writes_and_lists_its_full_references(tmp_path):
+    scen = write(tmp_path, "model: Komarova2003\nyears: 0.1\n")
+    r = runner.invoke(app, ["simulate", str(scen), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    assert "references used: 3" in r.stdout
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert [c["key"] for c in summary["citations"]] == ["osteosim", "Komarova2003", "BIOMD0000000148"]
+    assert summary["citations"][1]["journal"] == "Bone" and summary["citations"][1]["year"] == 2003
+    r = runner.invoke(app, ["citations", str(tmp_path / "o" / "summary.json")])
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("[Komarova2003] Komarova SV") and "Bone 2003;33(2):206-215" in lines[1]
+    r = runner.invoke(app, ["citations", str(scen)])  # not a summary: one line, exit 2
+    assert r.exit_code == 2 and r.stderr.startswith("error: summary:") and r.stderr.count("\n") == 1
+
 # ----------------------------------------------------------------------------
 # patient path (runs once Osteosim is registered); both use 20 years so the model compiles once
 CONTRACT_COLUMNS = ["t_years", "age"] + [f"{k}_{s}" for s in SITES for k in ("bmd", "tscore")] + [

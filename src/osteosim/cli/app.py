@@ -269,6 +269,13 @@ def _print_run_summary(result, out_dir: Path) -> None:
                 t.add_row(escape(name), f"{df[name].iloc[0]:.6g}", f"{df[name].iloc[-1]:.6g}")
         con.print(t)
     con.print(f"wrote {escape(str(out_dir))}/ (timeseries.csv, summary.json, plot.png)")
+    con.print(_references_line(result.summary, out_dir / "summary.json"), markup=False)
+
+
+def _references_line(summary: dict, summary_path: Path) -> str:
+    """After a run: how many references it used and the command that lists them in full."""
+    return (f"references used: {len(summary.get('citations', []))} "
+            f"(in full: osteosim citations {summary_path})")
 
 
 def _f(v, spec: str, suffix: str = "") -> str:

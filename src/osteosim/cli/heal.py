@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _debug, _fail, _user_errors, app
+from .app import _check_out, _console, _debug, _fail, _references_line, _user_errors, app
 
 
 @app.command()
@@ -43,3 +43,4 @@ def heal(
     fr = s["final_tissue_fractions"]
     _console().print(f"{scen.fracture.condition}, gap {scen.fracture.gap_mm:g} mm: {line}; final callus "
                      f"bone {fr['bone']:.2f}, cartilage {fr['cartilage']:.2f}, soft {fr['soft']:.2f} -> {out_dir}")
+    _console().print(_references_line(s, out_dir / "summary.json"), markup=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _fail, _is_tty, _user_errors, app
+from .app import _check_out, _console, _fail, _is_tty, _references_line, _user_errors, app
 
 
 def _progress_bar():
@@ -105,6 +105,7 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
     con.print(t)
     if out_dir is not None:
         con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
+        con.print(_references_line(summary, out_dir / "summary.json"), markup=False)
 
 
 @app.command()
