@@ -18,6 +18,7 @@ unknown keys at any level come with a suggestion ("unknown key 'yeras'; did you 
 """
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from collections.abc import Mapping
@@ -25,8 +26,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, \
-    model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .physiology.patient import Patient
 from .validation import InputError, format_validation_error, one_line, short, unknown_key_message
@@ -114,7 +123,7 @@ def parse_regimen(items: Any, where: str = "regimen") -> Any:
     parser = getattr(therapies, "parse_regimen", None)
     if parser is not None:
         try:
-            return parser(list(items))
+            return parser(items)
         except ValidationError as exc:
             raise ScenarioError(format_validation_error(exc, where)) from None
         except (ValueError, KeyError, TypeError) as exc:
@@ -168,8 +177,6 @@ def _resolve_model_name(name: Any) -> str:
             return key
     if name.strip().lower() == DEFAULT_PATIENT_MODEL.lower():
         raise ValueError(f"{name!r} (the patient-driven model) is not available in this version; allowed: {allowed}")
-    import difflib
-
     close = difflib.get_close_matches(name, list(registry), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(f"unknown model {name!r}{hint} (allowed: {allowed})")
