@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _fail, _is_tty, _user_errors, app
+from .console import _console, _is_tty
+from .errors import _fail, _user_errors
+from .output import _check_out
 
 
 def _progress_bar():
@@ -21,7 +23,6 @@ def _progress_bar():
                     transient=True)
 
 
-@app.command()
 def trial(
     trial_file: str = typer.Argument(..., metavar="TRIAL", help="Trial YAML file (see examples/trials/)."),
     out: str = typer.Option(..., "--out", "-o", help="Output directory (summary.json, patients.parquet, report.html); "
@@ -107,7 +108,6 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
         con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
 
 
-@app.command()
 def risk(
     age: float = typer.Option(65.0, "--age", help="Age, years (40-90)."),
     sex: str = typer.Option("female", "--sex", help="female | male."),

@@ -196,7 +196,7 @@ def simulate_payload(scen: Scenario) -> dict[str, Any]:
 
     A solver breakdown (``RuntimeError``) becomes :class:`SolveFailed`.
     """
-    from ..cli.app import _ordered_timeseries
+    from ..cli.output import _ordered_timeseries
 
     # a fixed number of save points: the compiled solve depends on the output shape, not on the years
     sim = scen.simulation(saves_per_year=(SAVE_POINTS - 1) / scen.years) if scen.years else scen.simulation()
