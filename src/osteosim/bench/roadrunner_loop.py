@@ -9,31 +9,12 @@ from .accuracy import rel_err
 from .problem import Problem
 
 
-def _sbml_ids(sbml: str) -> dict[tuple[str, str], str]:
-    """(kind, name) -> SBML id for the model's parameters, drivers and states."""
-    import re
-
-    import libsbml
-
-    doc = libsbml.readSBMLFromString(sbml)
-    mdl = doc.getModel()
-    out = {}
-    for i in range(mdl.getNumParameters()):
-        par = mdl.getParameter(i)
-        ann = par.getAnnotationString() or ""
-        kind = re.search(r'kind="([^"]+)"', ann)
-        name = re.search(r'name="([^"]+)"', ann)
-        if kind and name:
-            out[(kind.group(1), name.group(1))] = par.getId()
-    return out
-
-
 def _time_roadrunner(prob: Problem, rtol: float, atol_abs: np.ndarray, loop: int, ref, floor, n_ref) -> dict:
     try:
         import roadrunner
     except ImportError as e:  # pragma: no cover - the sbml extra is part of `all`
         return {"skipped": f"libroadrunner is not installed ({e}); pip install 'osteosim[sbml]'"}
-    from ..interop.sbml import export_sbml, sbml_state_ids, sbml_time_offset
+    from ..interop.sbml import export_sbml, sbml_parameter_ids, sbml_state_ids, sbml_time_offset
 
     t = time.perf_counter()
     try:
@@ -43,7 +24,7 @@ def _time_roadrunner(prob: Problem, rtol: float, atol_abs: np.ndarray, loop: int
     export_s = time.perf_counter() - t
     ids = sbml_state_ids(sbml)
     off = sbml_time_offset(sbml)
-    amap = _sbml_ids(sbml)
+    amap = sbml_parameter_ids(sbml)
     t = time.perf_counter()
     rr = roadrunner.RoadRunner(sbml)
     load_s = time.perf_counter() - t
