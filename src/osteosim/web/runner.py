@@ -19,15 +19,13 @@ import numpy as np
 
 from ..io_utils import to_jsonable
 from ..physiology.patient import SITES
+from ..physiology.who import WHO_THRESHOLDS
 from ..scenario import Scenario, ScenarioError, parse_scenario
 from .schemas import Limits
 
 __all__ = ["Busy", "SolveFailed", "ModelWorker", "prepare_scenario", "simulate_payload", "WHO_THRESHOLDS"]
 
 T = TypeVar("T")
-
-#: WHO 1994 T-score thresholds: normal >= -1 > osteopenia > -2.5 >= osteoporosis
-WHO_THRESHOLDS = {"osteopenia": -1.0, "osteoporosis": -2.5}
 
 
 class Busy(Exception):
