@@ -40,10 +40,12 @@ from .. import citations
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from ..physiology.sites import site_for_fracture
 
-__all__ = ["KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
+__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
 
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
+#: fracture kinds of the trial endpoints: vertebral, hip, nonvertebral (hip or other), any
+ENDPOINT_KINDS = ("vertebral", "hip", "nonvertebral", "any")
 _V, _H, _O = range(3)
 #: the sites whose BMD enters the hazards (physiology.sites): the spine's for vertebral fractures,
 #: one hip site's for hip and other fractures (the hazards take these two Z-scores)
