@@ -30,7 +30,7 @@ from .fracture import ENDPOINT_KINDS, KINDS
 
 __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILES", "band_name", "band_names",
            "declared", "lookup", "resolve", "base_name", "ordered", "model_columns", "catalog",
-           "TIMESERIES", "VISITS", "EVENTS", "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
+           "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table", "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
            "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE"]
 
 #: the axes a column family repeats over (the model-dependent ones, "state" and "output", come from a model)
@@ -77,6 +77,14 @@ class Column:
     banded: bool = False
     #: who computes it (for the docs)
     source: str = "outcomes"
+
+    @property
+    def stem(self) -> str:
+        """The pattern without its axis field ("bmd" for ``bmd_{site}``); the name of a single column."""
+        if self.per is None:
+            return self.pattern
+        field = "{" + self.per + "}"
+        return self.pattern.replace("_" + field, "").replace(field + "_", "").replace(field, "")
 
     def name(self, key: str | None = None) -> str:
         """The column's name; ``key`` is the site (kind, ...) of a family."""
