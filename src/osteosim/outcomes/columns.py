@@ -29,7 +29,7 @@ from ..physiology.sites import SITES
 from .fracture import ENDPOINT_KINDS, KINDS
 
 __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILES", "band_name", "band_names",
-           "declared", "lookup", "resolve", "base_name", "ordered", "model_columns", "catalog",
+           "declared", "lookup", "check_table", "resolve", "base_name", "ordered", "model_columns", "catalog",
            "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table", "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
            "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE"]
 
@@ -324,6 +324,13 @@ def ordered(names: Sequence[str], table: str = "timeseries") -> list[str]:
     """``names`` with the time columns first (in declaration order: t_years, age, t_days), the rest as given."""
     lead = [n for col in _ALL[table] if col.group == "time" for n in col.names() if n in names]
     return lead + [n for n in names if n not in lead]
+
+
+def check_table(names: Iterable[str], table: str) -> None:
+    """Raise if a column of ``table`` about to be written is not declared (a writer's guard)."""
+    undeclared = [n for n in names if lookup(n, table) is None]
+    if undeclared:
+        raise ValueError(f"{table}: column(s) {', '.join(undeclared)} not declared in osteosim.outcomes.columns")
 
 
 def catalog() -> dict[str, Any]:

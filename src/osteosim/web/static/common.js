@@ -1,8 +1,9 @@
 // Shared by every page: the JSON API helper, error display, site names and colours.
 "use strict";
 
-const SITES = ["lumbar_spine", "total_hip", "femoral_neck"];
-const SITE_LABELS = { lumbar_spine: "Lumbar spine", total_hip: "Total hip", femoral_neck: "Femoral neck" };
+// the skeletal sites come from the server (GET /api/sites, osteosim.physiology.sites): loadSites() fills these
+let SITES = [];
+let SITE_LABELS = {};
 const COLORS = ["#2f6fb3", "#d1495b", "#2a9d8f", "#8e5cc4"];
 
 class ApiError extends Error {
@@ -25,6 +26,13 @@ async function api(path, options = {}) {
     throw new ApiError(res.status, msg);
   }
   return body;
+}
+
+async function loadSites() {
+  const sites = await api("/api/sites");
+  SITES = sites.map((s) => s.name);
+  SITE_LABELS = Object.fromEntries(sites.map((s) => [s.name, s.label]));
+  return sites;
 }
 
 function showError(el, message) {

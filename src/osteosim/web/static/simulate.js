@@ -358,6 +358,11 @@ function plotRisk() {
 
 // ---------------------------------------------------------------- start
 async function init() {
+  try {
+    await loadSites();
+  } catch (err) {
+    showError($("error"), `could not load the skeletal sites: ${err.message}`);
+  }
   buildBaselineFields();
   $("sex").addEventListener("change", syncSex);
   $("cells-site").replaceChildren(...SITES.map((s) => el("option", { value: s }, SITE_LABELS[s])));
