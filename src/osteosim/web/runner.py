@@ -142,11 +142,12 @@ def _rounded(values) -> list[float | None]:
 def _who_bands(params: dict[str, float]) -> dict[str, dict[str, float]]:
     """BMD (g/cm^2) at the WHO T-score thresholds per site, from the run's own reference values."""
     from ..outcomes.densitometry import bmd_from_tscore
+    from ..physiology.sites import SITE_TABLE
 
     out = {}
-    for site in SITES:
-        if f"peak_bmd_{site}" in params:
-            out[site] = {k: float(bmd_from_tscore(t, params, site)) for k, t in WHO_THRESHOLDS.items()}
+    for row in SITE_TABLE:
+        if row.reference_mean in params:
+            out[row.name] = {k: float(bmd_from_tscore(t, params, row.name)) for k, t in WHO_THRESHOLDS.items()}
     return out
 
 
@@ -166,11 +167,11 @@ def _fracture_risk(result, df) -> dict[str, Any] | None:
     the fracture model (rats) or while the fracture module is not installed.
     """
     try:
-        from ..outcomes.fracture import ten_year_probability
+        from ..outcomes.fracture import HIP_SITE, ten_year_probability
     except ImportError:
         return None
     patient = result.patient
-    if patient is None or patient.species != "human" or "tscore_femoral_neck" not in df:
+    if patient is None or patient.species != "human" or f"tscore_{HIP_SITE}" not in df:
         return None
     # one point per whole year of the run (fewer for long runs): the probability changes slowly
     t = df["t_years"].to_numpy()
