@@ -30,7 +30,8 @@ from .fracture import ENDPOINT_KINDS, KINDS
 
 __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILES", "band_name", "band_names",
            "declared", "lookup", "check_table", "resolve", "base_name", "ordered", "model_columns", "catalog",
-           "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table", "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
+           "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table",
+           "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
            "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE"]
 
 #: the axes a column family repeats over (the model-dependent ones, "state" and "output", come from a model)
@@ -352,7 +353,8 @@ def markdown_table() -> str:
               "events": "`events.parquet` (osteosim trial)"}
     axes = {k: ", ".join(v) for k, v in AXES.items()}
     for table, cols in _ALL.items():
-        lines += [f"\n### {titles[table]}\n", "| column | unit | description | plot group | from |", "|---|---|---|---|---|"]
+        lines += [f"\n### {titles[table]}\n", "| column | unit | description | plot group | from |",
+                  "|---|---|---|---|---|"]
         extra = [] if table != "timeseries" else [MODEL_STATE, MODEL_OUTPUT, BAND]
         for c in (*cols, *extra):
             where = f" ({c.per}: {axes[c.per]})" if c.per in axes else ""

@@ -40,7 +40,8 @@ from .. import citations
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from ..physiology.sites import site_for_fracture
 
-__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
+__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
+           "ten_year_probability", "FractureHistory"]
 
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
@@ -52,7 +53,8 @@ _V, _H, _O = range(3)
 VERTEBRAL_SITE = site_for_fracture("vertebral")
 HIP_SITE = site_for_fracture("hip")
 if site_for_fracture("other") != HIP_SITE:
-    raise ValueError("physiology.sites: hip and other fractures must read the same site (the hazards take two Z-scores)")
+    raise ValueError("physiology.sites: hip and other fractures must read the same site "
+                     "(the hazards take two Z-scores)")
 
 
 @dataclass

@@ -117,9 +117,11 @@ class _PatientBase(BaseModel):
 #: optional measured baseline per site (contract: ``tscore_<site>`` or ``bmd_<site>`` in g/cm^2), all
 #: T-scores first, then all BMDs, in the order of SITES
 _BASELINE_FIELDS = {
-    **{f"tscore_{s.name}": (float | None, Field(None, ge=-7.0, le=5.0, description=f"measured T-score, {s.lower_label}"))
+    **{f"tscore_{s.name}": (float | None, Field(None, ge=-7.0, le=5.0,
+                                                description=f"measured T-score, {s.lower_label}"))
        for s in SITE_TABLE},
-    **{f"bmd_{s.name}": (float | None, Field(None, gt=0.2, lt=2.5, description=f"g/cm^2; measured BMD, {s.lower_label}"))
+    **{f"bmd_{s.name}": (float | None, Field(None, gt=0.2, lt=2.5,
+                                             description=f"g/cm^2; measured BMD, {s.lower_label}"))
        for s in SITE_TABLE},
 }
 

@@ -10,7 +10,8 @@ import math
 
 from .. import citations
 
-__all__ = ["NORMAL_MIN_TSCORE", "OSTEOPOROSIS_MAX_TSCORE", "WHO_CATEGORIES", "WHO_THRESHOLDS", "who_category", "is_osteoporotic_tscore"]
+__all__ = ["NORMAL_MIN_TSCORE", "OSTEOPOROSIS_MAX_TSCORE", "WHO_CATEGORIES", "WHO_THRESHOLDS", "who_category",
+           "is_osteoporotic_tscore"]
 
 citations.register("Kanis1994", "Kanis JA, Melton LJ, Christiansen C, Johnston CC, Khaltaev N. The diagnosis of "
                                 "osteoporosis. J Bone Miner Res 1994;9:1137-1141 (WHO Study Group, WHO Technical "

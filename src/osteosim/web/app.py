@@ -246,7 +246,8 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
 
     @app.get("/api/columns", tags=["reference"], response_model=ColumnsOut)
     async def columns() -> dict[str, Any]:
-        """Every output column (time series, ensemble bands, trial tables): name or pattern, unit, description, plot group."""
+        """Every output column (time series, ensemble bands, trial tables): name or pattern, unit, description,
+        plot group."""
         return tasks.column_catalog()
 
     @app.get("/api/citations", tags=["reference"])
