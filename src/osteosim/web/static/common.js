@@ -57,9 +57,4 @@ function fmt(x, digits = 2, suffix = "") {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : `${Number(x).toFixed(digits)}${suffix}`;
 }
 
-function whoCategory(t) {
-  if (t === null || t === undefined) return null;
-  return t >= -1 ? "normal" : t > -2.5 ? "osteopenia" : "osteoporosis";
-}
-
 const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
