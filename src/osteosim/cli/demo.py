@@ -152,14 +152,15 @@ def _print_demo_table(entries, out_dir: Path, used) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from ..physiology.sites import SITE_TABLE
     from ..report.plots import SITE_ABBR
 
     con = _console()
     t = Table(title="Demo patients: T-score start → end (coloured by WHO category)")
     t.add_column("patient", no_wrap=True)
     t.add_column("age", justify="right", no_wrap=True)
-    for lab in ("lumbar spine", "total hip", "femoral neck"):
-        t.add_column(lab, justify="right", no_wrap=True)
+    for st in SITE_TABLE:
+        t.add_column(st.lower_label, justify="right", no_wrap=True)
     t.add_column("WHO at end", no_wrap=True)
     t.add_column("BMD LS", justify="right")
     t.add_column("CTX", justify="right")
@@ -168,8 +169,8 @@ def _print_demo_table(entries, out_dir: Path, used) -> None:
     for e in entries:
         s = e["summary"]
         row = [escape(e["name"]), f"{s.get('age_start', 0):.0f}→{s.get('age_end', 0):.0f}"]
-        for site in ("lumbar_spine", "total_hip", "femoral_neck"):
-            v = s["sites"].get(site, {})
+        for st in SITE_TABLE:
+            v = s["sites"].get(st.name, {})
             if "tscore_end" in v:
                 c0, c1 = style.get(v["who_start"], "default"), style.get(v["who_end"], "default")
                 row.append(f"[{c0}]{v['tscore_start']:+.1f}[/] → [{c1}]{v['tscore_end']:+.1f}[/]")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 
 def _ordered_timeseries(df):
-    """t_years, age first (the contract's leading columns), then the rest in model order."""
-    lead = [c for c in ("t_years", "age") if c in df.columns]
-    return df[lead + [c for c in df.columns if c not in lead]]
+    """The time columns first (the contract's leading t_years, age; outcomes.columns), then the rest in model order."""
+    from ..outcomes.columns import ordered
+
+    return df[ordered(list(df.columns))]
 
 
 def _result_files(result) -> dict[str, bytes]:

@@ -78,7 +78,8 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..physiology.patient import SITES
+    from ..outcomes.fracture import ENDPOINT_KINDS
+    from ..physiology.sites import SITE_BY_NAME, SITES
 
     last = summary["visits_months"][-1]
     t = Table(title=f"{escape(summary['trial'])}: {summary['patients_per_arm']:,} per arm, {summary['years']:g} years. "
@@ -86,8 +87,8 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
                     f"{escape(summary['control'])} (95% CI)")
     t.add_column("arm")
     for s in SITES:
-        t.add_column({"lumbar_spine": "LS %", "total_hip": "TH %", "femoral_neck": "FN %"}[s], justify="right")
-    kinds = ("vertebral", "hip", "nonvertebral", "any")
+        t.add_column(f"{SITE_BY_NAME[s].abbr} %", justify="right")
+    kinds = ENDPOINT_KINDS
     for k in kinds:
         t.add_column(k, justify="right")
     for arm, a in summary["arms"].items():
