@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from .plots import who_category
+from ..physiology.who import who_category
 
 __all__ = ["render", "fmt", "ci"]
 
