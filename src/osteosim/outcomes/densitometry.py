@@ -15,8 +15,8 @@ from ..physiology.sites import SITE_TABLE, site as site_row
 from ..physiology.who import who_category
 
 #: the references a run that reports BMD / T- and Z-scores cites: the NHANES III reference
-#: population (Looker 1998) and the WHO reference standard (Kanis 2008)
-CITATION_KEYS: tuple[str, ...] = ("Looker1998", "Kanis2008")
+#: population (Looker 1998), the WHO reference standard (Kanis 2008) and the WHO categories (Kanis 1994)
+CITATION_KEYS: tuple[str, ...] = ("Looker1998", "Kanis2008", "Kanis1994")
 
 __all__ = ["reference", "male_peak_z", "peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
 

@@ -13,9 +13,9 @@ from .. import citations
 __all__ = ["NORMAL_MIN_TSCORE", "OSTEOPOROSIS_MAX_TSCORE", "WHO_CATEGORIES", "WHO_THRESHOLDS", "who_category",
            "is_osteoporotic_tscore"]
 
-citations.register("Kanis1994", "Kanis JA, Melton LJ, Christiansen C, Johnston CC, Khaltaev N. The diagnosis of "
-                                "osteoporosis. J Bone Miner Res 1994;9:1137-1141 (WHO Study Group, WHO Technical "
-                                "Report Series 843, 1994).")
+citations.register("Kanis1994", authors="Kanis JA, Melton LJ, Christiansen C, Johnston CC, Khaltaev N", year=1994,
+                   title="The diagnosis of osteoporosis", journal="J Bone Miner Res", volume="9", pages="1137-1141",
+                   note="WHO Study Group, WHO Technical Report Series 843, 1994")
 
 #: lowest T-score (SD) that is still normal
 NORMAL_MIN_TSCORE = -1.0
