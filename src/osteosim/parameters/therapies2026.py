@@ -25,6 +25,8 @@ _R("ReclastLabel", title="Reclast (zoledronic acid)", journal="US prescribing in
    note="5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone)")
 _R("ForteoLabel", title="Forteo (teriparatide)", journal="US prescribing information",
    note="20 ug SC daily; bioavailability 95 %; half-life ~1 h")
+_R("TymlosLabel", title="Tymlos (abaloparatide)", journal="US prescribing information",
+   note="80 ug SC daily (ACTIVE: Miller PD et al., JAMA 2016;316:722-733)")
 _R("EvenityLabel", title="Evenity (romosozumab)", journal="US prescribing information",
    note="210 mg SC monthly; bioavailability 81 %; mean half-life 12.8 d")
 _R("Jilka1999", authors="Jilka RL et al.", year=1999,
