@@ -370,7 +370,7 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         model = model_cls()
     except Exception as exc:  # pragma: no cover - zoo models construct without arguments
         raise ScenarioError(_one_line(f"model: {model_name} cannot be built: {exc}")) from None
-    uses_patient = bool(getattr(model, "uses_patient", False))
+    uses_patient = model.uses_patient
     if patient is not None and not uses_patient:
         raise ScenarioError(
             f"patient: model {model_name!r} is a classic model that takes no patient; "

@@ -18,7 +18,8 @@ from . import citations
 from .models.base import Model, get_model
 from .parameters.base import ParameterSet
 from .physiology.patient import Patient
-from .solve import SolverOptions, solve_batch
+from .runs import Lane, build_run
+from .solve import SolverOptions
 from .units import DAYS_PER_YEAR
 
 __all__ = ["Simulation", "Result"]
@@ -97,7 +98,7 @@ class Simulation:
             )
         self.drivers = dict(drivers or {})
         unknown = set(self.drivers) - set(self.model.default_drivers())
-        if unknown and not getattr(self.model, "uses_patient", False):
+        if unknown and not self.model.uses_patient:
             allowed = ", ".join(self.model.default_drivers()) or "(none)"
             raise ValueError(f"drivers: unknown input(s) {sorted(unknown)}; allowed: {allowed}")
         self.saves_per_year = saves_per_year
@@ -107,23 +108,23 @@ class Simulation:
     def solve(self) -> Result:
         citations.cite("osteosim")
         self.parameters.cite()
-        if getattr(self.model, "uses_patient", False):
-            return self.model.simulate_patient(self)
+        if self.model.uses_patient:
+            from .outcomes.patient_run import run_patient
+
+            return run_patient(self.model, self)
         return self._solve_classic()
 
     def _solve_classic(self) -> Result:
         m = self.model
-        years = self.years if self.years is not None else getattr(m, "default_years", 1000 / DAYS_PER_YEAR)
+        years = self.years if self.years is not None else m.default_years
         t_end = years * DAYS_PER_YEAR
         per_year = self.saves_per_year or max(12.0, 400.0 / years)
         n = int(np.ceil(years * per_year)) + 1
         ts = np.linspace(0.0, t_end, n)
         p = self.parameters.values_dict()
-        drivers = m.complete_drivers(p, dict(m.default_drivers(), **self.drivers))
-        y0 = np.array(m.initial_state(self.parameters, drivers), dtype=float)
-        for k, v in self.initial_state_overrides.items():
-            y0[m.state_names.index(k)] = float(v)
-        sol = solve_batch(m, p, y0, ts, drivers, options=self.solver_options)
+        run = build_run(m, [Lane(drivers=self.drivers)], p, ts=ts, initial_state=self.initial_state_overrides)
+        drivers = run.lane_drivers[0]
+        sol = run.solve(self.solver_options)
         ys = sol.ys[0]
         cols: dict[str, np.ndarray] = {"t_years": ts / DAYS_PER_YEAR, "t_days": ts}
         for i, name in enumerate(m.state_names):

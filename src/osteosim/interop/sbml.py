@@ -837,14 +837,12 @@ def export_sbml(
 
     if isinstance(model, str):
         model = get_model(model)
-    if getattr(type(model), "sbml_exportable", True) is False:
+    if not model.sbml_exportable:
         raise NotImplementedError(f"SBML export: model {model.name!r} is marked sbml_exportable = False")
     pset = _resolve_params(model, params)
     p = {k: float(v) for k, v in pset.values_dict().items()}
     d = dict(model.default_drivers(), **dict(drivers or {}))
-    complete = getattr(model, "complete_drivers", None)
-    if complete is not None:
-        d = complete(p, d)
+    d = model.complete_drivers(p, d)
     y0 = np.asarray(model.initial_state(pset, d), dtype=np.float64).reshape(-1)
     # Array-valued drivers (dose tables) are fixed into the formulas as constants: the export
     # is of the model without therapies (empty tables fold away) or with the given schedule.
@@ -859,7 +857,7 @@ def export_sbml(
             return model.outputs(t, y, p_, {**d_, **fixed})
     states = list(model.state_names)
     if t_start is None:
-        t_start = d.get("t_ref", 0.0) if getattr(model, "uses_patient", False) else 0.0
+        t_start = model.start_time(d)
     t_start = float(t_start)
 
     if y0.size != len(states):
