@@ -52,7 +52,7 @@ from .runs import Lane, build_run
 from .solve import SOLVERS, SolverOptions, solve_batch
 from .units import DAYS_PER_YEAR
 
-__all__ = ["run_benchmark", "build_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "machine_info", "solver_options",
+__all__ = ["run_benchmark", "build_problem", "patient_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "machine_info", "solver_options",
            "time_simulate_startup"]
 
 ENGINES = ("osteosim", "scipy_loop", "libroadrunner_loop", "bone_models")
@@ -153,7 +153,6 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
         return Problem(m, patients, base, dict(drivers), params, dict(drivers), PIVONKA_VARIED, (), y0, ts, t0,
                        _jumps(m, drivers, t0, ts[-1]), desc)
     if m.uses_patient:
-        from .physiology.drivers import PEAK_AGE
         from .physiology.patient import Patient
 
         pts = []
@@ -169,35 +168,47 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
             if female:
                 kw["menopause_age"] = float(rng.uniform(45.0, 55.0))
             pts.append(Patient(**kw))
-        max_age = max(pt.age for pt in pts)
-        per = 1.0 if saves_per_year is None else saves_per_year
-        peak = PEAK_AGE["human"]
-        n_t = max(2, int(round((max_age + years - peak) * per)) + 1)
-        ages = np.linspace(peak, max_age + years, n_t)
-        run = build_run(m, [Lane(pt) for pt in pts], base, ts=ages * DAYS_PER_YEAR)
-        dl = run.lane_drivers
-        drivers = {}
-        varied = []
-        for k in dl[0]:
-            col = np.asarray(run.drivers[k], dtype=float)
-            if np.all(col == col[0]):
-                drivers[k] = dl[0][k]  # shared (a scalar, or a table such as an empty dose schedule)
-            elif col.ndim == 1:
-                drivers[k] = col
-                varied.append(k)
-            else:
-                raise ValueError(f"drivers: {k} differs between patients and is not a scalar")
-        y0, ts, t0 = run.y0[0], run.ts, run.t0
-        desc = {
-            "cohort": "patients drawn with the seed: 75 % women (menopause 45..55), age U(50, 70), BMI N(26, 4), "
-                      "calcium U(400, 1300) mg/d, vitamin D U(10, 40) ng/mL, activity level uniform, "
-                      "smokers 15 %, glucocorticoids 5 %; default Osteosim2026 parameters",
-            "span_note": f"simulated from age {peak:g} to max(age) + years = {ages[-1]:.2f} (common save grid)",
-            "varied_drivers": varied,
-        }
-        return Problem(m, patients, base, dict(dl[0]), dict(base), drivers, (), tuple(varied), y0, ts, t0,
-                       _jumps(m, dl[0], t0, ts[-1]), desc)
+        cohort = ("patients drawn with the seed: 75 % women (menopause 45..55), age U(50, 70), BMI N(26, 4), "
+                  "calcium U(400, 1300) mg/d, vitamin D U(10, 40) ng/mL, activity level uniform, "
+                  "smokers 15 %, glucocorticoids 5 %; default Osteosim2026 parameters")
+        return patient_problem(m, pts, years, saves_per_year, cohort=cohort)
     raise ValueError(f"--model: {m.name!r} has no benchmark cohort; allowed: Pivonka2008, Osteosim")
+
+
+def patient_problem(model: Model, patients: list, years: float, saves_per_year: float | None = None,
+                    regimen=None, cohort: str = "") -> Problem:
+    """The cohort of a patient-driven model: ``patients`` (each with ``regimen``, default none) from
+    the young-adult peak to max(age) + years, saved ``saves_per_year`` (default yearly) on a common
+    grid; default parameters.  Drivers equal in every lane stay shared, the others vary (scalars)."""
+    from .physiology.drivers import PEAK_AGE
+
+    base = {k: float(v) for k, v in model.default_parameters().values_dict().items()}
+    max_age = max(pt.age for pt in patients)
+    per = 1.0 if saves_per_year is None else saves_per_year
+    peak = PEAK_AGE["human"]
+    n_t = max(2, int(round((max_age + years - peak) * per)) + 1)
+    ages = np.linspace(peak, max_age + years, n_t)
+    run = build_run(model, [Lane(pt, regimen) for pt in patients], base, ts=ages * DAYS_PER_YEAR, years=years)
+    dl = run.lane_drivers
+    drivers = {}
+    varied = []
+    for k in dl[0]:
+        col = np.asarray(run.drivers[k], dtype=float)
+        if np.all(col == col[0]):
+            drivers[k] = dl[0][k]  # shared (a scalar, or a table such as an empty dose schedule)
+        elif col.ndim == 1:
+            drivers[k] = col
+            varied.append(k)
+        else:
+            raise ValueError(f"drivers: {k} differs between patients and is not a scalar")
+    y0, ts, t0 = run.y0[0], run.ts, run.t0
+    desc = {
+        "cohort": cohort,
+        "span_note": f"simulated from age {peak:g} to max(age) + years = {ages[-1]:.2f} (common save grid)",
+        "varied_drivers": varied,
+    }
+    return Problem(model, len(patients), base, dict(dl[0]), dict(base), drivers, (), tuple(varied), y0, ts, t0,
+                   _jumps(model, dl[0], t0, ts[-1]), desc)
 
 
 def _jumps(m: Model, drivers: dict, t0: float, t1: float) -> list[float]:

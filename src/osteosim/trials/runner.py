@@ -107,14 +107,37 @@ def _padded(ts: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([ts, np.repeat(ts[-1:], max(0, n - len(ts)))])
 
 
+def history_run(model, patients: list, variability: list[dict], base: dict, ages: np.ndarray):
+    """Untreated lanes from the young-adult peak, saved at ``ages`` (years; padded to
+    :data:`MIN_HISTORY_SAVES` points); the base parameters set every patient's reference state."""
+    from ..runs import Lane, build_run
+
+    return build_run(model, [Lane(pt, params=v) for pt, v in zip(patients, variability)], base,
+                     ts=_padded(np.asarray(ages, dtype=float), MIN_HISTORY_SAVES) * DAYS_PER_YEAR)
+
+
+def arm_run(shifted, patients: list, variability: list[dict], base: dict, regimen, ages: np.ndarray, years: float,
+            months: np.ndarray):
+    """One arm's lanes on trial time (:class:`.engine.ShiftedModel`; t_shift = age at randomisation,
+    days): doses from randomisation over ``years``, saved at ``months`` (padded to ``MIN_SAVES``).
+    The initial state is the caller's (each patient's state at randomisation)."""
+    from ..runs import Lane, as_regimen, build_run
+    from .engine import MIN_SAVES
+
+    regimen = as_regimen(regimen)
+    lanes = [Lane(pt, regimen, params=v, drivers={"t_shift": age * DAYS_PER_YEAR}, start_age=age)
+             for pt, v, age in zip(patients, variability, ages)]
+    return build_run(shifted, lanes, base, ts=_padded(np.asarray(months, dtype=float), MIN_SAVES) / 12.0 * DAYS_PER_YEAR,
+                     years=years)
+
+
 def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
     """Patients ``start..stop-1`` through every arm: ``{"visits": DataFrame, "events": DataFrame}``."""
     from ..outcomes.fracture import FractureModel, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
-    from ..runs import Lane, as_regimen, build_run
     from ..solve.integrate import BLOCK
-    from .engine import MIN_SAVES, ShiftedModel
+    from .engine import ShiftedModel
     from .population import sample_population
 
     block = block or BLOCK
@@ -132,9 +155,8 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     # of the trial's age range (the base parameters set the reference state of every patient)
     lo, hi = spec.population.age
     ages_grid = np.arange(np.round(lo * 12.0), np.round(hi * 12.0) + 1.0) / 12.0
-    history = build_run(model, [Lane(pt, params=v) for pt, v in zip(patients, variability)], base,
-                        ts=_padded(ages_grid, MIN_HISTORY_SAVES) * DAYS_PER_YEAR)
-    hist = history.solve(_history_options(), block=block, chunk_size=block)
+    hist = history_run(model, patients, variability, base, ages_grid).solve(_history_options(), block=block,
+                                                                            chunk_size=block)
     at = np.clip(np.rint((pop.age - ages_grid[0]) * 12.0).astype(int), 0, len(ages_grid) - 1)
     y_base = hist.ys[np.arange(n), at]
     ok_hist = hist.ok
@@ -145,11 +167,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     visit_idx = np.searchsorted(grid, np.concatenate([[0.0], spec.visits_months]))
     visits, events = [], []
     for arm, regimen in spec.regimens().items():
-        # every arm branched from the history's state, on trial time (t_shift: age at randomisation)
-        regimen = as_regimen(regimen)
-        lanes = [Lane(pt, regimen, params=v, drivers={"t_shift": pop.age[i] * DAYS_PER_YEAR}, start_age=pop.age[i])
-                 for i, (pt, v) in enumerate(zip(patients, variability))]
-        run = build_run(shifted, lanes, base, ts=_padded(grid, MIN_SAVES) / 12.0 * DAYS_PER_YEAR, years=spec.years)
+        run = arm_run(shifted, patients, variability, base, regimen, pop.age, spec.years, grid)
         sol = replace(run, y0=y_base).solve(_trial_options(), block=block, chunk_size=block)
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
