@@ -3,7 +3,8 @@
 The PyBaMM-style entry point.  A classic zoo model without a patient runs from
 its published initial state in its own time unit (days); a patient-driven model
 (``Osteosim``) runs from peak bone mass (age 25) through the patient's history
-to ``age + years`` and reports from ``age`` on.
+to ``age + years`` and reports from ``age`` on.  Both build their solver input with the
+run lane (:func:`osteosim.runs.build_run`), like every other entry point.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .models.base import Model, get_model
 from .parameters.base import ParameterSet
 from .physiology.patient import Patient
 from .runs import Lane, build_run
-from .solve import SolverOptions
+from .solve import SolverOptions, outputs_over_time
 from .units import DAYS_PER_YEAR
 
 __all__ = ["Simulation", "Result"]
@@ -129,8 +130,7 @@ class Simulation:
         cols: dict[str, np.ndarray] = {"t_years": ts / DAYS_PER_YEAR, "t_days": ts}
         for i, name in enumerate(m.state_names):
             cols[name] = ys[:, i]
-        outs = _outputs_over_time(m, ts, ys, p, drivers)
-        cols.update(outs)
+        cols.update(outputs_over_time(m, ts, ys, p, drivers))
         df = pd.DataFrame(cols)
         summary = {
             "model": m.name,
@@ -143,8 +143,3 @@ class Simulation:
         }
         return Result(m, df, summary, None, self.parameters)
 
-
-def _outputs_over_time(m: Model, ts, ys, p, drivers) -> dict[str, np.ndarray]:
-    from .solve import outputs_over_time
-
-    return outputs_over_time(m, ts, ys, p, drivers)

@@ -830,8 +830,8 @@ def export_sbml(
     include_outputs: also export ``model.outputs()`` as assignment rules (skipped with a
     warning if they use a primitive with no SBML translation).
     t_start: model time (days) at which the SBML clock starts; the formulas see
-    ``time + t_start``.  Default: 0, or for patient-driven models the driver ``t_ref``
-    (Osteosim: age 25 in days, where ``initial_state`` applies).
+    ``time + t_start``.  Default: ``model.start_time`` (where ``initial_state`` applies: 0
+    for classic models; Osteosim: the young-adult peak, age 25 in days).
     """
     import libsbml
 

@@ -17,6 +17,7 @@ from .. import citations
 from ..physiology.patient import SITES, Patient
 from ..parameters.msc2026 import MSC2026
 from ..runs import Lane, as_regimen, build_run
+from ..solve import outputs_over_time
 from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
@@ -68,7 +69,7 @@ def _col(model, ys, name):
 
 
 def run_patient(model, sim):
-    from ..simulation import Result, _outputs_over_time
+    from ..simulation import Result
 
     patient: Patient = sim.patient
     regimen = as_regimen(sim.regimen)
@@ -122,7 +123,7 @@ def run_patient(model, sim):
         cols[f"strength_{site}"] = dens.strength_index(_col(model, ys, f"bv_{site}"), _col(model, ys, f"mineral_{site}"), p)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
-    cols.update(_outputs_over_time(model, sol.ts, ys, p, d))
+    cols.update(outputs_over_time(model, sol.ts, ys, p, d))
     df = pd.DataFrame(cols)
     citations.cite("Greendale2012", "Looker1998", "Kanis2008")
     summary = _summary(model, sim, patient, df, implied_peak_t, sol, pset)

@@ -64,7 +64,8 @@ def build_run(model: Model, lanes: Sequence[Lane], params: Mapping[str, float], 
         regimen = as_regimen(lane.regimen)
         if regimen:
             if lane.patient is None:
-                raise ValueError(f"lanes[{i}].regimen: model {model.name!r} is a classic model; therapies need a patient")
+                raise ValueError(f"lanes[{i}].regimen: model {model.name!r} is a classic model; "
+                                 "therapies need a patient")
             if years is None:
                 raise ValueError("years: the span of the dose tables is needed when a lane has a regimen")
             start = lane.patient.age if lane.start_age is None else lane.start_age

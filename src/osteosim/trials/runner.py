@@ -127,8 +127,8 @@ def arm_run(shifted, patients: list, variability: list[dict], base: dict, regime
     regimen = as_regimen(regimen)
     lanes = [Lane(pt, regimen, params=v, drivers={"t_shift": age * DAYS_PER_YEAR}, start_age=age)
              for pt, v, age in zip(patients, variability, ages)]
-    return build_run(shifted, lanes, base, ts=_padded(np.asarray(months, dtype=float), MIN_SAVES) / 12.0 * DAYS_PER_YEAR,
-                     years=years)
+    ts = _padded(np.asarray(months, dtype=float), MIN_SAVES) / 12.0 * DAYS_PER_YEAR
+    return build_run(shifted, lanes, base, ts=ts, years=years)
 
 
 def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
