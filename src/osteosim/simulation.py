@@ -112,7 +112,8 @@ class Simulation:
         if self.model.uses_patient:
             from .outcomes.patient_run import run_patient
 
-            return run_patient(self.model, self)
+            df, summary, pset = run_patient(self.model, self)
+            return Result(self.model, df, summary, self.patient, pset)
         return self._solve_classic()
 
     def _solve_classic(self) -> Result:

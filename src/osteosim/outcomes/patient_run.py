@@ -68,9 +68,10 @@ def _col(model, ys, name):
     return ys[:, model.state_names.index(name)]
 
 
-def run_patient(model, sim):
-    from ..simulation import Result
-
+def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
+    """One patient's run for :meth:`osteosim.Simulation.solve`: (time series, summary, the species'
+    ParameterSet).  ``sim`` supplies patient, regimen, parameters, years, saves_per_year, drivers
+    and solver_options; the Simulation wraps the pieces in its Result."""
     patient: Patient = sim.patient
     regimen = as_regimen(sim.regimen)
     pset = species_parameters(model, sim.parameters, patient.species)
@@ -130,7 +131,7 @@ def run_patient(model, sim):
     if variants:
         summary["msc"] = _msc_summary(model, regimen, patient, p, ys, sol.ys[2:], variants)
         citations.cite(*MSC2026.citation_keys)
-    return Result(model, df, summary, patient, pset)
+    return df, summary, pset
 
 
 def _msc_summary(model, regimen, patient, p, ys, ys_off, variants) -> dict:
