@@ -19,7 +19,10 @@ $(STAMP): pyproject.toml
 run: install
 	$(VENV)/bin/osteosim trial examples/trials/headline.yaml --out out/headline
 
+# lint (ruff) and the layer contracts (lint-imports, pyproject.toml [tool.importlinter]) before the tests
 test: install browser
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -x -q tests
 
 # the web browser tests drive Debian's chromium (CI runs as root on Debian)

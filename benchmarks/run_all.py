@@ -47,7 +47,7 @@ QUICK = [
 
 def bench(name: str, model: str, n: int, years: float, loop: int, extra: list[str], env: dict) -> dict:
     out = RESULTS / f"{name}.json"
-    cmd = [sys.executable, "-m", "osteosim.bench", "--model", model, "--patients", str(n), "--years", str(years),
+    cmd = [sys.executable, "-m", "osteosim", "bench", "--model", model, "--patients", str(n), "--years", str(years),
            "--loop-patients", str(loop), "--json", "--out", str(out)] + extra
     print(f"== {name}: {' '.join(cmd[1:])}", file=sys.stderr, flush=True)
     t = time.perf_counter()
@@ -55,7 +55,7 @@ def bench(name: str, model: str, n: int, years: float, loop: int, extra: list[st
     if proc.returncode != 0:
         raise SystemExit(f"{name} failed:\n{proc.stderr[-3000:]}")
     r = json.loads(proc.stdout)
-    r["command"] = "osteosim bench " + " ".join(cmd[3:-2])
+    r["command"] = "osteosim bench " + " ".join(cmd[4:-2])
     r["run_all_command"] = "python benchmarks/run_all.py " + " ".join(sys.argv[1:])
     out.write_text(json.dumps(r, indent=2) + "\n")
     print(f"   done in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)

@@ -1,6 +1,6 @@
 """Scaling table: osteosim patients/s and peak memory for N = 1 .. 100,000.
 
-Each N runs in a fresh Python process (``python -m osteosim.bench --engines osteosim``) so its
+Each N runs in a fresh Python process (``python -m osteosim bench --engines osteosim``) so its
 RSS high-water mark (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, read inside that process
 at the end) belongs to that N alone; it includes the Python + JAX runtime and the compile.
 patients/s excludes the one-off compile (reported separately).
@@ -33,7 +33,7 @@ SOLVER = {"Pivonka2008": "Tsit5/shared", "Osteosim": "Kvaerno5"}
 
 
 def run_one(model: str, n: int, years: float, solver: str, env: dict, timeout: float) -> dict:
-    cmd = [sys.executable, "-m", "osteosim.bench", "--model", model, "--patients", str(n), "--years", str(years),
+    cmd = [sys.executable, "-m", "osteosim", "bench", "--model", model, "--patients", str(n), "--years", str(years),
            "--engines", "osteosim", "--solver", solver, "--no-reference", "--no-profile", "--json"]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)

@@ -1,7 +1,8 @@
-"""Regenerate docs/model.md: the hand-written text plus parameter tables generated from the code."""
+"""Regenerate docs/model.md: the hand-written text plus parameter and output-column tables generated from the code."""
 from pathlib import Path
 
 from osteosim.models import MODEL_REGISTRY
+from osteosim.outcomes.columns import markdown_table
 
 HERE = Path(__file__).resolve().parent
 
@@ -12,7 +13,13 @@ def build() -> str:
     for name in ("Osteosim", "Pivonka2008", "Lemaire2004", "Komarova2003"):
         if name in MODEL_REGISTRY:
             tables.append(MODEL_REGISTRY[name]().default_parameters().to_markdown())
-    return text + "\n".join(tables)
+    columns = ["\n## 11. Output columns (generated)\n",
+               "Every column osteosim writes, declared once in `osteosim/outcomes/columns.py` "
+               "(also served by the web API at `GET /api/columns`). A pattern's field repeats over the "
+               "values listed; models of the zoo without their own declarations add one column per state "
+               "and output.",
+               markdown_table()]
+    return text + "\n".join(tables) + "\n".join(columns)
 
 
 if __name__ == "__main__":

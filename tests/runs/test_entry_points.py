@@ -104,7 +104,8 @@ def test_ensemble_with_one_pinned_draw(result):
 def test_benchmark_problem(result):
     """The benchmark's problem builder + block solve, saved yearly from the peak: same states at the
     patient's age and at the end."""
-    from osteosim.bench import _osteosim_solve, patient_problem, solver_options
+    from osteosim.bench.osteosim_engine import _osteosim_solve, solver_options
+    from osteosim.bench.problem import patient_problem
 
     prob = patient_problem(MODEL, [PATIENT], YEARS, saves_per_year=1.0, regimen=REGIMEN)
     assert prob.t0 == PEAK_AGE["human"] * DAYS_PER_YEAR and prob.ts[-1] == AGES[-1] * DAYS_PER_YEAR

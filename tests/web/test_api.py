@@ -197,6 +197,18 @@ def test_therapies_and_citations(client):
     assert {"osteosim", "Pivonka2008"} <= {c["key"] for c in cites}
 
 
+def test_sites_and_columns(client):
+    sites = client.get("/api/sites").json()
+    assert [s["name"] for s in sites] == list(SITES)
+    assert {s["name"]: s["fracture_kinds"] for s in sites}["lumbar_spine"] == ["vertebral"]
+    cols = client.get("/api/columns").json()
+    assert cols["axes"]["site"] == list(SITES)
+    ts = {c["pattern"]: c for c in cols["tables"]["timeseries"]}
+    assert ts["bmd_{site}"]["unit"] == "g/cm^2" and ts["bmd_{site}"]["banded"]
+    assert ts["bmd_{site}"]["names"] == [f"bmd_{s}" for s in SITES]
+    assert {"alive", "{kind}_fractures"} <= {c["pattern"] for c in cols["tables"]["visits"]}
+
+
 def test_pages_and_plotly_are_served_locally(client):
     for url in ("/", "/trials", "/healing", "/model"):
         r = client.get(url)

@@ -76,8 +76,13 @@ def simulate_targets(params: dict, model: Osteosim | None = None) -> dict[str, f
     sol = simulate_cohort(model, params, [COHORT[n] for n in names], ages, CALIBRATION_SOLVER)
     if not sol.ok.all():
         raise RuntimeError("calibration cohort solve failed")
-    at = lambda who, age, site: float(relative_bmd(model, sol.ys[names.index(who), int(np.searchsorted(ages, age))], site))
-    pct = lambda who, a0, a1, site: 100.0 * (at(who, a1, site) / at(who, a0, site) - 1.0)
+
+    def at(who, age, site):
+        return float(relative_bmd(model, sol.ys[names.index(who), int(np.searchsorted(ages, age))], site))
+
+    def pct(who, a0, a1, site):
+        return 100.0 * (at(who, a1, site) / at(who, a0, site) - 1.0)
+
     return {
         "1b": pct("swan", FMP - 1.0, FMP + 2.0, "lumbar_spine"),
         "2b": pct("swan", FMP - 1.0, FMP + 2.0, "femoral_neck"),

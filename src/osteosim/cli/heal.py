@@ -6,10 +6,11 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _debug, _fail, _user_errors, app
+from .console import _console
+from .errors import _debug, _fail, _user_errors
+from .output import _check_out
 
 
-@app.command()
 def heal(
     scenario: str = typer.Argument(..., help="Healing scenario YAML (see examples/healing/)."),
     out: str = typer.Option(..., "--out", "-o", help="Output directory (summary.json, fields.npz, PNGs, callus.gif)."),

@@ -6,14 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _fail, _status, _user_errors, _write_files, app
+from .console import _console, _status
+from .errors import _fail, _user_errors
+from .output import _check_out, _write_files
 
 
 def _split(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
-@app.command("msc-explore")
 def msc_explore(
     out: str = typer.Option(..., "--out", "-o", help="Output directory (explore.csv, explore.json, explore.png)."),
     scenario: str = typer.Option("", "--scenario", help="Take the patient from this scenario file "

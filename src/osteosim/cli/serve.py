@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import typer
 
-from .app import _fail, app
+from .errors import _fail
 
 
-@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (default: this machine only)."),
     port: int = typer.Option(8000, "--port", help="TCP port (1-65535)."),

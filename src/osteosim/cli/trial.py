@@ -7,7 +7,9 @@ from pathlib import Path
 
 import typer
 
-from .app import _check_out, _console, _fail, _is_tty, _user_errors, app
+from .console import _console, _is_tty
+from .errors import _fail, _user_errors
+from .output import _check_out
 
 
 def _progress_bar():
@@ -21,7 +23,6 @@ def _progress_bar():
                     transient=True)
 
 
-@app.command()
 def trial(
     trial_file: str = typer.Argument(..., metavar="TRIAL", help="Trial YAML file (see examples/trials/)."),
     out: str = typer.Option(..., "--out", "-o", help="Output directory (summary.json, patients.parquet, report.html); "
@@ -77,7 +78,8 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from ..physiology.patient import SITES
+    from ..outcomes.fracture import ENDPOINT_KINDS
+    from ..physiology.sites import SITE_BY_NAME, SITES
 
     last = summary["visits_months"][-1]
     t = Table(title=f"{escape(summary['trial'])}: {summary['patients_per_arm']:,} per arm, {summary['years']:g} years. "
@@ -85,8 +87,8 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
                     f"{escape(summary['control'])} (95% CI)")
     t.add_column("arm")
     for s in SITES:
-        t.add_column({"lumbar_spine": "LS %", "total_hip": "TH %", "femoral_neck": "FN %"}[s], justify="right")
-    kinds = ("vertebral", "hip", "nonvertebral", "any")
+        t.add_column(f"{SITE_BY_NAME[s].abbr} %", justify="right")
+    kinds = ENDPOINT_KINDS
     for k in kinds:
         t.add_column(k, justify="right")
     for arm, a in summary["arms"].items():
@@ -107,7 +109,6 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
         con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
 
 
-@app.command()
 def risk(
     age: float = typer.Option(65.0, "--age", help="Age, years (40-90)."),
     sex: str = typer.Option("female", "--sex", help="female | male."),

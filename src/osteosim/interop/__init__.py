@@ -2,6 +2,7 @@
 from .sbml import (
     export_sbml,
     export_sbml_file,
+    sbml_parameter_ids,
     sbml_state_ids,
     sbml_time_offset,
     simulate_sbml_roadrunner,
@@ -11,6 +12,7 @@ from .sbml import (
 __all__ = [
     "export_sbml",
     "export_sbml_file",
+    "sbml_parameter_ids",
     "sbml_state_ids",
     "sbml_time_offset",
     "simulate_sbml_roadrunner",

@@ -2,30 +2,41 @@
 
 BMD_site(t) = peak_site * bv(t) * mineral(t): areal BMD scales with the bone
 present and its mean mineral content, relative to the patient's young-adult peak.
-T-score = (BMD - young-adult female mean) / SD (NHANES III for the hip, Kanis 2008
-for women and men alike; NHANES 2005-08 for the spine).
+T-score = (BMD - young-adult female mean) / SD, the reference each site names in
+:mod:`osteosim.physiology.sites` (NHANES III for the hip, Kanis 2008 for women and men
+alike; NHANES 2005-08 for the spine).  WHO categories: :mod:`osteosim.physiology.who`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..physiology.patient import SITES, Patient
+from ..physiology.patient import Patient
+from ..physiology.sites import SITE_TABLE, site as site_row
+from ..physiology.who import who_category
 
-__all__ = ["peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
+__all__ = ["reference", "male_peak_z", "peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
 
 
 def reference(p: dict, site: str) -> tuple[float, float]:
-    return p[f"peak_bmd_{site}"], p[f"sd_bmd_{site}"]
+    """(young-adult female mean, SD) in g/cm^2 of ``site``'s T-score reference."""
+    row = site_row(site)
+    return p[row.reference_mean], p[row.reference_sd]
+
+
+def male_peak_z(p: dict, site: str) -> float:
+    """Young-adult peak BMD of men at ``site`` relative to the female reference (SD)."""
+    return p[site_row(site).male_peak_z]
 
 
 def peak_bmd(patient: Patient, p: dict) -> dict[str, float]:
     """The patient's young-adult peak BMD per site (g/cm^2) from sex, family history and BMI."""
     out = {}
-    for site in SITES:
+    for row in SITE_TABLE:
+        site = row.name
         mean, sd = reference(p, site)
         z = 0.0
         if patient.sex == "male":
-            z += p["peak_z_male_lumbar_spine"] if site == "lumbar_spine" else p["peak_z_male_hip"]
+            z += male_peak_z(p, site)
         if patient.family_history:
             z += p["peak_z_family_history"]
         z += p["peak_z_per_bmi"] * (patient.bmi - 25.0)
@@ -41,15 +52,6 @@ def tscore(bmd, p: dict, site: str):
 def bmd_from_tscore(t, p: dict, site: str):
     mean, sd = reference(p, site)
     return mean + np.asarray(t) * sd
-
-
-def who_category(t: float) -> str:
-    """WHO 1994: normal T >= -1; osteopenia -2.5 < T < -1; osteoporosis T <= -2.5."""
-    if t >= -1.0:
-        return "normal"
-    if t > -2.5:
-        return "osteopenia"
-    return "osteoporosis"
 
 
 def strength_index(bv, mineral, p: dict):

@@ -9,8 +9,9 @@ kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)
   trial population (``setting="trial"``, the trial engine's default) times a fitted factor per
   vertebral / nonvertebral kind (osteosim.calibration.trial_fractures: trial volunteers break
   fewer bones than the cohorts the incidences come from);
-* ``z_k``: the patient's *current* BMD as an age-matched Z-score (lumbar spine for vertebral,
-  femoral neck for hip and other), from the model's BMD; ``GR_k`` the published gradient
+* ``z_k``: the patient's *current* BMD as an age-matched Z-score at the site that
+  :mod:`osteosim.physiology.sites` names for kind k (lumbar spine for vertebral, femoral
+  neck for hip and other), from the model's BMD; ``GR_k`` the published gradient
   of risk per SD.  The divisions by the population means (Z ~ N(0, 1), risk factors at
   their reference prevalence, prior fracture included) make the population-average hazard
   equal the published incidence, so the inputs are reproduced when a reference population is simulated;
@@ -37,12 +38,23 @@ import numpy as np
 
 from .. import citations
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
+from ..physiology.sites import site_for_fracture
 
-__all__ = ["KINDS", "RiskFactors", "FractureModel", "sample_events", "ten_year_probability", "FractureHistory"]
+__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
+           "ten_year_probability", "FractureHistory"]
 
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
+#: fracture kinds of the trial endpoints: vertebral, hip, nonvertebral (hip or other), any
+ENDPOINT_KINDS = ("vertebral", "hip", "nonvertebral", "any")
 _V, _H, _O = range(3)
+#: the sites whose BMD enters the hazards (physiology.sites): the spine's for vertebral fractures,
+#: one hip site's for hip and other fractures (the hazards take these two Z-scores)
+VERTEBRAL_SITE = site_for_fracture("vertebral")
+HIP_SITE = site_for_fracture("hip")
+if site_for_fracture("other") != HIP_SITE:
+    raise ValueError("physiology.sites: hip and other fractures must read the same site "
+                     "(the hazards take two Z-scores)")
 
 
 @dataclass
@@ -219,8 +231,8 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
     for j in range(n_int):
         t0, dt = t_years[j], t_years[j + 1] - t_years[j]
         age = age0 + t0
-        z_ls = model.zscore("lumbar_spine", tscore_ls[:, j], age, rf.female)
-        z_fn = model.zscore("femoral_neck", tscore_fn[:, j], age, rf.female)
+        z_ls = model.zscore(VERTEBRAL_SITE, tscore_ls[:, j], age, rf.female)
+        z_fn = model.zscore(HIP_SITE, tscore_fn[:, j], age, rf.female)
         h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist)
         alive = np.isinf(death)
         u = uniforms[:, j]
@@ -257,16 +269,14 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
     if use_bmd:
         bp = OSTEOSIM2026.values_dict()
         t = {}
-        for site in ("femoral_neck", "lumbar_spine"):
-            if getattr(patient, f"tscore_{site}") is not None:
-                t[site] = float(getattr(patient, f"tscore_{site}"))
-            elif getattr(patient, f"bmd_{site}") is not None:
-                t[site] = float(_tscore(getattr(patient, f"bmd_{site}"), bp, site))
-        if "femoral_neck" not in t:
-            raise ValueError("tscore_femoral_neck: needed for the probability with BMD (give tscore_femoral_neck or "
-                             "bmd_femoral_neck, or ask for the probability without BMD)")
-        z_fn = model.zscore("femoral_neck", t["femoral_neck"], patient.age, rf.female)
-        z_ls = model.zscore("lumbar_spine", t["lumbar_spine"], patient.age, rf.female) if "lumbar_spine" in t else z_fn
+        for site, (kind, v) in patient.measured_baseline().items():
+            if site in (HIP_SITE, VERTEBRAL_SITE):
+                t[site] = v if kind == "tscore" else float(_tscore(v, bp, site))
+        if HIP_SITE not in t:
+            raise ValueError(f"tscore_{HIP_SITE}: needed for the probability with BMD (give tscore_{HIP_SITE} or "
+                             f"bmd_{HIP_SITE}, or ask for the probability without BMD)")
+        z_fn = model.zscore(HIP_SITE, t[HIP_SITE], patient.age, rf.female)
+        z_ls = model.zscore(VERTEBRAL_SITE, t[VERTEBRAL_SITE], patient.age, rf.female) if VERTEBRAL_SITE in t else z_fn
     p = model.p
     dt = 1.0 / steps_per_year
     surv_hip = surv_mof = 1.0

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from .sites import SITE_TABLE, SITES
 
 __all__ = ["Patient", "SITES", "ActivityLevel"]
 
-SITES = ("lumbar_spine", "total_hip", "femoral_neck")
 ActivityLevel = Literal["sedentary", "low", "moderate", "high"]
 
 #: allowed age ranges (years) by species
@@ -26,8 +27,8 @@ ASSUMED_HEIGHT_M = {"female": 1.62, "male": 1.76}
 ASSUMED_RAT_WEIGHT_KG = {"female": 0.25, "male": 0.45}
 
 
-class Patient(BaseModel):
-    """One person (or animal) whose risk factors drive the model through a lifetime."""
+class _PatientBase(BaseModel):
+    """The risk factors; :data:`Patient` adds the measured baseline of every site in SITES."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,15 +47,9 @@ class Patient(BaseModel):
     smoker: bool = False
     glucocorticoids: bool = Field(False, description="current oral glucocorticoids (>= 5 mg prednisolone/day)")
     prior_fracture: bool = Field(False, description="prior fragility fracture (fracture risk only)")
-    tscore_lumbar_spine: float | None = Field(None, ge=-7.0, le=5.0)
-    tscore_total_hip: float | None = Field(None, ge=-7.0, le=5.0)
-    tscore_femoral_neck: float | None = Field(None, ge=-7.0, le=5.0)
-    bmd_lumbar_spine: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
-    bmd_total_hip: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
-    bmd_femoral_neck: float | None = Field(None, gt=0.2, lt=2.5, description="g/cm^2")
 
     @model_validator(mode="after")
-    def _check(self) -> "Patient":
+    def _check(self) -> "_PatientBase":
         lo, hi = AGE_RANGE[self.species]
         if not (lo <= self.age <= hi):
             raise ValueError(f"age: {self.age} is outside the allowed range {lo}..{hi} years for species {self.species}")
@@ -117,3 +112,19 @@ class Patient(BaseModel):
                 if v is not None:
                     out[site] = (kind, float(v))
         return out
+
+
+#: optional measured baseline per site (contract: ``tscore_<site>`` or ``bmd_<site>`` in g/cm^2), all
+#: T-scores first, then all BMDs, in the order of SITES
+_BASELINE_FIELDS = {
+    **{f"tscore_{s.name}": (float | None, Field(None, ge=-7.0, le=5.0,
+                                                description=f"measured T-score, {s.lower_label}"))
+       for s in SITE_TABLE},
+    **{f"bmd_{s.name}": (float | None, Field(None, gt=0.2, lt=2.5,
+                                             description=f"g/cm^2; measured BMD, {s.lower_label}"))
+       for s in SITE_TABLE},
+}
+
+Patient = create_model("Patient", __base__=_PatientBase, __module__=__name__,
+                       __doc__="One person (or animal) whose risk factors drive the model through a lifetime.",
+                       **_BASELINE_FIELDS)

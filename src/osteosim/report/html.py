@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..physiology.patient import SITES
-from .plots import SITE_LABELS, WHO_BANDS, who_category
+from ..physiology.who import who_category
+from .plots import SITE_LABELS, WHO_BANDS
 
 __all__ = ["trajectory_summary", "lowest_tscore", "render_patients_report", "describe_patient"]
 

@@ -7,8 +7,9 @@
   marrow fat, hormones and signals -- only the panels whose columns exist;
 * classic zoo models: every state (and distinct output) against time in days.
 
-Columns named ``<col>_p05`` / ``<col>_p50`` / ``<col>_p95`` (ensembles) are drawn
-as a shaded 5-95 % band around the median.  Figures are built on
+Which panel a column belongs to is its plot group in :mod:`osteosim.outcomes.columns`
+(looked up, never guessed from the name).  Ensemble band columns (``<col>_p05`` /
+``<col>_p50`` / ``<col>_p95``) are drawn as a shaded 5-95 % band around the median.  Figures are built on
 ``matplotlib.figure.Figure`` with the Agg canvas so they are safe in a web
 server thread and never open a window; ``path`` saves atomically.
 """
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..io_utils import atomic_write_bytes
-from ..physiology.patient import SITES
+from ..outcomes import columns as C
+from ..physiology.sites import SITE_TABLE, SITES
+from ..physiology.who import NORMAL_MIN_TSCORE, OSTEOPOROSIS_MAX_TSCORE, WHO_CATEGORIES, who_category
 
 __all__ = [
     "WHO_BANDS",
@@ -40,68 +42,44 @@ __all__ = [
     "figure_png_bytes",
 ]
 
-#: WHO densitometric categories by T-score: (label, low, high, colour); T >= -1 normal,
-#: -2.5 < T < -1 osteopenia, T <= -2.5 osteoporosis.
-WHO_BANDS = (
-    ("normal", -1.0, math.inf, "#2ca02c"),
-    ("osteopenia", -2.5, -1.0, "#ff7f0e"),
-    ("osteoporosis", -math.inf, -2.5, "#d62728"),
-)
+#: colour of each WHO category (physiology.who) in figures and reports
+WHO_COLORS = {"normal": "#2ca02c", "osteopenia": "#ff7f0e", "osteoporosis": "#d62728"}
+#: WHO densitometric categories by T-score: (label, low, high, colour)
+WHO_BANDS = tuple((label, lo, hi, WHO_COLORS[label]) for label, lo, hi in WHO_CATEGORIES)
 
-SITE_LABELS = {"lumbar_spine": "lumbar spine", "total_hip": "total hip", "femoral_neck": "femoral neck"}
-SITE_COLORS = {"lumbar_spine": "#1f77b4", "total_hip": "#9467bd", "femoral_neck": "#8c564b"}
-BAND_SUFFIXES = ("_p05", "_p50", "_p95")
+#: site labels inside a sentence, colours and abbreviations (physiology.sites)
+SITE_LABELS = {s.name: s.lower_label for s in SITE_TABLE}
+SITE_COLORS = {s.name: s.color for s in SITE_TABLE}
+SITE_ABBR = {s.name: s.abbr for s in SITE_TABLE}
 
-_TIME_COLUMNS = {"t_years", "t_days", "age", "t"}
-_MARKERS = ("ctx", "p1np")
-_OSTEOCLAST = re.compile(r"(osteoclast|^oc[a-z_]*$|^oc_|_oc$|^ocp|^oca)", re.I)
-_CELL = re.compile(
-    r"(osteoblast|osteoclast|osteocyte|adipocyte|precursor|stromal|msc|^ob[a-z_]*$|^ob_|_ob$|^oc[a-z_]*$|^oc_|_oc$)",
-    re.I,
-)
-_STRUCTURE = re.compile(r"^strength_")
+_TIME_COLUMNS = {n for col in C.TIMESERIES if col.group == "time" for n in col.names()}
 _NON_SITE_COLORS = ("#2ca02c", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#ff7f0e", "#d62728", "#000000")
 _LINESTYLES = ("-", "--", ":", "-.")
-SITE_ABBR = {"lumbar_spine": "LS", "total_hip": "TH", "femoral_neck": "FN"}
-_SIGNAL = re.compile(r"(estrogen|oestrogen|estradiol|^e2$|pth|rankl|opg|rank$|sclerostin|tgf|mech|stimulus|calcium|vitamin)", re.I)
-
-
-def who_category(tscore: float) -> str:
-    """WHO category of a T-score: normal (>= -1), osteopenia (-2.5 < T < -1), osteoporosis (<= -2.5)."""
-    t = float(tscore)
-    if not math.isfinite(t):
-        return "unknown"
-    if t >= -1.0:
-        return "normal"
-    if t > -2.5:
-        return "osteopenia"
-    return "osteoporosis"
 
 
 # ----------------------------------------------------------------------------
 # column helpers
 def _present(df: pd.DataFrame, col: str) -> bool:
-    return col in df.columns or f"{col}_p50" in df.columns
+    return col in df.columns or C.band_name(col, "p50") in df.columns
 
 
 def _base_names(df: pd.DataFrame) -> list[str]:
-    """Column names with the ensemble suffixes folded into their base name, in order."""
-    out: list[str] = []
-    for c in df.columns:
-        base = c
-        for s in BAND_SUFFIXES:
-            if c.endswith(s):
-                base = c[: -len(s)]
-        if base not in out:
-            out.append(base)
-    return out
+    """Column names with the ensemble bands folded into the column they belong to, in order."""
+    return list(dict.fromkeys(C.base_name(c) for c in df.columns))
+
+
+def _group(col: str) -> str | None:
+    """The declared plot group of a column (None: not declared)."""
+    hit = C.lookup(col)
+    return None if hit is None else hit.column.group
 
 
 def _series(df: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(line, low, high) for a column: the column itself or its median, and the 5-95 % band if present."""
-    line = df[col] if col in df.columns else df[f"{col}_p50"]
-    lo = df[f"{col}_p05"] if f"{col}_p05" in df.columns else None
-    hi = df[f"{col}_p95"] if f"{col}_p95" in df.columns else None
+    p05, p50, p95 = (C.band_name(col, q) for q in C.BAND_QUANTILES)
+    line = df[col] if col in df.columns else df[p50]
+    lo = df[p05] if p05 in df.columns else None
+    hi = df[p95] if p95 in df.columns else None
     f = lambda s: None if s is None else pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)  # noqa: E731
     if lo is None or hi is None:
         lo = hi = None
@@ -109,11 +87,11 @@ def _series(df: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray | None, 
 
 
 def _site_of(col: str) -> tuple[str, str | None]:
-    """(stem, site) for ``<stem>_<site>`` columns, else (col, None)."""
-    for site in SITES:
-        if col.endswith(f"_{site}") and len(col) > len(site) + 1:
-            return col[: -len(site) - 1], site
-    return col, None
+    """(stem, site) for a column of a per-site family (its declared pattern without the site), else (col, None)."""
+    hit = C.lookup(col)
+    if hit is None or hit.column.per != "site":
+        return col, None
+    return hit.column.stem, hit.key
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -157,15 +135,11 @@ class _Panel:
 def _is_patient(result: Any, df: pd.DataFrame) -> bool:
     if getattr(result, "patient", None) is not None:
         return True
-    return "age" in df.columns or any(_present(df, f"bmd_{s}") or _present(df, f"tscore_{s}") for s in SITES)
+    return C.AGE.name() in df.columns or any(_present(df, fam.name(s)) for fam in (C.BMD, C.TSCORE) for s in SITES)
 
 
-def _site_columns(df: pd.DataFrame, prefix: str, allowed: set[str] | None) -> list[tuple[str, str]]:
-    cols = [(f"{prefix}{s}", SITE_LABELS[s]) for s in SITES if _present(df, f"{prefix}{s}")]
-    known = {c for c, _ in cols}
-    for c in _base_names(df):  # other sites a model may add
-        if c.startswith(prefix) and c not in known:
-            cols.append((c, c[len(prefix):].replace("_", " ")))
+def _site_columns(df: pd.DataFrame, family: C.Column, allowed: set[str] | None) -> list[tuple[str, str]]:
+    cols = [(family.name(s), SITE_LABELS[s]) for s in SITES if _present(df, family.name(s))]
     if allowed is not None:
         cols = [(c, lab) for c, lab in cols if c in allowed]
     return cols
@@ -192,61 +166,61 @@ def _patient_panels(df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
         names = [c for c in names if c in allowed]
     used: set[str] = set()
     panels: list[_Panel] = []
-    colors = {f"{k}{s}": SITE_COLORS[s] for s in SITES for k in ("bmd_", "tscore_", "zscore_")}
+    colors = {fam.name(s): SITE_COLORS[s] for s in SITES for fam in (C.BMD, C.TSCORE, C.ZSCORE)}
 
-    bmd = _site_columns(df, "bmd_", allowed)
+    def panel(group: str, columns: list[tuple[str, str]], title: str | None = None, **kw) -> None:
+        """A panel with the plot group's title, y label and scale (outcomes.columns.PLOT_GROUPS)."""
+        default_title, ylabel, scale = C.PLOT_GROUPS[group]
+        panels.append(_Panel(title or default_title, ylabel, columns, scale=scale, **kw))
+
+    def of(group: str) -> list[str]:
+        return [c for c in names if c not in used and _group(c) == group]
+
+    bmd = _site_columns(df, C.BMD, allowed)
     if bmd:
-        panels.append(_Panel("Bone mineral density", "BMD (g/cm²)", bmd, colors=colors))
-    tsc = _site_columns(df, "tscore_", allowed)
+        panel("bmd", bmd, colors=colors)
+    tsc = _site_columns(df, C.TSCORE, allowed)
     if tsc:
-        panels.append(_Panel("T-score (WHO bands)", "T-score (SD)", tsc, who_bands=True, colors=colors))
-    zsc = _site_columns(df, "zscore_", allowed)
+        panel("tscore", tsc, who_bands=True, colors=colors)
+    zsc = _site_columns(df, C.ZSCORE, allowed)
     if zsc:
-        panels.append(_Panel("Z-score", "Z-score (SD)", zsc, colors=colors))
+        panel("zscore", zsc, colors=colors)
     used.update(c for c, _ in bmd + tsc + zsc)
 
-    markers = [(c, c.upper()) for c in _MARKERS if c in names]
+    markers = [(c, c.upper()) for c in of("markers")]
     if markers:
-        panels.append(_Panel("Turnover markers", "% of baseline", markers, scale="pct_baseline"))
+        panel("markers", markers)
         used.update(c for c, _ in markers)
 
-    cells = [c for c in names if c not in used and _CELL.search(c)]
+    cells = [c for c in names if c not in used and _group(c) in ("osteoblast_lineage", "osteoclast_lineage")]
     used.update(cells)
     groups = _dedupe(df, cells)
-    oc = [c for c in groups if _OSTEOCLAST.search(c)]
-    ob = [c for c in groups if c not in oc]
-    if ob:
-        panels.append(_Panel("Osteoblast lineage", "% of baseline", _labelled(ob, groups=groups),
-                             scale="pct_baseline"))
-    if oc:
-        panels.append(_Panel("Osteoclast lineage", "% of baseline", _labelled(oc, groups=groups),
-                             scale="pct_baseline"))
+    for lineage in ("osteoblast_lineage", "osteoclast_lineage"):
+        firsts = [c for c in groups if _group(c) == lineage]
+        if firsts:
+            panel(lineage, _labelled(firsts, groups=groups))
 
-    if "marrow_fat_fraction" in names:
-        panels.append(
-            _Panel("Marrow fat", "marrow fat (% of marrow)", [("marrow_fat_fraction", "marrow fat")], scale="percent")
-        )
-        used.add("marrow_fat_fraction")
+    fat = of("marrow_fat")
+    if fat:
+        panel("marrow_fat", [(c, C.PLOT_GROUPS["marrow_fat"][0].lower()) for c in fat])
+        used.update(fat)
 
-    signals = [c for c in names if c not in used and _SIGNAL.search(c)]
-    used.update(signals)
-    hormones = [c for c in signals if _site_of(c)[1] is None]
-    local = [c for c in signals if _site_of(c)[1] is not None]
+    hormones = of("hormones")
+    local = of("local_signals")
+    used.update(hormones + local)
     if hormones:
-        panels.append(_Panel("Hormones and systemic signals", "% of baseline", _labelled(hormones),
-                             scale="pct_baseline"))
+        panel("hormones", _labelled(hormones))
     if local:
         # one site is enough to read the local signals; the others move alike
-        sites = [_site_of(c)[1] for c in local]
-        show = "lumbar_spine" if "lumbar_spine" in sites else sites[0]
+        sites = {_site_of(c)[1] for c in local}
+        show = next(s for s in SITES if s in sites)
         local = [c for c in local if _site_of(c)[1] == show] if allowed is None else local
-        title = f"Local signals, {SITE_LABELS.get(show, show)}" if allowed is None else "Local signals"
-        panels.append(_Panel(title, "% of baseline", _labelled(local, site_in_label=allowed is not None),
-                             scale="pct_baseline"))
+        title = f"Local signals, {SITE_LABELS[show]}" if allowed is None else None
+        panel("local_signals", _labelled(local, site_in_label=allowed is not None), title=title)
 
-    strength = [c for c in names if c not in used and _STRUCTURE.search(c)]
+    strength = of("strength")
     if strength:
-        panels.append(_Panel("Strength index", "strength (relative)", _labelled(strength)))
+        panel("strength", _labelled(strength))
         used.update(strength)
 
     if allowed is not None:  # explicitly requested columns that fit no group: one panel each
@@ -259,7 +233,7 @@ def _patient_panels(df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
 def _classic_panels(result: Any, df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
     names = [c for c in _base_names(df) if c not in _TIME_COLUMNS]
     model = getattr(result, "model", None)
-    states = [s for s in getattr(model, "state_names", ()) if s in names]
+    states = [s for s in (model.state_names if model is not None else ()) if s in names]
     others = [c for c in names if c not in states]
     if allowed is not None:
         return [_Panel(c, c, [(c, c)]) for c in names if c in allowed]
@@ -314,8 +288,8 @@ def _shade_who(ax, lo: float, hi: float) -> None:
         mid = (max(a, ymin) + min(b, ymax)) / 2
         ax.text(1.0, mid, f" {label}", transform=ax.get_yaxis_transform(), va="center", ha="right",
                 fontsize=7, color=color, alpha=0.9)
-    ax.axhline(-1.0, color="#ff7f0e", lw=0.6, ls="--", alpha=0.6)
-    ax.axhline(-2.5, color="#d62728", lw=0.6, ls="--", alpha=0.6)
+    ax.axhline(NORMAL_MIN_TSCORE, color=WHO_COLORS["osteopenia"], lw=0.6, ls="--", alpha=0.6)
+    ax.axhline(OSTEOPOROSIS_MAX_TSCORE, color=WHO_COLORS["osteoporosis"], lw=0.6, ls="--", alpha=0.6)
     ax.set_ylim(ymin, ymax)
 
 
@@ -524,13 +498,14 @@ def plot_comparison(results: Mapping[str, Any], path: str | Path | None = None, 
     dfs = {k: (v.timeseries if hasattr(v, "timeseries") else v) for k, v in results.items()}
     specs: list[tuple[str, str, str, str]] = []  # (column, title, ylabel, transform)
     for s in SITES:
-        specs.append((f"tscore_{s}", f"T-score, {SITE_LABELS[s]}", "T-score (SD)", "who"))
+        specs.append((C.TSCORE.name(s), f"T-score, {SITE_LABELS[s]}", "T-score (SD)", "who"))
+    # BMD change at the spine and the total hip, the sites trials report
+    specs += [(C.BMD.name(s), f"BMD change, {SITE_LABELS[s]}", "% change from start", "pct_change")
+              for s in ("lumbar_spine", "total_hip")]
     specs += [
-        ("bmd_lumbar_spine", "BMD change, lumbar spine", "% change from start", "pct_change"),
-        ("bmd_total_hip", "BMD change, total hip", "% change from start", "pct_change"),
-        ("ctx", "CTX (resorption)", "% of baseline", "pct_baseline"),
-        ("p1np", "P1NP (formation)", "% of baseline", "pct_baseline"),
-        ("marrow_fat_fraction", "Marrow fat", "marrow fat (% of marrow)", "percent"),
+        (C.CTX.name(), "CTX (resorption)", "% of baseline", "pct_baseline"),
+        (C.P1NP.name(), "P1NP (formation)", "% of baseline", "pct_baseline"),
+        (C.MARROW_FAT.name(), "Marrow fat", "marrow fat (% of marrow)", "percent"),
     ]
     specs = [sp for sp in specs if any(_present(df, sp[0]) for df in dfs.values())]
     fig, axes = _new_figure(len(specs), width=5.0, height=3.1)
@@ -541,7 +516,7 @@ def plot_comparison(results: Mapping[str, Any], path: str | Path | None = None, 
         for i, (label, df) in enumerate(dfs.items()):
             if not _present(df, col):
                 continue
-            x = df["age"].to_numpy(dtype=float) if "age" in df.columns else df["t_years"].to_numpy(dtype=float)
+            x = (df[C.AGE.name()] if C.AGE.name() in df.columns else df[C.T_YEARS.name()]).to_numpy(dtype=float)
             y, lo, hi = _series(df, col)
             base = _first_finite(y)
             if kind == "pct_change":

@@ -72,7 +72,7 @@ ROUTE_ALIASES: dict[str, str] = {
 }
 
 #: skeletal sites a local route may name (the model's sites)
-SITES: tuple[str, ...] = ("lumbar_spine", "total_hip", "femoral_neck")
+from ..physiology.sites import SITES  # noqa: E402  (re-exported: the one list of sites)
 
 #: infusion length of an IV drug dose (minutes); every other dose is a bolus (duration 0)
 INFUSION_MINUTES: dict[str, float] = {

@@ -46,6 +46,7 @@ import numpy as np
 
 from ..parameters.msc2026 import MSC2026
 from ..physiology.patient import SITES
+from ..physiology.who import is_osteoporotic_tscore
 from . import catalog as cat
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -119,7 +120,7 @@ def is_osteoporotic(patient: "Patient") -> bool:
         return True
     if patient.species == "rat" and patient.ovariectomy_age is not None:
         return True
-    return any(kind == "tscore" and v <= -2.5 for kind, v in patient.measured_baseline().values())
+    return any(kind == "tscore" and is_osteoporotic_tscore(v) for kind, v in patient.measured_baseline().values())
 
 
 @dataclass(frozen=True)

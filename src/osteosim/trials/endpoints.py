@@ -17,7 +17,7 @@ from .. import citations
 from ..io_utils import atomic_write_json, atomic_write_text, to_jsonable
 from ..physiology.patient import SITES
 from . import stats
-from .runner import KINDS_OUT, TRIAL_SOLVER, _months_grid
+from .outputs import KINDS_OUT, months_grid
 from .spec import PUBLISHED, TrialSpec
 from .store import TrialStore
 
@@ -50,8 +50,11 @@ def _event_columns(ev, kind: str, years: float):
     return np.where(event, t, end), event
 
 
-def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> dict:
-    """Write patients.parquet, events.parquet, summary.json and report.html; return the summary."""
+def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solver: str) -> dict:
+    """Write patients.parquet, events.parquet, summary.json and report.html; return the summary.
+
+    solver: how the runner solved the patients (recorded in the summary's methods).
+    """
     from .report import render_report
 
     root = store.root
@@ -60,7 +63,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> d
     ev = store.query("SELECT * FROM {parts}", "events")
     years = spec.years
     bmd = _bmd(store, spec)
-    grid_years = _months_grid(spec) / 12.0
+    grid_years = months_grid(spec) / 12.0
     arms: dict = {}
     km: dict = {kind: {} for kind in KINDS_OUT}
     by_arm = {arm: ev[ev["arm"] == arm] for arm in spec.arms}
@@ -131,7 +134,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float) -> d
                                  "placebo arms, osteosim calibrate --fractures)"),
             "baseline_bmd": "measured baseline: each patient's sampled T-scores rescale the site peaks "
                             "(outcomes/patient_run.py)",
-            "solver": TRIAL_SOLVER,
+            "solver": solver,
         },
         "wall_s": wall_s,
         "citations": [c.key for c in citations.used()],

@@ -35,6 +35,7 @@ import numpy as np
 from ..outcomes.fracture import FractureModel, RiskFactors
 from ..parameters.fracture2026 import POPULATION2026
 from ..physiology.patient import SITES, Patient
+from ..physiology.sites import SITE_TABLE
 from .spec import TrialSpec
 
 __all__ = ["VirtualPopulation", "sample_population", "patient_rng", "age_tilt", "VARIABLE_PARAMETERS", "N_UNIFORMS",
@@ -52,7 +53,7 @@ VARIABLE_PARAMETERS = {
 #: uniforms per patient and month for the fracture model: vertebral, hip, other, death, time
 N_UNIFORMS = 5
 #: DXA precision (CV) parameter of Population2026 per site
-DXA_PRECISION = {"lumbar_spine": "dxa_precision_ls", "total_hip": "dxa_precision_th", "femoral_neck": "dxa_precision_fn"}
+DXA_PRECISION = {s.name: s.dxa_precision for s in SITE_TABLE}
 #: candidates drawn per rejection round, and the most rounds before a population is impossible
 _BATCH, _MAX_ROUNDS = 64, 2000
 

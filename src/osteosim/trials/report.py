@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from ..physiology.patient import SITES
 from ..report.plots import SITE_LABELS, figure_png_bytes
-from .runner import KINDS_OUT
+from .outputs import KINDS_OUT
 from .spec import PUBLISHED, TrialSpec
 
 __all__ = ["render_report"]

@@ -34,10 +34,11 @@ import pandas as pd
 
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
+from .outputs import months_grid
 from .spec import TrialSpec
 from .store import TrialStore
 
-__all__ = ["run_trial", "simulate_chunk", "DEFAULT_CHUNK", "TRIAL_SOLVER", "KINDS_OUT"]
+__all__ = ["run_trial", "simulate_chunk", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
 
 #: patients per Dask task (a multiple of the solver block)
 DEFAULT_CHUNK = 256
@@ -55,8 +56,6 @@ DEFAULT_CHUNK = 256
 #:   patient steps, BMD % change within 2.4e-6 of them.
 TRIAL_RTOL = 1e-5
 HISTORY_RTOL = 1e-5
-#: fracture kinds reported (nonvertebral = hip or other; any = any of them)
-KINDS_OUT = ("vertebral", "hip", "nonvertebral", "any")
 #: the untreated history saves every month of the trial's age range, padded to this many
 #: points (age ranges up to ~42 years share one compiled solver)
 MIN_HISTORY_SAVES = 512
@@ -76,12 +75,6 @@ def _history_options():
 
 TRIAL_SOLVER = ("untreated history: the model's implicit solver (Kvaerno5), rtol 1e-5, atol 1e-7; trial window: "
                 "Tsit5 with the block's shared step, rtol 1e-5, atol 1e-7 (scaled states)")
-
-
-def _months_grid(spec: TrialSpec) -> np.ndarray:
-    """Trial-time grid (months): every whole month and every visit."""
-    months = np.arange(0.0, np.floor(spec.years * 12.0 + 1e-9) + 1.0)
-    return np.unique(np.concatenate([months, [0.0], spec.visits_months, [spec.years * 12.0]]))
 
 
 def _model_and_params():
@@ -144,7 +137,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     spec = TrialSpec.from_mapping(spec_data)
     model, base = _model_and_params()
     shifted = ShiftedModel(model)
-    grid = _months_grid(spec)
+    grid = months_grid(spec)
     t_years = grid / 12.0
     fm = FractureModel(setting=spec.population.fracture_incidence)
     pop = sample_population(spec, np.arange(start, stop), len(grid) - 1, seed=seed, fracture_model=fm)
@@ -303,6 +296,7 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
                         more = submit(pending[1:])
                         futures += more
                         queue.update(more)
-        summary = endpoints.finish(spec, store, seed=seed, wall_s=time.perf_counter() - t_start)
+        summary = endpoints.finish(spec, store, seed=seed, wall_s=time.perf_counter() - t_start,
+                                   solver=TRIAL_SOLVER)
     return summary
 

@@ -6,6 +6,9 @@ Layout of ``OUT``::
     parts/visits-<start>.parquet   one row per patient, arm and visit (the chunk's patients)
     parts/events-<start>.parquet   one row per patient and arm (fracture and death times)
 
+Their columns are declared in :mod:`osteosim.outcomes.columns` (tables ``visits`` and ``events``);
+a part with an undeclared column is refused before it is written.
+
 A chunk is recorded only after both of its parts are on disk (each written to a temporary
 name and renamed); the run reads only recorded chunks.  So a run killed at any moment leaves
 either a recorded chunk with both files, or an unrecorded chunk whose files (if any) are
@@ -18,6 +21,8 @@ import os
 from pathlib import Path
 
 import pandas as pd
+
+from ..outcomes.columns import check_table
 
 __all__ = ["TrialStore", "StoreMismatch"]
 
@@ -89,6 +94,7 @@ class TrialStore:
         """Write a chunk's parts (atomically) and then record it."""
         names = []
         for kind, df in (("visits", visits), ("events", events)):
+            check_table(df.columns, kind)  # every column of patients.parquet / events.parquet is declared
             path = self.parts / f"{kind}-{start:010d}.parquet"
             tmp = path.with_name(path.name + f".tmp{os.getpid()}")
             df.to_parquet(tmp, index=False)

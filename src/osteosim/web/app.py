@@ -31,7 +31,7 @@ from ..scenario import ScenarioError
 from . import tasks
 from .jobs import JobManager, JobsFull
 from .runner import Busy, ModelWorker, SolveFailed, prepare_scenario, simulate_payload
-from .schemas import JOB_ID_PATTERN, HealIn, Limits, ScenarioIn, TrialIn
+from .schemas import JOB_ID_PATTERN, ColumnsOut, HealIn, Limits, ScenarioIn, SiteOut, TrialIn
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -238,6 +238,17 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
     async def therapies() -> dict[str, Any]:
         """Every therapy of the regimen language (as `osteosim therapies --json`)."""
         return tasks.therapy_catalog()
+
+    @app.get("/api/sites", tags=["reference"], response_model=list[SiteOut])
+    async def sites() -> list[dict[str, Any]]:
+        """The skeletal sites: name, label, abbreviation, colour, the fracture kinds that read them."""
+        return tasks.site_list()
+
+    @app.get("/api/columns", tags=["reference"], response_model=ColumnsOut)
+    async def columns() -> dict[str, Any]:
+        """Every output column (time series, ensemble bands, trial tables): name or pattern, unit, description,
+        plot group."""
+        return tasks.column_catalog()
 
     @app.get("/api/citations", tags=["reference"])
     async def citations() -> list[dict[str, str]]:

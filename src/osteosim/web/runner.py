@@ -19,6 +19,7 @@ import numpy as np
 
 from ..io_utils import to_jsonable
 from ..physiology.patient import SITES
+from ..physiology.who import WHO_THRESHOLDS
 from ..runs import Lane, build_run
 from ..scenario import Scenario, ScenarioError, parse_scenario
 from .schemas import Limits
@@ -26,9 +27,6 @@ from .schemas import Limits
 __all__ = ["Busy", "SolveFailed", "ModelWorker", "prepare_scenario", "simulate_payload", "WHO_THRESHOLDS"]
 
 T = TypeVar("T")
-
-#: WHO 1994 T-score thresholds: normal >= -1 > osteopenia > -2.5 >= osteoporosis
-WHO_THRESHOLDS = {"osteopenia": -1.0, "osteoporosis": -2.5}
 
 
 class Busy(Exception):
@@ -144,11 +142,12 @@ def _rounded(values) -> list[float | None]:
 def _who_bands(params: dict[str, float]) -> dict[str, dict[str, float]]:
     """BMD (g/cm^2) at the WHO T-score thresholds per site, from the run's own reference values."""
     from ..outcomes.densitometry import bmd_from_tscore
+    from ..physiology.sites import SITE_TABLE
 
     out = {}
-    for site in SITES:
-        if f"peak_bmd_{site}" in params:
-            out[site] = {k: float(bmd_from_tscore(t, params, site)) for k, t in WHO_THRESHOLDS.items()}
+    for row in SITE_TABLE:
+        if row.reference_mean in params:
+            out[row.name] = {k: float(bmd_from_tscore(t, params, row.name)) for k, t in WHO_THRESHOLDS.items()}
     return out
 
 
@@ -168,11 +167,11 @@ def _fracture_risk(result, df) -> dict[str, Any] | None:
     the fracture model (rats) or while the fracture module is not installed.
     """
     try:
-        from ..outcomes.fracture import ten_year_probability
+        from ..outcomes.fracture import HIP_SITE, ten_year_probability
     except ImportError:
         return None
     patient = result.patient
-    if patient is None or patient.species != "human" or "tscore_femoral_neck" not in df:
+    if patient is None or patient.species != "human" or f"tscore_{HIP_SITE}" not in df:
         return None
     # one point per whole year of the run (fewer for long runs): the probability changes slowly
     t = df["t_years"].to_numpy()
@@ -196,7 +195,7 @@ def simulate_payload(scen: Scenario) -> dict[str, Any]:
 
     A solver breakdown (``RuntimeError``) becomes :class:`SolveFailed`.
     """
-    from ..cli.app import _ordered_timeseries
+    from ..outcomes.columns import ordered
 
     # a fixed number of save points: the compiled solve depends on the output shape, not on the years
     sim = scen.simulation(saves_per_year=(SAVE_POINTS - 1) / scen.years) if scen.years else scen.simulation()
@@ -204,7 +203,7 @@ def simulate_payload(scen: Scenario) -> dict[str, Any]:
         result = sim.solve()
     except RuntimeError as exc:
         raise SolveFailed(" ".join(str(exc).split())) from None
-    df = _ordered_timeseries(result.timeseries)
+    df = result.timeseries[ordered(list(result.timeseries.columns))]
     out: dict[str, Any] = {
         "model": result.model.name,
         "scenario": to_jsonable(scen.to_dict()),

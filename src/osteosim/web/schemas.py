@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..healing import HealingScenario
 from ..physiology.patient import Patient
 
-__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "JOB_ID_PATTERN"]
+__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "SiteOut", "ColumnOut", "ColumnsOut", "JOB_ID_PATTERN"]
 
 #: job ids are uuid4 hex strings (anything else is a 422 before any lookup)
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -114,3 +114,42 @@ class HealIn(HealingScenario):
     def to_mapping(self) -> dict[str, Any]:
         """The plain healing-scenario mapping (``compare_untreated`` included for the route)."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+# ----------------------------------------------------------------------------
+# reference answers (the declarations of osteosim.physiology.sites and osteosim.outcomes.columns)
+
+
+class SiteOut(BaseModel):
+    """One skeletal site (GET /api/sites): what the pages label and colour it with."""
+
+    name: str = Field(description="identifier: the suffix of per-site fields and columns (bmd_<name>)")
+    label: str
+    abbr: str
+    color: str
+    fracture_kinds: list[str] = Field(description="fracture kinds whose hazard reads this site's BMD")
+
+
+class ColumnOut(BaseModel):
+    """One output column or column family (outcomes.columns.Column)."""
+
+    pattern: str = Field(description="the name, or its pattern with a {site} / {kind} / {endpoint} field")
+    per: str | None = Field(description="the axis the family repeats over (GET /api/columns axes)")
+    unit: str
+    description: str
+    group: str = Field(description="plot group")
+    table: str = Field(description="timeseries | visits (patients.parquet) | events (events.parquet)")
+    banded: bool = Field(description="ensembles add <name>_p05/_p50/_p95")
+    source: str
+    names: list[str] | None = Field(None, description="every name of the family (absent when the model names them)")
+
+
+class ColumnsOut(BaseModel):
+    """Every output column, declared once (GET /api/columns)."""
+
+    axes: dict[str, list[str]]
+    band_quantiles: list[str]
+    plot_groups: dict[str, dict[str, str]]
+    tables: dict[str, list[ColumnOut]]
+    model_columns: list[ColumnOut]
+    band: ColumnOut

@@ -14,7 +14,8 @@ from typing import Any
 from ..io_utils import to_jsonable
 from .schemas import Limits
 
-__all__ = ["InputError", "features", "model_list", "model_detail", "therapy_catalog", "citation_list",
+__all__ = ["InputError", "features", "model_list", "model_detail", "therapy_catalog", "citation_list", "site_list",
+           "column_catalog",
            "trial_templates", "prepare_trial", "trial_target", "heal", "TEMPLATES_DIR"]
 
 #: trial templates shipped with the repository (server-owned; a client picks one by name)
@@ -100,6 +101,21 @@ def therapy_catalog() -> dict[str, Any]:
             "msc": {"sources": MSC_SOURCES, "donors": MSC_DONORS, "default_donor_age_years": MSC_DEFAULT_DONOR_AGE,
                     "sites": list(SITES)},
             "routes": ROUTES}
+
+
+def site_list() -> list[dict[str, Any]]:
+    """The skeletal sites (physiology.sites) as the pages use them."""
+    from ..physiology.sites import SITE_TABLE
+
+    return [{"name": s.name, "label": s.label, "abbr": s.abbr, "color": s.color,
+             "fracture_kinds": list(s.fracture_kinds)} for s in SITE_TABLE]
+
+
+def column_catalog() -> dict[str, Any]:
+    """Every output column as declared in osteosim.outcomes.columns."""
+    from ..outcomes.columns import catalog
+
+    return catalog()
 
 
 def citation_list() -> list[dict[str, str]]:

@@ -1,8 +1,9 @@
 // Shared by every page: the JSON API helper, error display, site names and colours.
 "use strict";
 
-const SITES = ["lumbar_spine", "total_hip", "femoral_neck"];
-const SITE_LABELS = { lumbar_spine: "Lumbar spine", total_hip: "Total hip", femoral_neck: "Femoral neck" };
+// the skeletal sites come from the server (GET /api/sites, osteosim.physiology.sites): loadSites() fills these
+let SITES = [];
+let SITE_LABELS = {};
 const COLORS = ["#2f6fb3", "#d1495b", "#2a9d8f", "#8e5cc4"];
 
 class ApiError extends Error {
@@ -27,6 +28,13 @@ async function api(path, options = {}) {
   return body;
 }
 
+async function loadSites() {
+  const sites = await api("/api/sites");
+  SITES = sites.map((s) => s.name);
+  SITE_LABELS = Object.fromEntries(sites.map((s) => [s.name, s.label]));
+  return sites;
+}
+
 function showError(el, message) {
   el.textContent = message;
   el.hidden = !message;
@@ -47,11 +55,6 @@ function el(tag, attrs = {}, ...children) {
 
 function fmt(x, digits = 2, suffix = "") {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : `${Number(x).toFixed(digits)}${suffix}`;
-}
-
-function whoCategory(t) {
-  if (t === null || t === undefined) return null;
-  return t >= -1 ? "normal" : t > -2.5 ? "osteopenia" : "osteoporosis";
 }
 
 const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };

@@ -231,7 +231,8 @@ function renderSummary() {
       ...SITES.map((site) => el("td", {}, fmt(s.bmd_pct_change?.[site], 1, " %"))),
       ...SITES.map((site) => {
         const t = s.final?.[`tscore_${site}`];
-        const cat = whoCategory(t);
+        // the WHO category the server computed (osteosim.physiology.who): no thresholds are copied here
+        const cat = t === null || t === undefined ? null : s.who_category?.[site] ?? null;
         return el("td", { class: cat ? `who-${cat}` : "" }, `${fmt(t, 2)} ${cat ? `(${cat})` : ""}`);
       }),
       el("td", {}, fmt(s.final?.ctx_pct_baseline, 0, " %")), el("td", {}, fmt(s.final?.p1np_pct_baseline, 0, " %")));
@@ -358,6 +359,11 @@ function plotRisk() {
 
 // ---------------------------------------------------------------- start
 async function init() {
+  try {
+    await loadSites();
+  } catch (err) {
+    showError($("error"), `could not load the skeletal sites: ${err.message}`);
+  }
   buildBaselineFields();
   $("sex").addEventListener("change", syncSex);
   $("cells-site").replaceChildren(...SITES.map((s) => el("option", { value: s }, SITE_LABELS[s])));

@@ -91,7 +91,7 @@ function showResults(job) {
       rows.push(el("tr", {}, el("td", { class: "text" }, arm), el("td", { class: "text" }, SITE_LABELS[site] || site),
         el("td", {}, arms[arm].n ?? "–"), el("td", {}, `${visits[visits.length - 1]} mo`), el("td", {}, fmt(last.mean, 2, " %")),
         el("td", {}, last.ci95 ? `${fmt(last.ci95[0], 2)} to ${fmt(last.ci95[1], 2)}` : "–")));
-      if (site === "lumbar_spine" || Object.keys(bySite).length === 1) {
+      if (site === SITES[0] || Object.keys(bySite).length === 1) {
         traces.push({ x: [0, ...visits.map(Number)], y: [0, ...visits.map((v) => bySite[site][v].mean)], name: arm,
           mode: "lines+markers", line: { color: COLORS[k % COLORS.length] },
           error_y: { type: "data", symmetric: false, array: [0, ...visits.map((v) => (bySite[site][v].ci95?.[1] ?? 0) - bySite[site][v].mean)],
@@ -102,7 +102,7 @@ function showResults(job) {
   $("bmd-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {},
     ...["arm", "site", "n", "visit", "BMD change (mean)", "95% CI"].map((h, i) => el("th", { class: i < 2 ? "text" : "" }, h)))),
   el("tbody", {}, ...rows)));
-  Plotly.react("trial-bmd-plot", traces, { title: { text: "Lumbar-spine BMD change by arm (mean, 95% CI)", font: { size: 14 } },
+  Plotly.react("trial-bmd-plot", traces, { title: { text: `${SITE_LABELS[SITES[0]] || "Lumbar spine"} BMD change by arm (mean, 95% CI)`, font: { size: 14 } },
     xaxis: { title: { text: "months" } }, yaxis: { title: { text: "% change from baseline" } }, height: 340,
     margin: { t: 50, r: 10, b: 50, l: 60 } }, PLOT_CONFIG);
   const kinds = ["vertebral", "hip", "nonvertebral", "any"];
@@ -115,6 +115,7 @@ function showResults(job) {
 
 async function init() {
   try {
+    await loadSites();
     templates = await api("/api/trials/templates");
   } catch (err) {
     showError($("error"), err.message);

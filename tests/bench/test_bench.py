@@ -52,7 +52,7 @@ def test_startup_timing_reports_cold_and_warm_runs():
 
     from osteosim.bench import time_simulate_startup
 
-    scen = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "komarova2003_single_cycle.yaml"
+    scen = Path(__file__).resolve().parents[2] / "examples" / "scenarios" / "komarova2003_single_cycle.yaml"
     s = time_simulate_startup(scen, runs=1)
     assert len(s["warm_runs"]) == 1 and s["first_run"]["wall_s"] > 0
     for k in ("wall_s", "cpu_s", "load_average_1min_before"):

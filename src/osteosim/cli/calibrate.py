@@ -1,0 +1,80 @@
+"""``osteosim calibrate``: fit natural-history, drug or trial-fracture parameters to their targets."""
+from __future__ import annotations
+
+import typer
+
+from .console import _console
+
+
+def calibrate(
+    check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
+    write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
+    therapies: bool = typer.Option(False, "--therapies", help="Fit the drug effect strengths to the trial targets instead."),
+    fractures: bool = typer.Option(False, "--fractures", help="Fit the trial-population fracture incidence factors "
+                                   "to the published placebo arms instead."),
+) -> None:
+    """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence) parameters to the published targets."""
+    from rich.table import Table
+
+    from ..calibration import natural_history as nh
+    from ..calibration import therapies as th
+
+    if therapies and fractures:
+        raise typer.BadParameter("give one of --therapies and --fractures")
+    if fractures:
+        from ..calibration import trial_fractures as tf
+
+        if check:
+            ok, diffs = tf.check()
+            for k, (old, new, rel) in diffs.items():
+                _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
+            if not ok:
+                raise typer.Exit(1)
+            return
+        result = tf.fit()
+        t = Table(title="trial fracture incidence: placebo arms, % with >= 1 fracture")
+        for c in ("target", "published", "general population", "fitted", "source"):
+            t.add_column(c)
+        for k, r in result["report"].items():
+            t.add_row(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
+                      f"{r['simulated_fitted_pct']:.2f}", r["source"][:60])
+        _console().print(t)
+        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+        if write:
+            _console().print(f"wrote {tf.write_fit(result)}")
+        return
+
+    if therapies:
+        result = th.fit()
+        if check:
+            import json as _json
+
+            stored = _json.loads(th.FIT_PATH.read_text())["values"]
+            bad = {k: (stored.get(k), v) for k, v in result["values"].items()
+                   if k not in stored or abs(v / stored[k] - 1.0) > 1e-3}
+            _console().print("therapy fit reproduced" if not bad else f"therapy fit differs: {bad}")
+            if bad:
+                raise typer.Exit(1)
+            return
+
+    if check and not therapies:
+        ok, diffs = nh.check()
+        t = Table(title="calibrate --check: stored vs re-derived")
+        for c in ("parameter", "stored", "re-derived", "rel. diff"):
+            t.add_column(c)
+        for k, (old, new, rel) in diffs.items():
+            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.2e}")
+        _console().print(t)
+        if not ok:
+            raise typer.Exit(1)
+        return
+    if not therapies:
+        result = nh.fit()
+    t = Table(title="therapy calibration" if therapies else "natural-history calibration")
+    for c in ("target", "simulated", "value", "tolerance", "pass", "source"):
+        t.add_column(c)
+    for k, r in result["report"].items():
+        t.add_row(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO", r["source"])
+    _console().print(t)
+    if write:
+        _console().print(f"wrote {(th if therapies else nh).write_fit(result)}")

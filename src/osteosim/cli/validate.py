@@ -1,0 +1,32 @@
+"""``osteosim validate``: every calibration target, simulated, with pass/fail."""
+from __future__ import annotations
+
+from .console import _console
+
+
+def validate() -> None:
+    """Simulate every calibration target (natural history and pivotal trials): target, simulated, tolerance, pass/fail, source."""
+    from rich.table import Table
+
+    from ..calibration import natural_history as nh
+    from ..calibration import therapies as th
+    from ..models.osteosim import Osteosim
+
+    m = Osteosim()
+    p = m.default_parameters().values_dict()
+    rows = []
+    nh_sim = nh.simulate_targets(p, m)
+    for k, (v, tol, src) in nh._targets().items():
+        rows.append((k, nh_sim[k], f"{v:g}", tol, abs(nh_sim[k] - v) <= tol, src))
+    th_sim = th.simulate_trial_targets(p, m)
+    for k, (lo, hi, tol, src) in th._target_table().items():
+        target = f"{lo:g}" if lo == hi else f"{lo:g}..{hi:g}"
+        rows.append((k, th_sim[k], target, tol, abs(th._miss(th_sim[k], lo, hi)) <= tol, src))
+    t = Table(title="osteosim validate: calibration targets")
+    for c in ("target id", "simulated", "target", "tolerance", "pass", "source"):
+        t.add_column(c)
+    for k, sim, target, tol, ok, src in rows:
+        t.add_row(k, f"{sim:.2f}", target, f"{tol:g}", "pass" if ok else "[red]FAIL[/red]", src)
+    _console().print(t)
+    n_ok = sum(r[4] for r in rows)
+    _console().print(f"{n_ok} passed, {len(rows) - n_ok} failed")

@@ -1,0 +1,378 @@
+"""Every output column, declared once: name (or per-site / per-kind pattern), unit, description, plot group.
+
+Three tables carry osteosim's outputs:
+
+* ``timeseries`` -- a :class:`~osteosim.simulation.Simulation` result (``timeseries.csv``): time,
+  densitometry per site, turnover markers, the model's states and outputs; with ``--ensemble``
+  the 5/50/95 % bands of the banded columns (``<column>_p05`` ...);
+* ``visits`` -- a trial's ``patients.parquet``: one row per patient, arm and visit;
+* ``events`` -- a trial's ``events.parquet``: one row per patient and arm.
+
+A column family that repeats over an axis is declared once with a pattern
+(``Column("bmd_{site}", per="site", ...)``); producers build names with :meth:`Column.name`
+and consumers find a name's declaration with :func:`resolve` (never by parsing it).  The
+axes are the skeletal sites (:mod:`osteosim.physiology.sites`), the fracture kinds of the
+model (:data:`osteosim.outcomes.fracture.KINDS`) and of the trial endpoints
+(:data:`~osteosim.outcomes.fracture.ENDPOINT_KINDS`), and, for models of the zoo that are
+not declared here column by column, the model's own ``state_names`` and ``outputs``.
+
+Adding an output: one :class:`Column` row below (in the table and plot group it belongs to)
+and the line of the producer that computes it with ``COLUMN.name(...)``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..physiology.sites import SITES
+from .fracture import ENDPOINT_KINDS, KINDS
+
+__all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILES", "band_name", "band_names",
+           "declared", "lookup", "check_table", "resolve", "base_name", "ordered", "model_columns", "catalog",
+           "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table",
+           "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
+           "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE"]
+
+#: the axes a column family repeats over (the model-dependent ones, "state" and "output", come from a model)
+AXES: dict[str, tuple[str, ...]] = {"site": SITES, "kind": KINDS, "endpoint": ENDPOINT_KINDS}
+TABLES = ("timeseries", "visits", "events")
+
+#: plot groups of the timeseries, in the order the patient figure draws them (title, y label, scale);
+#: ``other`` columns are drawn only when asked for by name
+PLOT_GROUPS: dict[str, tuple[str, str, str]] = {
+    "time": ("", "", "raw"),
+    "bmd": ("Bone mineral density", "BMD (g/cm²)", "raw"),
+    "tscore": ("T-score (WHO bands)", "T-score (SD)", "raw"),
+    "zscore": ("Z-score", "Z-score (SD)", "raw"),
+    "markers": ("Turnover markers", "% of baseline", "pct_baseline"),
+    "osteoblast_lineage": ("Osteoblast lineage", "% of baseline", "pct_baseline"),
+    "osteoclast_lineage": ("Osteoclast lineage", "% of baseline", "pct_baseline"),
+    "marrow_fat": ("Marrow fat", "marrow fat (% of marrow)", "percent"),
+    "hormones": ("Hormones and systemic signals", "% of baseline", "pct_baseline"),
+    "local_signals": ("Local signals", "% of baseline", "pct_baseline"),
+    "strength": ("Strength index", "strength (relative)", "raw"),
+    "other": ("", "", "raw"),
+    "trial": ("", "", "raw"),
+}
+
+#: ensemble percentiles, in column order: ``<column>_p05``, ``<column>_p50``, ``<column>_p95``
+BAND_QUANTILES = ("p05", "p50", "p95")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column, or a family of them over an axis (``per``)."""
+
+    #: the name, or its pattern with one ``{site}`` / ``{kind}`` / ``{endpoint}`` / ``{state}`` / ``{output}`` field
+    pattern: str
+    unit: str
+    description: str
+    #: plot group (a key of PLOT_GROUPS)
+    group: str = "other"
+    #: the axis the family repeats over (a key of AXES, "state" or "output"); None: one column
+    per: str | None = None
+    #: the table that carries it (TABLES)
+    table: str = "timeseries"
+    #: ensembles add its 5/50/95 % band columns
+    banded: bool = False
+    #: who computes it (for the docs)
+    source: str = "outcomes"
+
+    @property
+    def stem(self) -> str:
+        """The pattern without its axis field ("bmd" for ``bmd_{site}``); the name of a single column."""
+        if self.per is None:
+            return self.pattern
+        field = "{" + self.per + "}"
+        return self.pattern.replace("_" + field, "").replace(field + "_", "").replace(field, "")
+
+    def name(self, key: str | None = None) -> str:
+        """The column's name; ``key`` is the site (kind, ...) of a family."""
+        if self.per is None:
+            if key is not None:
+                raise ValueError(f"column {self.pattern!r}: takes no {key!r}")
+            return self.pattern
+        if key is None:
+            raise ValueError(f"column {self.pattern!r}: needs a {self.per}")
+        if self.per in AXES and key not in AXES[self.per]:
+            raise ValueError(f"{self.per}: {key!r} is not allowed for column {self.pattern!r}; "
+                             f"allowed: {', '.join(AXES[self.per])}")
+        return self.pattern.format(**{self.per: key})
+
+    def names(self, keys: Iterable[str] | None = None) -> tuple[str, ...]:
+        """Every name of the family (over its axis, or over ``keys``); one name for a single column."""
+        if self.per is None:
+            return (self.pattern,)
+        if keys is None:
+            if self.per not in AXES:
+                raise ValueError(f"column {self.pattern!r}: its {self.per} names come from a model (model_columns)")
+            keys = AXES[self.per]
+        return tuple(self.name(k) for k in keys)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"pattern": self.pattern, "per": self.per, "unit": self.unit, "description": self.description,
+               "group": self.group, "table": self.table, "banded": self.banded, "source": self.source}
+        if self.per is None or self.per in AXES:
+            out["names"] = list(self.names())
+        return out
+
+
+def _site(pattern, unit, description, group="other", **kw) -> Column:
+    return Column(pattern, unit, description, group, per="site", **kw)
+
+
+# ----------------------------------------------------------------------------------------------
+# timeseries: time and the outcomes of a patient run (osteosim.outcomes.patient_run)
+T_YEARS = Column("t_years", "year", "time since the start of the run", "time", source="simulation")
+AGE = Column("age", "year", "the patient's age", "time", source="simulation")
+T_DAYS = Column("t_days", "day", "time since the start of the run (models without a patient)", "time",
+                source="simulation")
+BMD = _site("bmd_{site}", "g/cm^2", "areal bone mineral density (DXA region of the site)", "bmd", banded=True)
+TSCORE = _site("tscore_{site}", "SD", "T-score against the site's young-adult reference (physiology.sites)",
+               "tscore", banded=True)
+ZSCORE = _site("zscore_{site}", "SD", "Z-score against the simulated reference person of the same sex and age",
+               "zscore")
+CTX = Column("ctx", "% of baseline", "serum CTX: skeleton-wide resorption, turnover-weighted over the sites", "markers")
+P1NP = Column("p1np", "% of baseline", "serum P1NP: skeleton-wide formation, turnover-weighted over the sites",
+              "markers")
+MARROW_FAT = Column("marrow_fat_fraction", "1", "marrow adipocyte fraction of the lumbar spine", "marrow_fat")
+STRENGTH = _site("strength_{site}", "1", "strength index relative to the young-adult peak "
+                 "(apparent density squared, Carter & Hayes 1977)", "strength")
+
+#: the Osteosim model's states (models.osteosim: per site, then shared)
+OSTEOSIM_STATES: tuple[Column, ...] = (
+    _site("obp_{site}", "pM", "osteoblast precursors (state)", "osteoblast_lineage", source="Osteosim state"),
+    _site("oba_{site}", "pM", "active osteoblasts (state)", "osteoblast_lineage", source="Osteosim state"),
+    _site("oca_{site}", "pM", "active osteoclasts (state)", "osteoclast_lineage", source="Osteosim state"),
+    _site("bv_{site}", "1", "bone volume relative to the young-adult peak (state)", source="Osteosim state"),
+    _site("mineral_{site}", "1", "mean mineral content relative to the young-adult peak (state)",
+          source="Osteosim state"),
+    _site("fat_{site}", "1", "marrow adipocyte fraction (state)", source="Osteosim state"),
+    Column("msc", "1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage",
+           source="Osteosim state"),
+    Column("ocp", "1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage",
+           source="Osteosim state"),
+    Column("den_central", "ng", "denosumab in the central compartment (state)", source="Osteosim state"),
+    Column("reserve", "1", "anabolic reserve of the PTH-analogue response (state)", source="Osteosim state"),
+)
+
+#: the Osteosim model's outputs (Osteosim.outputs)
+OSTEOSIM_OUTPUTS: tuple[Column, ...] = tuple(
+    Column(pattern, unit, description, group, per="site" if "{site}" in pattern else None, source="Osteosim output")
+    for pattern, unit, description, group in (
+        ("estrogen", "1", "serum estrogen relative to premenopausal", "hormones"),
+        ("pth", "pM", "serum PTH", "hormones"),
+        ("pmo_rankl", "1", "postmenopausal RANKL transient", "hormones"),
+        ("msc_pool", "1", "marrow MSC pool (as the state msc)", "osteoblast_lineage"),
+        ("osteoclast_precursors", "1", "osteoclast precursor pool (as the state ocp)", "osteoclast_lineage"),
+        ("denosumab_ng_per_ml", "ng/mL", "serum denosumab", "other"),
+        ("bisphosphonate_bound_mg", "mg", "bisphosphonate bound to bone", "other"),
+        ("romosozumab_mg_per_l", "mg/L", "serum romosozumab", "other"),
+        ("pth_analogue_ug_per_day", "ug/day", "PTH-analogue dose rate", "hormones"),
+        ("free_sclerostin_fraction", "1", "sclerostin not bound by romosozumab", "hormones"),
+        ("bisphosphonate_oc_apoptosis_gain", "1", "bisphosphonate gain of osteoclast apoptosis", "other"),
+        ("pth_anabolic_effect", "1", "anabolic effect of intermittent PTH analogue", "hormones"),
+        ("msc_graft_lung_cells", "cells", "grafted MSCs trapped in the lungs", "osteoblast_lineage"),
+        ("anabolic_reserve", "1", "anabolic reserve (as the state reserve)", "other"),
+        ("rankl_{site}", "pM", "free RANKL", "local_signals"),
+        ("opg_{site}", "pM", "OPG", "local_signals"),
+        ("tgfb_{site}", "pM", "active TGF-beta", "local_signals"),
+        ("sclerostin_{site}", "1", "sclerostin relative to the young adult", "local_signals"),
+        ("mech_stimulus_{site}", "1", "mechanical stimulus", "local_signals"),
+        ("commitment_{site}", "1", "osteogenic commitment of marrow MSCs", "other"),
+        ("msc_graft_marrow_cells_{site}", "cells", "grafted MSCs resident in the site's marrow", "osteoblast_lineage"),
+        ("msc_graft_osteogenic_supply_{site}", "1", "osteoprogenitor supply from the graft", "osteoblast_lineage"),
+        ("msc_paracrine_{site}", "1", "paracrine effect of the graft", "osteoblast_lineage"),
+    )
+)
+
+#: any other model of the zoo: its states and outputs, named by the model
+MODEL_STATE = Column("{state}", "model unit (osteosim params MODEL)", "a state of the model (Model.state_names)",
+                     per="state", source="model state")
+MODEL_OUTPUT = Column("{output}", "model unit", "an output of the model (Model.outputs)", per="output",
+                      source="model output")
+
+#: ensemble bands of the banded columns
+BAND = Column("{column}_{quantile}", "as the column", "5, 50 or 95 % percentile over the ensemble's parameter draws",
+              per="band", source="outcomes.ensemble")
+
+TIMESERIES: tuple[Column, ...] = (T_YEARS, AGE, T_DAYS, BMD, TSCORE, ZSCORE, CTX, P1NP, MARROW_FAT, STRENGTH,
+                                  *OSTEOSIM_STATES, *OSTEOSIM_OUTPUTS)
+
+# ----------------------------------------------------------------------------------------------
+# trials: patients.parquet (visits) and events.parquet (osteosim.trials.runner)
+_T = dict(source="trials.runner", group="trial")
+VISITS: tuple[Column, ...] = (
+    Column("patient", "1", "patient index within the arm (the same patient in every arm)", table="visits", **_T),
+    Column("arm", "", "arm name", table="visits", **_T),
+    Column("month", "month", "visit month since randomisation (0: baseline)", table="visits", **_T),
+    Column("age", "year", "age at the visit", table="visits", **_T),
+    _site("bmd_{site}", "g/cm^2", "BMD as a densitometer reads it (with the scan's precision error)",
+          table="visits", **_T),
+    _site("bmd_true_{site}", "g/cm^2", "simulated BMD (what the fracture hazards use)", table="visits", **_T),
+    _site("tscore_{site}", "SD", "T-score of the measured BMD", table="visits", **_T),
+    _site("bmd_pct_change_{site}", "%", "measured BMD change from the baseline scan", table="visits", **_T),
+    Column("{kind}_fractures", "1", "fractures of the kind since randomisation (cumulative)", per="kind",
+           table="visits", **_T),
+    Column("alive", "bool", "alive at the visit", table="visits", **_T),
+    Column("solver_ok", "bool", "the patient's solves succeeded", table="visits", **_T),
+)
+EVENTS: tuple[Column, ...] = (
+    Column("patient", "1", "patient index within the arm", table="events", **_T),
+    Column("arm", "", "arm name", table="events", **_T),
+    Column("age", "year", "age at randomisation", table="events", **_T),
+    Column("sex", "", "female or male", table="events", **_T),
+    Column("bmi", "kg/m^2", "body-mass index", table="events", **_T),
+    *(Column(flag, "bool", text, table="events", **_T) for flag, text in (
+        ("smoker", "current smoker"), ("family_history", "parental hip fracture"),
+        ("glucocorticoids", "oral glucocorticoids"), ("prior_fracture", "prior fragility fracture"),
+        ("prevalent_vertebral_fracture", "prevalent vertebral fracture at baseline"))),
+    _site("baseline_tscore_{site}", "SD", "sampled T-score at randomisation", table="events", **_T),
+    Column("time_{endpoint}", "year", "time to the first fracture of the endpoint kind (NaN: none)", per="endpoint",
+           table="events", **_T),
+    Column("n_{kind}", "1", "number of fractures of the kind", per="kind", table="events", **_T),
+    Column("death_time", "year", "time of death (NaN: alive at the end)", table="events", **_T),
+    Column("solver_ok", "bool", "the patient's solves succeeded", table="events", **_T),
+)
+
+_ALL = {"timeseries": TIMESERIES, "visits": VISITS, "events": EVENTS}
+
+
+class Resolved(NamedTuple):
+    """What a column name is: its declaration, the axis key (site, kind...), and for ensemble bands
+    the column it is the band of and the quantile."""
+
+    column: Column
+    key: str | None
+    base: str
+    quantile: str | None = None
+
+
+def band_name(column: str, quantile: str) -> str:
+    """``<column>_<quantile>``: an ensemble band column (quantile one of BAND_QUANTILES)."""
+    if quantile not in BAND_QUANTILES:
+        raise ValueError(f"quantile: {quantile!r} is not allowed; allowed: {', '.join(BAND_QUANTILES)}")
+    return BAND.pattern.format(column=column, quantile=quantile)
+
+
+def band_names() -> tuple[str, ...]:
+    """The columns that get ensemble bands (BMD and T-score), site by site."""
+    banded = [c for c in TIMESERIES if c.banded]
+    return tuple(c.name(s) if c.per == "site" else c.name() for s in SITES for c in banded
+                 if c.per == "site" or s == SITES[0])
+
+
+def _index(table: str) -> dict[str, Resolved]:
+    out: dict[str, Resolved] = {}
+    for col in _ALL[table]:
+        if col.per is not None and col.per not in AXES:
+            continue
+        for key in (AXES[col.per] if col.per else (None,)):
+            name = col.name(key)
+            out.setdefault(name, Resolved(col, key, name))
+            if col.banded:
+                for q in BAND_QUANTILES:
+                    out.setdefault(band_name(name, q), Resolved(BAND, key, name, q))
+    return out
+
+
+_INDEX = {t: _index(t) for t in TABLES}
+
+
+def declared(table: str = "timeseries") -> dict[str, Resolved]:
+    """Every fixed column name of ``table`` (ensemble bands included) -> its declaration."""
+    if table not in _INDEX:
+        raise ValueError(f"table: {table!r} is not allowed; allowed: {', '.join(TABLES)}")
+    return dict(_INDEX[table])
+
+
+def model_columns(model: Any, output_names: Iterable[str] = ()) -> dict[str, Resolved]:
+    """The state and output columns of ``model`` (a Model) not declared above: MODEL_STATE / MODEL_OUTPUT."""
+    fixed = _INDEX["timeseries"]
+    out = {}
+    for name in (model.state_names if model is not None else ()):
+        if name not in fixed:
+            out[name] = Resolved(MODEL_STATE, name, name)
+    for name in output_names:
+        if name not in fixed and name not in out:
+            out[name] = Resolved(MODEL_OUTPUT, name, name)
+    return out
+
+
+def lookup(name: str, table: str = "timeseries") -> Resolved | None:
+    """The declaration of a fixed column name (None if ``name`` is not declared in ``table``)."""
+    if table not in _INDEX:
+        raise ValueError(f"table: {table!r} is not allowed; allowed: {', '.join(TABLES)}")
+    return _INDEX[table].get(name)
+
+
+def resolve(name: str, model: Any = None, table: str = "timeseries") -> Resolved | None:
+    """:func:`lookup`, then a state of ``model`` (MODEL_STATE); None when neither declares ``name``."""
+    hit = lookup(name, table)
+    if hit is None and model is not None and name in model.state_names:
+        hit = Resolved(MODEL_STATE, name, name)
+    return hit
+
+
+def base_name(name: str) -> str:
+    """The column an ensemble band belongs to (the name itself for any other column)."""
+    hit = _INDEX["timeseries"].get(name)
+    return hit.base if hit is not None else name
+
+
+def ordered(names: Sequence[str], table: str = "timeseries") -> list[str]:
+    """``names`` with the time columns first (in declaration order: t_years, age, t_days), the rest as given."""
+    lead = [n for col in _ALL[table] if col.group == "time" for n in col.names() if n in names]
+    return lead + [n for n in names if n not in lead]
+
+
+def check_table(names: Iterable[str], table: str) -> None:
+    """Raise if a column of ``table`` about to be written is not declared (a writer's guard)."""
+    undeclared = [n for n in names if lookup(n, table) is None]
+    if undeclared:
+        raise ValueError(f"{table}: column(s) {', '.join(undeclared)} not declared in osteosim.outcomes.columns")
+
+
+def catalog() -> dict[str, Any]:
+    """The declarations as plain data (the web API's GET /api/columns, the docs table)."""
+    return {
+        "axes": {k: list(v) for k, v in AXES.items()},
+        "band_quantiles": list(BAND_QUANTILES),
+        "plot_groups": {k: {"title": t, "ylabel": y, "scale": s} for k, (t, y, s) in PLOT_GROUPS.items()},
+        "tables": {t: [c.to_dict() for c in cols] for t, cols in _ALL.items()},
+        "model_columns": [MODEL_STATE.to_dict(), MODEL_OUTPUT.to_dict()],
+        "band": BAND.to_dict(),
+    }
+
+
+def markdown_table() -> str:
+    """The declarations as Markdown tables, one per table (docs/model.md, generated)."""
+    lines = []
+    titles = {"timeseries": "`timeseries.csv` (osteosim simulate)", "visits": "`patients.parquet` (osteosim trial)",
+              "events": "`events.parquet` (osteosim trial)"}
+    axes = {k: ", ".join(v) for k, v in AXES.items()}
+    for table, cols in _ALL.items():
+        lines += [f"\n### {titles[table]}\n", "| column | unit | description | plot group | from |",
+                  "|---|---|---|---|---|"]
+        extra = [] if table != "timeseries" else [MODEL_STATE, MODEL_OUTPUT, BAND]
+        for c in (*cols, *extra):
+            where = f" ({c.per}: {axes[c.per]})" if c.per in axes else ""
+            if c is BAND:
+                where = " (banded columns: " + ", ".join(f"`{p.pattern}`" for p in cols if p.banded) + \
+                        "; quantile: " + ", ".join(BAND_QUANTILES) + ")"
+            group = c.group if table == "timeseries" else ""
+            lines.append(f"| `{c.pattern}`{where} | {c.unit} | {c.description} | {group} | {c.source} |")
+    return "\n".join(lines) + "\n"
+
+
+def _check(tables: Mapping[str, Sequence[Column]]) -> None:
+    for t, cols in tables.items():
+        for c in cols:
+            if c.group not in PLOT_GROUPS:
+                raise ValueError(f"column {c.pattern!r}: plot group {c.group!r} is not one of {', '.join(PLOT_GROUPS)}")
+            if c.table != t:
+                raise ValueError(f"column {c.pattern!r}: declared under {t} but says table {c.table!r}")
+
+
+_check(_ALL)
