@@ -112,36 +112,23 @@ NumberMap = Annotated[dict[str, Number], BeforeValidator(_mapping)]
 def parse_regimen(items: Any, where: str = "regimen") -> Any:
     """Validate a scenario's ``regimen`` and hand it to :func:`osteosim.therapies.parse_regimen`.
 
-    Returns ``None`` for an empty regimen.  Without a therapies parser every entry is an
-    error that names the entry and the word that could not be read.
+    Returns ``None`` for an empty regimen; a prescription that does not parse is an error that
+    names the entry and the word that could not be read.
     """
+    from .therapies import parse_regimen as parse_prescriptions
+
     items = list(_regimen_items(items, where))
     if not items:
         return None
-    from . import therapies
-
-    parser = getattr(therapies, "parse_regimen", None)
-    if parser is not None:
-        try:
-            return parser(items)
-        except ValidationError as exc:
-            raise ScenarioError(format_validation_error(exc, where)) from None
-        except (ValueError, KeyError, TypeError) as exc:
-            msg = one_line(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
-            if not msg.startswith(where):
-                msg = f"{where}: {msg}"
-            raise ScenarioError(msg) from None
-    item = items[0]
-    if isinstance(item, str):
-        word = item.split()[0]
-        text = item
-    else:
-        word = item.get("therapy") or item.get("drug") or (next(iter(item.values()), "") if item else "")
-        text = dict(item)
-    raise ScenarioError(
-        f"{where}[0]: {short(text, 80)} cannot be parsed: unknown therapy {str(word)!r} "
-        f"(no therapies are available in this version)"
-    )
+    try:
+        return parse_prescriptions(items)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, where)) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        msg = one_line(exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc))
+        if not msg.startswith(where):
+            msg = f"{where}: {msg}"
+        raise ScenarioError(msg) from None
 
 
 def _regimen_items(value: Any, where: str = "regimen") -> tuple:
@@ -245,7 +232,7 @@ class Scenario(ScenarioFile):
         if self.model is None:
             raise ValueError(f"model: give a model ({', '.join(sorted(_model_classes()))}) or a patient")
         model = _model_classes()[self.model]()
-        uses_patient = bool(getattr(model, "uses_patient", False))
+        uses_patient = model.uses_patient
         if self.patient is not None and not uses_patient:
             raise ValueError(f"patient: model {self.model!r} is a classic model that takes no patient; "
                              f"remove 'patient' or use {DEFAULT_PATIENT_MODEL!r}")

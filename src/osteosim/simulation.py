@@ -3,7 +3,8 @@
 The PyBaMM-style entry point.  A classic zoo model without a patient runs from
 its published initial state in its own time unit (days); a patient-driven model
 (``Osteosim``) runs from peak bone mass (age 25) through the patient's history
-to ``age + years`` and reports from ``age`` on.
+to ``age + years`` and reports from ``age`` on.  Both build their solver input with the
+run lane (:func:`osteosim.runs.build_run`), like every other entry point.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from . import citations
 from .models.base import Model, get_model
 from .parameters.base import ParameterSet
 from .physiology.patient import Patient
-from .solve import SolverOptions, solve_batch
+from .runs import Lane, build_run
+from .solve import SolverOptions, outputs_over_time
 from .units import DAYS_PER_YEAR
 
 __all__ = ["Simulation", "Result"]
@@ -102,7 +104,7 @@ class Simulation:
             )
         self.drivers = dict(drivers or {})
         unknown = set(self.drivers) - set(self.model.default_drivers())
-        if unknown and not getattr(self.model, "uses_patient", False):
+        if unknown and not self.model.uses_patient:
             allowed = ", ".join(self.model.default_drivers()) or "(none)"
             raise ValueError(f"drivers: unknown input(s) {sorted(unknown)}; allowed: {allowed}")
         self.saves_per_year = saves_per_year
@@ -110,29 +112,29 @@ class Simulation:
 
     # ------------------------------------------------------------------
     def solve(self) -> Result:
-        if getattr(self.model, "uses_patient", False):
-            return self.model.simulate_patient(self)
+        if self.model.uses_patient:
+            from .outcomes.patient_run import run_patient
+
+            df, summary, pset = run_patient(self.model, self)
+            return Result(self.model, df, summary, self.patient, pset)
         return self._solve_classic()
 
     def _solve_classic(self) -> Result:
         m = self.model
-        years = self.years if self.years is not None else getattr(m, "default_years", 1000 / DAYS_PER_YEAR)
+        years = self.years if self.years is not None else m.default_years
         t_end = years * DAYS_PER_YEAR
         per_year = self.saves_per_year or max(12.0, 400.0 / years)
         n = int(np.ceil(years * per_year)) + 1
         ts = np.linspace(0.0, t_end, n)
         p = self.parameters.values_dict()
-        drivers = m.complete_drivers(p, dict(m.default_drivers(), **self.drivers))
-        y0 = np.array(m.initial_state(self.parameters, drivers), dtype=float)
-        for k, v in self.initial_state_overrides.items():
-            y0[m.state_names.index(k)] = float(v)
-        sol = solve_batch(m, p, y0, ts, drivers, options=self.solver_options)
+        run = build_run(m, [Lane(drivers=self.drivers)], p, ts=ts, initial_state=self.initial_state_overrides)
+        drivers = run.lane_drivers[0]
+        sol = run.solve(self.solver_options)
         ys = sol.ys[0]
         cols: dict[str, np.ndarray] = {"t_years": ts / DAYS_PER_YEAR, "t_days": ts}
         for i, name in enumerate(m.state_names):
             cols[name] = ys[:, i]
-        outs = _outputs_over_time(m, ts, ys, p, drivers)
-        cols.update(outs)
+        cols.update(outputs_over_time(m, ts, ys, p, drivers))
         df = pd.DataFrame(cols)
         summary = {
             "model": m.name,
@@ -145,8 +147,3 @@ class Simulation:
         }
         return Result(m, df, summary, None, self.parameters)
 
-
-def _outputs_over_time(m: Model, ts, ys, p, drivers) -> dict[str, np.ndarray]:
-    from .solve import outputs_over_time
-
-    return outputs_over_time(m, ts, ys, p, drivers)

@@ -60,7 +60,7 @@ def _exportable():
     for name in sorted(MODEL_REGISTRY):
         cls = MODEL_REGISTRY[name]
         marks = []
-        if getattr(cls, "sbml_exportable", True) is False:
+        if not cls.sbml_exportable:
             marks.append(pytest.mark.skip(reason=f"{name} sets sbml_exportable = False"))
         out.append(pytest.param(name, marks=marks, id=name))
     return out
@@ -77,7 +77,7 @@ def _start_state(m: Model, t0: float) -> np.ndarray:
 
 def _reference_trajectory(m: Model, years: float, y0: np.ndarray):
     """osteosim's own trajectory with tight tolerances: (ts, ys)."""
-    if not getattr(m, "uses_patient", False):
+    if not m.uses_patient:
         res = Simulation(model=m, years=years, solver_options=TIGHT,
                          initial_state=dict(zip(m.state_names, y0))).solve()
         df = res.timeseries

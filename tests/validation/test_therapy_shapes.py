@@ -9,12 +9,9 @@ import pytest
 
 from osteosim.calibration.therapies import TRIALS
 from osteosim.models import Osteosim
-from osteosim.outcomes.patient_run import PEAK_AGE, relative_bmd
-from osteosim.physiology.drivers import patient_drivers
+from osteosim.outcomes.patient_run import relative_bmd
 from osteosim.physiology.patient import SITES
-from osteosim.solve import solve_batch
-from osteosim.therapies import parse_regimen
-from osteosim.therapies.pkpd import regimen_tables
+from osteosim.runs import Lane, build_run
 from osteosim.units import DAYS_PER_YEAR
 
 YEARS = 5.0
@@ -39,12 +36,9 @@ def runs():
     p = model.default_parameters().values_dict()
     patient = TRIALS["freedom"]
     t0 = patient.age * DAYS_PER_YEAR
-    drivers = [model.complete_drivers(p, dict(model.default_drivers(), **patient_drivers(patient, p),
-                                              **regimen_tables(parse_regimen(r), t0, YEARS * DAYS_PER_YEAR)))
-               for r in REGIMENS.values()]
-    batch = {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
-    y0 = np.tile(model.initial_state(p, drivers[0]), (len(drivers), 1))
-    sol = solve_batch(model, p, y0, t0 + MONTHS / 12.0 * DAYS_PER_YEAR, batch, t0=PEAK_AGE * DAYS_PER_YEAR)
+    run = build_run(model, [Lane(patient, r) for r in REGIMENS.values()], p, ts=t0 + MONTHS / 12.0 * DAYS_PER_YEAR,
+                    years=YEARS)
+    sol = run.solve()
     assert sol.ok.all()
     rho = np.array([p[f"turnover_{s}"] for s in SITES])
     out = {}

@@ -38,9 +38,9 @@ from .. import _jax  # noqa: F401  (float64 + compile cache, also in spawned wor
 from .accuracy import rel_err
 from .machine import machine_info
 from .osteosim_engine import solver_options
-from .problem import PIVONKA_VARIED, Problem, build_problem
+from .problem import PIVONKA_VARIED, Problem, build_problem, patient_problem
 from .run import ENGINES, TARGETS, run_benchmark
 from .startup import STARTUP_TARGET_S, time_simulate_startup
 
-__all__ = ["run_benchmark", "build_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "TARGETS", "machine_info",
-           "solver_options", "rel_err", "time_simulate_startup", "STARTUP_TARGET_S"]
+__all__ = ["run_benchmark", "build_problem", "patient_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "TARGETS",
+           "machine_info", "solver_options", "rel_err", "time_simulate_startup", "STARTUP_TARGET_S"]

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models.base import Model, get_model
+from ..runs import Lane, build_run
 from ..units import DAYS_PER_YEAR
 
 #: Pivonka parameters varied between patients (log-uniform, +-10 %)
 PIVONKA_VARIED = ("D_OBu", "D_OCp", "A_OBa", "A_OCa", "k_form")
-PEAK_AGE = 25.0
 
 
 @dataclass
@@ -75,17 +75,17 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
     rng = np.random.default_rng(seed)
     base = {k: float(v) for k, v in m.default_parameters().values_dict().items()}
     if m.name == "Pivonka2008":
-        drivers = m.complete_drivers(base, dict(m.default_drivers(), P_PTH=1000.0, input_start=0.0,
-                                                input_end=100.0))
-        params: dict[str, object] = dict(base)
         f = np.exp(rng.uniform(np.log(0.9), np.log(1.1), size=(patients, len(PIVONKA_VARIED))))
-        for j, k in enumerate(PIVONKA_VARIED):
-            params[k] = base[k] * f[:, j]
-        y0 = np.asarray(m.initial_state(base, drivers), dtype=float)
+        load = dict(P_PTH=1000.0, input_start=0.0, input_end=100.0)
+        lanes = [Lane(params={k: base[k] * f[i, j] for j, k in enumerate(PIVONKA_VARIED)}, drivers=load)
+                 for i in range(patients)]
         per = 12.0 if saves_per_year is None else saves_per_year
         t1 = years * DAYS_PER_YEAR
-        ts = np.linspace(0.0, t1, max(2, int(round(years * per)) + 1))
-        t0 = 0.0
+        # every patient starts at the population steady state: the base parameters set the reference
+        run = build_run(m, lanes, base, ts=np.linspace(0.0, t1, max(2, int(round(years * per)) + 1)))
+        drivers = run.lane_drivers[0]
+        params: dict[str, object] = dict(base, **{k: run.params[k] for k in PIVONKA_VARIED})
+        y0, ts, t0 = run.y0[0], run.ts, run.t0
         desc = {
             "cohort": "Pivonka 2008 with inter-patient variation: D_OBu, D_OCp, A_OBa, A_OCa, k_form each x "
                       "exp(U(ln 0.9, ln 1.1)) (seeded); every patient starts at the population steady state "
@@ -95,8 +95,7 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
         }
         return Problem(m, patients, base, dict(drivers), params, dict(drivers), PIVONKA_VARIED, (), y0, ts, t0,
                        _jumps(m, drivers, t0, ts[-1]), desc)
-    if getattr(m, "uses_patient", False):
-        from ..physiology.drivers import patient_drivers
+    if m.uses_patient:
         from ..physiology.patient import Patient
 
         pts = []
@@ -112,35 +111,47 @@ def build_problem(model: str | Model = "Pivonka2008", patients: int = 1000, year
             if female:
                 kw["menopause_age"] = float(rng.uniform(45.0, 55.0))
             pts.append(Patient(**kw))
-        dl = [m.complete_drivers(base, dict(m.default_drivers(), **patient_drivers(pt, base))) for pt in pts]
-        drivers = {}
-        varied = []
-        for k in dl[0]:
-            col = np.array([d[k] for d in dl], dtype=float)
-            if np.all(col == col[0]):
-                drivers[k] = dl[0][k]  # shared (a scalar, or a table such as an empty dose schedule)
-            elif col.ndim == 1:
-                drivers[k] = col
-                varied.append(k)
-            else:
-                raise ValueError(f"drivers: {k} differs between patients and is not a scalar")
-        y0 = np.asarray(m.initial_state(base, dl[0]), dtype=float)
-        max_age = max(pt.age for pt in pts)
-        per = 1.0 if saves_per_year is None else saves_per_year
-        n_t = max(2, int(round((max_age + years - PEAK_AGE) * per)) + 1)
-        ages = np.linspace(PEAK_AGE, max_age + years, n_t)
-        ts = ages * DAYS_PER_YEAR
-        t0 = PEAK_AGE * DAYS_PER_YEAR
-        desc = {
-            "cohort": "patients drawn with the seed: 75 % women (menopause 45..55), age U(50, 70), BMI N(26, 4), "
-                      "calcium U(400, 1300) mg/d, vitamin D U(10, 40) ng/mL, activity level uniform, "
-                      "smokers 15 %, glucocorticoids 5 %; default Osteosim2026 parameters",
-            "span_note": f"simulated from age {PEAK_AGE:g} to max(age) + years = {ages[-1]:.2f} (common save grid)",
-            "varied_drivers": varied,
-        }
-        return Problem(m, patients, base, dict(dl[0]), dict(base), drivers, (), tuple(varied), y0, ts, t0,
-                       _jumps(m, dl[0], t0, ts[-1]), desc)
+        cohort = ("patients drawn with the seed: 75 % women (menopause 45..55), age U(50, 70), BMI N(26, 4), "
+                  "calcium U(400, 1300) mg/d, vitamin D U(10, 40) ng/mL, activity level uniform, "
+                  "smokers 15 %, glucocorticoids 5 %; default Osteosim2026 parameters")
+        return patient_problem(m, pts, years, saves_per_year, cohort=cohort)
     raise ValueError(f"--model: {m.name!r} has no benchmark cohort; allowed: Pivonka2008, Osteosim")
+
+
+def patient_problem(model: Model, patients: list, years: float, saves_per_year: float | None = None,
+                    regimen=None, cohort: str = "") -> Problem:
+    """The cohort of a patient-driven model: ``patients`` (each with ``regimen``, default none) from
+    the young-adult peak to max(age) + years, saved ``saves_per_year`` (default yearly) on a common
+    grid; default parameters.  Drivers equal in every lane stay shared, the others vary (scalars)."""
+    from ..physiology.drivers import PEAK_AGE
+
+    base = {k: float(v) for k, v in model.default_parameters().values_dict().items()}
+    max_age = max(pt.age for pt in patients)
+    per = 1.0 if saves_per_year is None else saves_per_year
+    peak = PEAK_AGE["human"]
+    n_t = max(2, int(round((max_age + years - peak) * per)) + 1)
+    ages = np.linspace(peak, max_age + years, n_t)
+    run = build_run(model, [Lane(pt, regimen) for pt in patients], base, ts=ages * DAYS_PER_YEAR, years=years)
+    dl = run.lane_drivers
+    drivers = {}
+    varied = []
+    for k in dl[0]:
+        col = np.asarray(run.drivers[k], dtype=float)
+        if np.all(col == col[0]):
+            drivers[k] = dl[0][k]  # shared (a scalar, or a table such as an empty dose schedule)
+        elif col.ndim == 1:
+            drivers[k] = col
+            varied.append(k)
+        else:
+            raise ValueError(f"drivers: {k} differs between patients and is not a scalar")
+    y0, ts, t0 = run.y0[0], run.ts, run.t0
+    desc = {
+        "cohort": cohort,
+        "span_note": f"simulated from age {peak:g} to max(age) + years = {ages[-1]:.2f} (common save grid)",
+        "varied_drivers": varied,
+    }
+    return Problem(model, len(patients), base, dict(dl[0]), dict(base), drivers, (), tuple(varied), y0, ts, t0,
+                   _jumps(model, dl[0], t0, ts[-1]), desc)
 
 
 def _jumps(m: Model, drivers: dict, t0: float, t1: float) -> list[float]:

@@ -19,9 +19,9 @@ from scipy.optimize import least_squares
 
 from ..models.osteosim import Osteosim
 from ..outcomes.patient_run import relative_bmd
-from ..physiology.drivers import patient_drivers
 from ..physiology.patient import SITES, Patient
-from ..solve import SolverOptions, solve_batch
+from ..runs import Lane, build_run
+from ..solve import SolverOptions
 from ..solve.dosing import DosingBlock, dose_table
 from ..therapies.pkpd import BLOCKS, PREFIX
 from ..units import DAYS_PER_YEAR
@@ -115,26 +115,27 @@ MARKER_ROWS = [
 ]
 
 
-def _cohort(model, params):
-    names, drivers = [], []
-    base = model.default_drivers()
+def _cohort() -> tuple[list[tuple[str, str]], list[Lane]]:
+    """(trial, arm) names and their lanes: each trial's patient untreated, and under the trial's dose
+    blocks (given as dose-table drivers, from the patient's age)."""
+    names, lanes = [], []
     for trial, patient in TRIALS.items():
         t0 = patient.age * DAYS_PER_YEAR
         for arm in ("placebo", "active"):
-            d = dict(base, **patient_drivers(patient, params))
+            tables = {}
             if arm == "active":
                 spec = ARMS[trial]
                 blocks = [DosingBlock(t0 + b.start, b.interval, b.count, b.amount, b.duration) for b in spec.blocks]
-                d.update({k: v[0] for k, v in dose_table([blocks], BLOCKS, prefix=PREFIX[spec.therapy] + "_").items()})
+                tables = {k: v[0] for k, v in dose_table([blocks], BLOCKS, prefix=PREFIX[spec.therapy] + "_").items()}
             names.append((trial, arm))
-            drivers.append(model.complete_drivers(params, d))
-    return names, drivers
+            lanes.append(Lane(patient, drivers=tables))
+    return names, lanes
 
 
 def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[str, float]:
     """Simulated value of each therapy target (and the CTX nadir/trough in % of baseline)."""
     model = model or Osteosim()
-    names, drivers = _cohort(model, params)
+    names, lanes = _cohort()
     out = {}
     # one batch per trial age (the save times are ages)
     by_age: dict[float, list[int]] = {}
@@ -143,9 +144,7 @@ def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[
     results = {}
     for age, idx in by_age.items():
         ts = (age + SAVE_MONTHS / 12.0) * DAYS_PER_YEAR
-        batch = {k: np.array([drivers[i][k] for i in idx]) for k in drivers[0]}
-        y0 = np.tile(model.initial_state(params, drivers[idx[0]]), (len(idx), 1))
-        sol = solve_batch(model, params, y0, ts, batch, t0=25.0 * DAYS_PER_YEAR, options=SOLVER)
+        sol = build_run(model, [lanes[i] for i in idx], params, ts=ts).solve(SOLVER)
         for j, i in enumerate(idx):
             results[names[i]] = sol.ys[j]
     m_idx = {m: int(np.where(SAVE_MONTHS == m)[0][0]) for m in SAVE_MONTHS}

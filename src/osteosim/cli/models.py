@@ -17,13 +17,8 @@ def models() -> None:
     t.add_column("description")
     t.add_column("states")
     for name, cls in sorted(MODEL_REGISTRY.items()):
-        try:
-            inst = cls()
-            states = tuple(inst.state_names)
-            kind = "patient" if getattr(inst, "uses_patient", False) else "classic"
-        except Exception:  # a model that cannot build without arguments still gets listed
-            states = tuple(getattr(cls, "state_names", ()))
-            kind = "patient" if getattr(cls, "uses_patient", False) else "classic"
+        states = tuple(cls().state_names)  # the contract: zoo models build without arguments
+        kind = "patient" if cls.uses_patient else "classic"
         shown = ", ".join(states[:12]) + (f", … ({len(states)} in all)" if len(states) > 12 else "")
-        t.add_row(escape(name), kind, escape(getattr(cls, "description", "") or ""), escape(shown))
+        t.add_row(escape(name), kind, escape(cls.description), escape(shown))
     _console().print(t)

@@ -38,7 +38,6 @@ __all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES"]
 SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
-PEAK_AGE = 25.0
 
 
 def _site(p, stem):
@@ -79,9 +78,13 @@ class Osteosim(Model):
             pth0 = params["beta_PTH"] / params["D_PTH"]
             opg0 = sig.opg(ref[1], pth0, params)
             d["pi_rank_ref"] = float(sig.rank_activation(sig.rankl(ref[0], pth0, opg0, params), params))
-        if "t_ref" not in d:
-            d["t_ref"] = PEAK_AGE * DAYS_PER_YEAR
+        if "t_ref" not in d:  # people; a rat's t_ref comes with its patient drivers
+            d["t_ref"] = drv.PEAK_AGE["human"] * DAYS_PER_YEAR
         return d
+
+    def start_time(self, drivers: dict) -> float:
+        """The young-adult peak (days of age), where :meth:`initial_state` applies."""
+        return float(drivers["t_ref"])
 
     def initial_state(self, params, drivers=None) -> np.ndarray:
         """Young-adult peak: the Pivonka steady state at every site, bv = mineral = 1."""
@@ -240,11 +243,6 @@ class Osteosim(Model):
             "sclerostin_commitment_gain", "sclerostin_rankl_gain", "msc_age_decline", "bv_exponent",
         ]
         return params.with_(source="Pivonka reduction", ocp_other_loss=1.0, **{k: 0.0 for k in zero})
-
-    def simulate_patient(self, sim):
-        from ..outcomes.patient_run import run_patient
-
-        return run_patient(self, sim)
 
     def cache_key(self) -> tuple:
         return (self.name,)

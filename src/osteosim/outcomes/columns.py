@@ -291,7 +291,7 @@ def model_columns(model: Any, output_names: Iterable[str] = ()) -> dict[str, Res
     """The state and output columns of ``model`` (a Model) not declared above: MODEL_STATE / MODEL_OUTPUT."""
     fixed = _INDEX["timeseries"]
     out = {}
-    for name in getattr(model, "state_names", ()):
+    for name in (model.state_names if model is not None else ()):
         if name not in fixed:
             out[name] = Resolved(MODEL_STATE, name, name)
     for name in output_names:
@@ -310,7 +310,7 @@ def lookup(name: str, table: str = "timeseries") -> Resolved | None:
 def resolve(name: str, model: Any = None, table: str = "timeseries") -> Resolved | None:
     """:func:`lookup`, then a state of ``model`` (MODEL_STATE); None when neither declares ``name``."""
     hit = lookup(name, table)
-    if hit is None and model is not None and name in getattr(model, "state_names", ()):
+    if hit is None and model is not None and name in model.state_names:
         hit = Resolved(MODEL_STATE, name, name)
     return hit
 

@@ -26,9 +26,10 @@ Distribution
 Solve
     The nominal (central) run is the plain :meth:`Simulation.solve`; its columns
     stay the main columns.  All N draws are solved in one batched call,
-    :func:`~osteosim.solve.integrate.solve_chunked` (one lane per draw, each
-    with its own parameters and its own drivers, since MSC dose tables depend on
-    the MSC parameters; compiled blocks of :data:`BLOCK` lanes, bit-identical
+    :func:`~osteosim.solve.integrate.solve_chunked` (one lane per draw, built by
+    :func:`osteosim.runs.build_run` with ``reference="lane"``: each draw with its own
+    parameters, its own reference state and its own drivers, since MSC dose tables
+    depend on the MSC parameters; compiled blocks of :data:`BLOCK` lanes, bit-identical
     whatever N), from the young-adult peak like the plain run.  BMD and
     T-score percentiles (5, 50, 95) over the draws become ``<column>_p05``,
     ``<column>_p50``, ``<column>_p95``.  Draws whose solve fails are left out
@@ -44,15 +45,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import qmc
 
-from ..physiology.drivers import patient_drivers
 from ..physiology.patient import SITES
-from ..solve import solve_chunked
+from ..runs import Lane, as_regimen, build_run
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
 from .patient_run import relative_bmd
 
 __all__ = ["DEFAULT_SEED", "PERCENTILES", "BLOCK", "UncertainParameter", "uncertain_parameters",
-           "sample_parameters", "patient_lane_inputs", "band_columns", "run_ensemble"]
+           "sample_parameters", "band_columns", "run_ensemble"]
 
 #: seed of the Latin hypercube when none is given
 DEFAULT_SEED = 20260
@@ -147,35 +147,6 @@ def sample_parameters(uncertain: Sequence[UncertainParameter], n: int,
     return {up.name: up.from_unit(u[:, j]) for j, up in enumerate(uncertain)}
 
 
-def _regimen(sim):
-    from ..therapies import Regimen, parse_regimen
-
-    return sim.regimen if isinstance(sim.regimen, Regimen) else parse_regimen(list(sim.regimen or []))
-
-
-def patient_lane_inputs(model, sim, lanes: Sequence[tuple[Mapping[str, float], object]], start_age: float,
-                        years: float) -> tuple[dict, dict, np.ndarray, float]:
-    """Batched (params, drivers, y0, t0) for lanes of one patient, built as ``run_patient`` builds them.
-
-    ``lanes``: (parameter values, regimen) per lane; ``start_age``/``years`` place the dose
-    tables.  Params and drivers come back as name -> (L,) or (L, k) arrays; y0 is (L, n_states);
-    t0 (days) is where the lifetime run starts (the species' peak-bone-mass age).
-    """
-    from ..therapies.pkpd import regimen_tables
-
-    base = model.default_drivers()
-    params, drivers, y0 = [], [], []
-    for p, regimen in lanes:
-        tables = regimen_tables(regimen, start_age * DAYS_PER_YEAR, years * DAYS_PER_YEAR, patient=sim.patient,
-                                params=p)
-        d = model.complete_drivers(p, dict(base, **patient_drivers(sim.patient, p), **tables, **sim.drivers))
-        params.append(p)
-        drivers.append(d)
-        y0.append(model.initial_state(p, d))
-    stack = lambda rows: {k: np.array([r[k] for r in rows]) for k in rows[0]}  # noqa: E731
-    return stack(params), stack(drivers), np.array(y0), float(drivers[0]["t_ref"])
-
-
 def band_columns() -> list[str]:
     """The columns that get percentile bands: BMD (g/cm^2) and T-score per site."""
     return [f"{k}_{s}" for s in SITES for k in ("bmd", "tscore")]
@@ -221,7 +192,7 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
     result = sim.solve()
     model, patient = sim.model, sim.patient
     df = result.timeseries
-    regimen = _regimen(sim)
+    regimen = as_regimen(sim.regimen)
     pset = result.parameters  # the species' set, with the scenario's overrides
     uncertain = list(uncertain_parameters(pset, regimen) if uncertain is None else uncertain)
     p_nom = pset.values_dict()
@@ -232,11 +203,12 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
         values = {c: df[c].to_numpy()[None] for c in cols}
     else:
         draws = sample_parameters(uncertain, n, seed)
-        lanes = [(dict(p_nom, **{k: float(v[i]) for k, v in draws.items()}), regimen) for i in range(n)]
+        # each draw moves its own reference state (reference="lane"), unlike the nominal run
+        lanes = [Lane(patient, regimen, params={k: float(v[i]) for k, v in draws.items()}, drivers=sim.drivers)
+                 for i in range(n)]
         years = float(df["t_years"].iloc[-1])
-        params, drivers, y0, t0 = patient_lane_inputs(model, sim, lanes, patient.age, years)
-        sol = solve_chunked(model, params, y0, df["age"].to_numpy() * DAYS_PER_YEAR, drivers, t0=t0,
-                            options=sim.solver_options, block=BLOCK)
+        run = build_run(model, lanes, p_nom, ts=df["age"].to_numpy() * DAYS_PER_YEAR, years=years, reference="lane")
+        sol = run.solve(sim.solver_options, block=BLOCK)
         ok = np.asarray(sol.ok, dtype=bool)
         failed = int((~ok).sum())
         if not ok.any():

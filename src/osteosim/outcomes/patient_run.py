@@ -14,56 +14,36 @@ import numpy as np
 import pandas as pd
 
 from .. import citations
-from ..physiology.drivers import patient_drivers
 from ..physiology.patient import SITES, Patient
 from ..parameters.msc2026 import MSC2026
-from ..solve import solve_batch
+from ..runs import Lane, as_regimen, build_run
+from ..solve import outputs_over_time
 from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
 
 __all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
 
-PEAK_AGE = 25.0
-
 
 def simulate_cohort(model, params: dict, patients: list[Patient], ages: np.ndarray, options=None):
-    """Solve several patients in one batch from PEAK_AGE; save at the same ages (years)."""
-    drivers = [model.complete_drivers(params, dict(model.default_drivers(), **patient_drivers(pt, params)))
-               for pt in patients]
-    batch = {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
-    y0 = model.initial_state(params, drivers[0])
-    ts = np.asarray(ages, dtype=float) * DAYS_PER_YEAR
-    sol = solve_batch(model, params, np.tile(y0, (len(patients), 1)), ts, batch,
-                      t0=PEAK_AGE * DAYS_PER_YEAR, options=options)
-    return sol
+    """Solve several untreated patients in one batch from the young-adult peak; save at the same ages (years)."""
+    run = build_run(model, [Lane(pt) for pt in patients], params, ts=np.asarray(ages, dtype=float) * DAYS_PER_YEAR)
+    return run.solve(options)
 
 
 def simulate_regimens(model, params: dict, rows: list, ages: np.ndarray, options=None):
     """Solve several (patient, regimen, parameter overrides) rows in ONE batch; save at the same ages.
 
     rows: ``[(Patient, Regimen | list of strings, {name: value}), ...]``; every patient must
-    share the species and start age (the save ages are common).  ``params``: the species'
-    parameter values (see :func:`species_parameters`).  Returns the BatchSolution.
+    share the species and start age (the save ages are common; doses start at ``ages[0]``).
+    ``params``: the species' parameter values (see :func:`species_parameters`); they set every
+    row's reference state (``reference="run"``), the overrides act on the solve and the dose
+    tables.  Returns the BatchSolution.
     """
-    from ..therapies import Regimen, parse_regimen
-    from ..therapies.pkpd import regimen_tables
-
     ages = np.asarray(ages, dtype=float)
-    drivers, overrides = [], []
-    for patient, regimen, over in rows:
-        reg = regimen if isinstance(regimen, Regimen) else parse_regimen(list(regimen or []))
-        pv = dict(params, **(over or {}))
-        tables = regimen_tables(reg, ages[0] * DAYS_PER_YEAR, (ages[-1] - ages[0]) * DAYS_PER_YEAR,
-                                patient=patient, params=pv)
-        drivers.append(model.complete_drivers(params, dict(model.default_drivers(), **patient_drivers(patient, params),
-                                                           **tables)))
-        overrides.append(pv)
-    batch = {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
-    p_batch = {k: np.array([o[k] for o in overrides]) for k in params}
-    y0 = model.initial_state(params, drivers[0])
-    return solve_batch(model, p_batch, np.tile(y0, (len(rows), 1)), ages * DAYS_PER_YEAR, batch,
-                       t0=float(drivers[0]["t_ref"]), options=options)
+    lanes = [Lane(patient, regimen, params=dict(over or {}), start_age=ages[0]) for patient, regimen, over in rows]
+    run = build_run(model, lanes, params, ts=ages * DAYS_PER_YEAR, years=ages[-1] - ages[0])
+    return run.solve(options)
 
 
 def species_parameters(model, params, species: str):
@@ -88,37 +68,28 @@ def _col(model, ys, name):
     return ys[:, model.state_names.index(name)]
 
 
-def run_patient(model, sim):
-    from ..simulation import Result, _outputs_over_time
-
+def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
+    """One patient's run for :meth:`osteosim.Simulation.solve`: (time series, summary, the species'
+    ParameterSet).  ``sim`` supplies patient, regimen, parameters, years, saves_per_year, drivers
+    and solver_options; the Simulation wraps the pieces in its Result."""
     patient: Patient = sim.patient
-    from ..therapies import Regimen, parse_regimen
-    from ..therapies.pkpd import regimen_tables
-
-    regimen = sim.regimen if isinstance(sim.regimen, Regimen) else parse_regimen(list(sim.regimen or []))
+    regimen = as_regimen(sim.regimen)
     pset = species_parameters(model, sim.parameters, patient.species)
     p = pset.values_dict()
     years = sim.years if sim.years is not None else 10.0
     per_year = sim.saves_per_year or 12.0
     n = int(round(years * per_year)) + 1
     ages = patient.age + np.linspace(0.0, years, n)
-    # the patient and the reference person of the same sex (for Z-scores) in one batch
+    # the patient and the reference person of the same sex (for Z-scores) in one batch, with MSCs
+    # one more lane per mechanism switched off (attribution); the run's parameters set every
+    # lane's reference state
     reference = Patient(species=patient.species, sex=patient.sex, age=patient.age)
-    base = model.default_drivers()
-    tables = regimen_tables(regimen, patient.age * DAYS_PER_YEAR, years * DAYS_PER_YEAR, patient=patient, params=p)
-    d = model.complete_drivers(p, dict(base, **patient_drivers(patient, p), **tables, **sim.drivers))
-    d_ref = model.complete_drivers(p, dict(base, **patient_drivers(reference, p)))
-    # with MSCs, one more row per mechanism switched off (attribution) in the same batched solve
     variants = list(MECHANISMS) if any(pr.is_msc for pr in regimen) else []
-    rows = [d, d_ref] + [d] * len(variants)
-    batch = {k: np.array([r[k] for r in rows]) for k in d}
-    p_batch = dict(p)
-    for j, mech in enumerate(variants):
-        sw = np.ones(len(rows))
-        sw[2 + j] = 0.0
-        p_batch[SWITCHES[mech]] = sw * p[SWITCHES[mech]]
-    sol = solve_batch(model, p_batch, np.tile(model.initial_state(p, d), (len(rows), 1)), ages * DAYS_PER_YEAR,
-                      batch, t0=d["t_ref"], options=sim.solver_options)
+    lanes = [Lane(patient, regimen, drivers=sim.drivers), Lane(reference)] + [
+        Lane(patient, regimen, params={SWITCHES[mech]: 0.0}, drivers=sim.drivers) for mech in variants]
+    run = build_run(model, lanes, p, ts=ages * DAYS_PER_YEAR, years=years)
+    d = run.lane_drivers[0]
+    sol = run.solve(sim.solver_options)
     ys, ys_ref = sol.ys[0], sol.ys[1]
     if not sol.ok[0]:
         raise RuntimeError("solver failed for this patient (retry with tighter tolerances did not help)")
@@ -153,14 +124,14 @@ def run_patient(model, sim):
         cols[f"strength_{site}"] = dens.strength_index(_col(model, ys, f"bv_{site}"), _col(model, ys, f"mineral_{site}"), p)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
-    cols.update(_outputs_over_time(model, sol.ts, ys, p, d))
+    cols.update(outputs_over_time(model, sol.ts, ys, p, d))
     df = pd.DataFrame(cols)
     summary = _summary(model, sim, patient, df, implied_peak_t, sol, pset)
     if variants:
         summary["msc"] = _msc_summary(model, regimen, patient, p, ys, sol.ys[2:], variants)
     summary["citations"] = citations.references(
         ("osteosim", *pset.cited_keys(), *dens.CITATION_KEYS, *(MSC2026.citation_keys if variants else ())))
-    return Result(model, df, summary, patient, pset)
+    return df, summary, pset
 
 
 def _msc_summary(model, regimen, patient, p, ys, ys_off, variants) -> dict:

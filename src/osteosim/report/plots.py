@@ -233,7 +233,7 @@ def _patient_panels(df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
 def _classic_panels(result: Any, df: pd.DataFrame, allowed: set[str] | None) -> list[_Panel]:
     names = [c for c in _base_names(df) if c not in _TIME_COLUMNS]
     model = getattr(result, "model", None)
-    states = [s for s in getattr(model, "state_names", ()) if s in names]
+    states = [s for s in (model.state_names if model is not None else ()) if s in names]
     others = [c for c in names if c not in states]
     if allowed is not None:
         return [_Panel(c, c, [(c, c)]) for c in names if c in allowed]

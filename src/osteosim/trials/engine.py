@@ -29,6 +29,8 @@ class ShiftedModel(Model):
         self.state_names = model.state_names
         self.solver = model.solver
         self.default_rtol = model.default_rtol
+        self.description = f"{model.name} on trial time (years since randomisation)"
+        self.uses_patient = model.uses_patient
 
     def default_parameters(self):
         return self.base.default_parameters()
@@ -41,6 +43,10 @@ class ShiftedModel(Model):
 
     def initial_state(self, params, drivers=None):
         return self.base.initial_state(params, drivers)
+
+    def start_time(self, drivers) -> float:
+        """Trial time starts at randomisation: 0 for every patient."""
+        return 0.0
 
     def state_scale(self) -> np.ndarray:
         return self.base.state_scale()

@@ -24,16 +24,17 @@ hypothetical (calibration-targets.csv row 69).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from ..outcomes.ensemble import BLOCK, DEFAULT_SEED, patient_lane_inputs, sample_parameters, uncertain_parameters
+from ..outcomes.ensemble import BLOCK, DEFAULT_SEED, sample_parameters, uncertain_parameters
 from ..outcomes.patient_run import relative_bmd
 from ..physiology.patient import SITES, Patient
 from ..report.plots import SITE_ABBR
-from ..solve import solve_batch, solve_chunked
+from ..runs import Lane, build_run
+from ..solve import solve_batch
 from ..therapies import parse_regimen
 from ..therapies import catalog as cat
 from ..therapies.msc import HYPOTHETICAL_NOTE
@@ -169,7 +170,6 @@ def explore(patient: Patient | None = None, designs: Sequence[Design] | None = N
     """
     from ..models.osteosim import Osteosim
     from ..outcomes.patient_run import species_parameters
-    from ..simulation import Simulation
 
     patient = patient if patient is not None else Patient(**DEFAULT_PATIENT)
     if patient.species != "human":
@@ -183,36 +183,35 @@ def explore(patient: Patient | None = None, designs: Sequence[Design] | None = N
     if rank_site not in SITES:
         raise ValueError(f"--rank-site: {rank_site!r} is not allowed; allowed: {', '.join(SITES)}")
     model = model or Osteosim()
-    sim = Simulation(patient=patient, model=model, years=HORIZON_YEARS)
-    pset = species_parameters(model, sim.parameters, patient.species)
+    pset = species_parameters(model, model.default_parameters(), patient.species)
     p_nom = pset.values_dict()
     regimens = [parse_regimen(list(d.regimen)) for d in designs]
     # one draw set over the union of every design's uncertain parameters (common random numbers)
     uncertain = {u.name: u for reg in regimens for u in uncertain_parameters(pset, reg)}
     samples = sample_parameters(list(uncertain.values()), draws, seed) if draws > 1 else {}
-    draw_params = [dict(p_nom, **{k: float(v[i]) for k, v in samples.items()}) for i in range(draws)]
+    draw_params = [{k: float(v[i]) for k, v in samples.items()} for i in range(draws)]
     lanes, owner = [], []
     for j, (d, reg) in enumerate(zip(designs, regimens)):
         own = {u.name for u in uncertain_parameters(pset, reg)}
         # a design none of whose parameters are uncertain (no treatment) needs one lane, not `draws`
-        members = draw_params if own and draws > 1 else [p_nom]
-        for p in members:
-            lanes.append((p, reg))
+        members = draw_params if own and draws > 1 else [{}]
+        for over in members:
+            lanes.append(Lane(patient, reg, params=over))
             owner.append(j)
     owner = np.array(owner)
-    start = patient.age
-    params, drivers, y0, t0 = patient_lane_inputs(model, sim, lanes, start, HORIZON_YEARS)
-    ages = start + np.arange(0.0, HORIZON_YEARS + 0.5, 1.0)  # yearly: save index k = year k
+    ages = patient.age + np.arange(0.0, HORIZON_YEARS + 0.5, 1.0)  # yearly: save index k = year k
     ts = ages * DAYS_PER_YEAR
+    # each draw with its own reference state, as in the ensemble
+    run = build_run(model, lanes, p_nom, ts=ts, years=HORIZON_YEARS, reference="lane")
     # the shared history: peak to just before the current age (a dose at the start must not act
     # inside the history's last step; the lanes then see it from their first step, as a jump would)
     t_hist = np.nextafter(ts[0], -np.inf)
-    hist = solve_batch(model, {k: v[0] for k, v in params.items()}, y0[0], np.full(ts.shape, t_hist),
-                       {k: v[0] for k, v in drivers.items()}, t0=t0)
+    hist = solve_batch(model, {k: v[0] for k, v in run.params.items()}, run.y0[0], np.full(ts.shape, t_hist),
+                       {k: v[0] for k, v in run.drivers.items()}, t0=run.t0)
     if not hist.ok[0]:
         raise RuntimeError("explore: the solver failed on the patient's history")
     y_start = np.repeat(hist.ys[:, -1], len(lanes), axis=0)
-    sol = solve_chunked(model, params, y_start, ts, drivers, t0=float(ts[0]), block=BLOCK)
+    sol = replace(run, y0=y_start, t0=float(ts[0])).solve(block=BLOCK)
     ok = np.asarray(sol.ok, dtype=bool)
     rows = []
     for j, d in enumerate(designs):

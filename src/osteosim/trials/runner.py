@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,6 @@ DEFAULT_CHUNK = 256
 #:   patient steps, BMD % change within 2.4e-6 of them.
 TRIAL_RTOL = 1e-5
 HISTORY_RTOL = 1e-5
-PEAK_AGE = 25.0
 #: the untreated history saves every month of the trial's age range, padded to this many
 #: points (age ranges up to ~42 years share one compiled solver)
 MIN_HISTORY_SAVES = 512
@@ -84,15 +84,15 @@ def _model_and_params():
     return model, model.default_parameters().values_dict()
 
 
-def _patient_params(base: dict, pop) -> dict:
-    """Per-patient parameter arrays: the population's multipliers on the variable parameters."""
-    p = dict(base)
+def _patient_params(base: dict, pop) -> list[dict]:
+    """Per-patient parameter values: the population's multipliers on the variable parameters."""
+    varied = {}
     for name, m in pop.multipliers.items():
         targets = [f"turnover_{s}" for s in SITES] if name == "turnover" else [name]
         for t in targets:
-            if t in p:
-                p[t] = base[t] * m
-    return p
+            if t in base:
+                varied[t] = base[t] * m
+    return [{k: float(v[i]) for k, v in varied.items()} for i in range(len(pop))]
 
 
 def _padded(ts: np.ndarray, n: int) -> np.ndarray:
@@ -100,8 +100,28 @@ def _padded(ts: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([ts, np.repeat(ts[-1:], max(0, n - len(ts)))])
 
 
-def _stack(drivers: list[dict]) -> dict:
-    return {k: np.array([d[k] for d in drivers]) for k in drivers[0]}
+def history_run(model, patients: list, variability: list[dict], base: dict, ages: np.ndarray):
+    """Untreated lanes from the young-adult peak, saved at ``ages`` (years; padded to
+    :data:`MIN_HISTORY_SAVES` points); the base parameters set every patient's reference state."""
+    from ..runs import Lane, build_run
+
+    return build_run(model, [Lane(pt, params=v) for pt, v in zip(patients, variability)], base,
+                     ts=_padded(np.asarray(ages, dtype=float), MIN_HISTORY_SAVES) * DAYS_PER_YEAR)
+
+
+def arm_run(shifted, patients: list, variability: list[dict], base: dict, regimen, ages: np.ndarray, years: float,
+            months: np.ndarray):
+    """One arm's lanes on trial time (:class:`.engine.ShiftedModel`; t_shift = age at randomisation,
+    days): doses from randomisation over ``years``, saved at ``months`` (padded to ``MIN_SAVES``).
+    The initial state is the caller's (each patient's state at randomisation)."""
+    from ..runs import Lane, as_regimen, build_run
+    from .engine import MIN_SAVES
+
+    regimen = as_regimen(regimen)
+    lanes = [Lane(pt, regimen, params=v, drivers={"t_shift": age * DAYS_PER_YEAR}, start_age=age)
+             for pt, v, age in zip(patients, variability, ages)]
+    ts = _padded(np.asarray(months, dtype=float), MIN_SAVES) / 12.0 * DAYS_PER_YEAR
+    return build_run(shifted, lanes, base, ts=ts, years=years)
 
 
 def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
@@ -109,11 +129,8 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     from ..outcomes.fracture import FractureModel, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
-    from ..physiology.drivers import patient_drivers
-    from ..solve import solve_chunked
     from ..solve.integrate import BLOCK
-    from ..therapies.pkpd import regimen_tables
-    from .engine import MIN_SAVES, ShiftedModel
+    from .engine import ShiftedModel
     from .population import sample_population
 
     block = block or BLOCK
@@ -125,18 +142,14 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     fm = FractureModel(setting=spec.population.fracture_incidence)
     pop = sample_population(spec, np.arange(start, stop), len(grid) - 1, seed=seed, fracture_model=fm)
     n = len(pop)
-    params = _patient_params(base, pop)
+    variability = _patient_params(base, pop)
     patients = [pop.patient(i) for i in range(n)]
-    pdrv = [patient_drivers(pt, base) for pt in patients]
-    ref = model.complete_drivers(base, dict(model.default_drivers(), **pdrv[0]))
-    derived = {k: v for k, v in ref.items() if k not in model.default_drivers() and k not in pdrv[0]}
-    # --- untreated history, once per patient: saved at every whole month of the trial's age range
+    # --- untreated history, once per patient from the young-adult peak: saved at every whole month
+    # of the trial's age range (the base parameters set the reference state of every patient)
     lo, hi = spec.population.age
     ages_grid = np.arange(np.round(lo * 12.0), np.round(hi * 12.0) + 1.0) / 12.0
-    hist_drivers = _stack([dict(model.default_drivers(), **d, **derived) for d in pdrv])
-    y0 = np.tile(model.initial_state(base, ref), (n, 1))
-    hist = solve_chunked(model, params, y0, _padded(ages_grid, MIN_HISTORY_SAVES) * DAYS_PER_YEAR, hist_drivers,
-                         t0=PEAK_AGE * DAYS_PER_YEAR, options=_history_options(), chunk_size=block, block=block)
+    hist = history_run(model, patients, variability, base, ages_grid).solve(_history_options(), block=block,
+                                                                            chunk_size=block)
     at = np.clip(np.rint((pop.age - ages_grid[0]) * 12.0).astype(int), 0, len(ages_grid) - 1)
     y_base = hist.ys[np.arange(n), at]
     ok_hist = hist.ok
@@ -147,13 +160,8 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     visit_idx = np.searchsorted(grid, np.concatenate([[0.0], spec.visits_months]))
     visits, events = [], []
     for arm, regimen in spec.regimens().items():
-        drv = []
-        for i, pt in enumerate(patients):
-            tables = regimen_tables(regimen, pop.age[i] * DAYS_PER_YEAR, spec.years * DAYS_PER_YEAR,
-                                    patient=pt, params=base) if regimen else {}
-            drv.append(dict(shifted.default_drivers(), **pdrv[i], **tables, **derived, t_shift=pop.age[i] * DAYS_PER_YEAR))
-        sol = solve_chunked(shifted, params, y_base, _padded(grid, MIN_SAVES) / 12.0 * DAYS_PER_YEAR, _stack(drv),
-                            t0=0.0, options=_trial_options(), chunk_size=block, block=block)
+        run = arm_run(shifted, patients, variability, base, regimen, pop.age, spec.years, grid)
+        sol = replace(run, y0=y_base).solve(_trial_options(), block=block, chunk_size=block)
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}

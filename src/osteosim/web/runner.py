@@ -20,6 +20,7 @@ import numpy as np
 from ..io_utils import to_jsonable
 from ..physiology.patient import SITES
 from ..physiology.who import WHO_THRESHOLDS
+from ..runs import Lane, build_run
 from ..scenario import Scenario, ScenarioError, parse_scenario
 from .schemas import Limits
 
@@ -120,8 +121,7 @@ def prepare_scenario(data: dict[str, Any], limits: Limits) -> Scenario:
             for k, v in scen.drivers.items():
                 _check_override("drivers", k, v, float(defaults.get(k, 0.0)), limits.override_factor)
         if scen.initial_state:
-            drivers = sim.model.complete_drivers(base.values_dict(), dict(sim.model.default_drivers()))
-            y0 = sim.model.initial_state(base, drivers)
+            y0 = build_run(sim.model, [Lane()], base.values_dict(), ts=np.zeros(1)).y0[0]
             for k, v in scen.initial_state.items():
                 default = float(y0[sim.model.state_names.index(k)])
                 if v < 0:

@@ -52,7 +52,7 @@ def features() -> dict[str, bool]:
 
 
 def _kind(obj) -> str:
-    return "patient" if getattr(obj, "uses_patient", False) else "classic"
+    return "patient" if obj.uses_patient else "classic"
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,7 +62,7 @@ def model_list() -> list[dict[str, Any]]:
     out = []
     for name, cls in sorted(MODEL_REGISTRY.items()):
         inst = cls()
-        out.append({"name": name, "kind": _kind(inst), "description": getattr(cls, "description", "") or "",
+        out.append({"name": name, "kind": _kind(inst), "description": cls.description,
                     "states": list(inst.state_names), "n_parameters": len(inst.default_parameters())})
     return out
 
@@ -80,7 +80,7 @@ def model_detail(name: str) -> dict[str, Any] | None:
     return {
         "name": cls.name,
         "kind": _kind(inst),
-        "description": getattr(cls, "description", "") or "",
+        "description": cls.description,
         "states": list(inst.state_names),
         "parameter_set": {"name": ps.name, "description": ps.description},
         "parameters": [{"name": p.name, "value": p.value, "unit": p.unit, "description": p.description,

@@ -98,21 +98,19 @@ def export_sbml(
     include_outputs: also export ``model.outputs()`` as assignment rules (skipped with a
     warning if they use a primitive with no SBML translation).
     t_start: model time (days) at which the SBML clock starts; the formulas see
-    ``time + t_start``.  Default: 0, or for patient-driven models the driver ``t_ref``
-    (Osteosim: age 25 in days, where ``initial_state`` applies).
+    ``time + t_start``.  Default: ``model.start_time`` (where ``initial_state`` applies: 0
+    for classic models; Osteosim: the young-adult peak, age 25 in days).
     """
     import libsbml
 
     if isinstance(model, str):
         model = get_model(model)
-    if getattr(type(model), "sbml_exportable", True) is False:
+    if not model.sbml_exportable:
         raise NotImplementedError(f"SBML export: model {model.name!r} is marked sbml_exportable = False")
     pset = _resolve_params(model, params)
     p = {k: float(v) for k, v in pset.values_dict().items()}
     d = dict(model.default_drivers(), **dict(drivers or {}))
-    complete = getattr(model, "complete_drivers", None)
-    if complete is not None:
-        d = complete(p, d)
+    d = model.complete_drivers(p, d)
     y0 = np.asarray(model.initial_state(pset, d), dtype=np.float64).reshape(-1)
     # Array-valued drivers (dose tables) are fixed into the formulas as constants: the export
     # is of the model without therapies (empty tables fold away) or with the given schedule.
@@ -127,7 +125,7 @@ def export_sbml(
             return model.outputs(t, y, p_, {**d_, **fixed})
     states = list(model.state_names)
     if t_start is None:
-        t_start = d.get("t_ref", 0.0) if getattr(model, "uses_patient", False) else 0.0
+        t_start = model.start_time(d)
     t_start = float(t_start)
 
     if y0.size != len(states):
