@@ -187,19 +187,6 @@ def test_bad_regimen_points_at_word():
     assert msg.startswith("regimen") and "'frobnicate'" in msg
 
 
-def test_regimen_message_without_therapies(monkeypatch):
-    import osteosim.therapies as th
-
-    monkeypatch.delattr(th, "parse_regimen", raising=False)
-    msg = err({"model": "Komarova2003", "regimen": ["alendronate 70 mg weekly for 3 years"]})
-    assert msg == (
-        "regimen[0]: 'alendronate 70 mg weekly for 3 years' cannot be parsed: unknown therapy 'alendronate' "
-        "(no therapies are available in this version)"
-    )
-    msg = err({"model": "Komarova2003", "regimen": [{"therapy": "denosumab", "dose": "60 mg"}]})
-    assert msg.startswith("regimen[0]:") and "unknown therapy 'denosumab'" in msg
-
-
 def test_regimen_uses_therapies_parser_when_present(monkeypatch):
     import osteosim.therapies as th
 
