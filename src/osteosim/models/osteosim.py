@@ -24,7 +24,6 @@ import numpy as np
 from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
 from ..parameters.msc2026 import MSC2026
-from ..parameters.therapies2026 import THERAPIES2026
 from ..therapies import pkpd
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
@@ -247,10 +246,10 @@ class Osteosim(Model):
         return run_patient(self, sim)
 
     def cache_key(self) -> tuple:
-        return (self.name,)
+        return (self.name, pkpd.fingerprint())  # the registered drugs are part of the traced model
 
 
-PARAMETERS = OSTEOSIM2026.merged(THERAPIES2026).merged(MSC2026, name="Osteosim2026")
+PARAMETERS = OSTEOSIM2026.merged(pkpd.drug_parameters()).merged(MSC2026, name="Osteosim2026")
 
 
 @lru_cache(maxsize=64)

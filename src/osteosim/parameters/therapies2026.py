@@ -18,6 +18,7 @@ _R("FosamaxLabel", "Fosamax (alendronate) US prescribing information: oral bioav
 _R("ActonelLabel", "Actonel (risedronate) US prescribing information: oral bioavailability 0.63 %; ~50 % of absorbed dose taken up by bone.")
 _R("ReclastLabel", "Reclast (zoledronic acid) US prescribing information: 5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone).")
 _R("ForteoLabel", "Forteo (teriparatide) US prescribing information: 20 ug SC daily; bioavailability 95 %; half-life ~1 h.")
+_R("TymlosLabel", "Tymlos (abaloparatide) US prescribing information: 80 ug SC daily (ACTIVE: Miller PD et al., JAMA 2016;316:722-733).")
 _R("EvenityLabel", "Evenity (romosozumab) US prescribing information: 210 mg SC monthly; bioavailability 81 %; mean half-life 12.8 d.")
 _R("Jilka1999", "Jilka RL et al. Increased bone formation by prevention of osteoblast apoptosis with parathyroid hormone. J Clin Invest 1999;104:439-446.")
 _R("McDonald2021", "McDonald MM et al. Osteoclasts recycle via osteomorphs during RANKL-stimulated bone resorption. Cell 2021;184:1330-1347 (osteomorphs accumulate under RANKL inhibition and drive the rebound after stopping denosumab).")
