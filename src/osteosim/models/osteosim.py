@@ -199,7 +199,7 @@ class Osteosim(Model):
         w = p["ocp_other_loss"]
         use = w + (1.0 - w) * jnp.mean(s["pi_rank"]) / d["pi_rank_ref"]
         d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
-        d_den = pkpd.denosumab_rhs(t, s["den_central"], d, p)
+        d_den = pkpd.antibody_rhs(t, s["den_central"], d, p)
         site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 

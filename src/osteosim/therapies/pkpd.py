@@ -18,7 +18,7 @@ from . import registry
 from .catalog import _LiveView
 from .channels import CHANNELS, derived
 
-__all__ = ["PREFIX", "BLOCKS", "empty_tables", "exposures", "denosumab_rhs", "therapy_jump_times",
+__all__ = ["PREFIX", "BLOCKS", "empty_tables", "exposures", "antibody_rhs", "therapy_jump_times",
            "regimen_tables", "drug_parameters", "fingerprint"]
 
 #: canonical therapy name -> driver prefix of its dose table (a live view of the registry)
@@ -68,7 +68,7 @@ def exposures(t, d: dict, p: dict, den_central) -> dict:
     return out
 
 
-def denosumab_rhs(t, den_central, d, p):
+def antibody_rhs(t, den_central, d, p):
     """dA/dt of the model's antibody state (ng), driven by the drug whose PK is target-mediated (0 if none)."""
     for drug in registry.drugs():
         if drug.pk.state == "den_central":
