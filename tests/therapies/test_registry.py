@@ -29,7 +29,8 @@ PLUGIN = '''
     from osteosim import citations
     from osteosim.parameters.base import P, ParameterSet
     from osteosim.therapies.catalog import Therapy
-        from osteosim.therapies.pk import AveragedBonePool
+    from osteosim.therapies.drug import Drug
+    from osteosim.therapies.pk import AveragedBonePool
 
     citations.register("BonivaLabel", "Boniva (ibandronate) US prescribing information: 150 mg orally once monthly; "
                        "oral bioavailability 0.6 %; 40-50 % of the absorbed dose binds to bone.")
@@ -68,6 +69,7 @@ def plugin(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
     registry.reload()
+    assert "ibandronate" in THERAPIES, "the test distribution's entry point was not found"
     yield sys.modules["osteosim_ibandronate"]
     monkeypatch.undo()
     sys.modules.pop("osteosim_ibandronate", None)

@@ -39,6 +39,7 @@ __all__ = [
     "MSC_DONORS",
     "MSC_DEFAULT_DONOR_AGE",
     "ALIASES",
+    "RegistryView",
     "max_alias_words",
     "get_therapy",
     "resolve_therapy",
@@ -172,7 +173,7 @@ class Therapy:
         }
 
 
-class _LiveView(Mapping):
+class RegistryView(Mapping):
     """A read-only mapping recomputed from the drug registry whenever the registry changes."""
 
     def __init__(self, build: Callable[[], dict]):
@@ -211,9 +212,9 @@ def _aliases() -> dict[str, str]:
 
 
 #: canonical name -> Therapy, in catalogue order (every registered drug and cell therapy)
-THERAPIES: Mapping[str, Therapy] = _LiveView(_therapies)
+THERAPIES: Mapping[str, Therapy] = RegistryView(_therapies)
 #: every alias (lower case, words separated by one space) -> canonical name
-ALIASES: Mapping[str, str] = _LiveView(_aliases)
+ALIASES: Mapping[str, str] = RegistryView(_aliases)
 
 
 def max_alias_words() -> int:

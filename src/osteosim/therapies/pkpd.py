@@ -15,14 +15,14 @@ import numpy as np
 
 from ..solve.dosing import FIELDS, dose_table, dose_times
 from . import registry
-from .catalog import _LiveView
+from .catalog import RegistryView
 from .channels import CHANNELS, derived
 
 __all__ = ["PREFIX", "BLOCKS", "empty_tables", "exposures", "antibody_rhs", "therapy_jump_times",
            "regimen_tables", "drug_parameters", "fingerprint"]
 
 #: canonical therapy name -> driver prefix of its dose table (a live view of the registry)
-PREFIX: Mapping[str, str] = _LiveView(lambda: {d.name: d.prefix for d in registry.drugs()})
+PREFIX: Mapping[str, str] = RegistryView(lambda: {d.name: d.prefix for d in registry.drugs()})
 #: dosing blocks per therapy and patient (a restart or a dose change is a second block)
 BLOCKS = 3
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import threading
 import warnings
 from collections.abc import Callable
 from importlib.metadata import entry_points
@@ -36,7 +37,9 @@ GROUP = "osteosim.drugs"
 _EXTRA_BUILTIN = ("osteosim.therapies.msc",)
 
 _DRUGS: dict[str, Drug] = {}
+_LOCK = threading.RLock()  # first use may come from several threads (web server)
 _loaded = False
+_loading = False
 _version = 0
 _cache: dict[Callable, tuple[int, Any]] = {}
 
@@ -71,18 +74,23 @@ def _discover() -> list[Drug]:
 
 
 def _ensure_loaded() -> None:
-    global _loaded
+    global _loaded, _loading
     if _loaded:
         return
-    _loaded = True
-    try:
-        for d in _discover():
-            if not any(d is e for e in _DRUGS.values()):
-                register(d)
-    except BaseException:
-        _loaded = False
-        _DRUGS.clear()
-        raise
+    with _LOCK:  # other threads wait here until the drugs are loaded
+        if _loaded or _loading:  # _loading: this thread, back here through register()
+            return
+        _loading = True
+        try:
+            for d in _discover():
+                if not any(d is e for e in _DRUGS.values()):
+                    register(d)
+            _loaded = True
+        except BaseException:
+            _DRUGS.clear()
+            raise
+        finally:
+            _loading = False
 
 
 def _touch() -> None:
@@ -119,28 +127,31 @@ def register(drug: Drug) -> Drug:
     """Add a drug (checked: see the module docstring); ValueError naming the field otherwise."""
     _ensure_loaded()
     drug = _as_drug(drug, "register")
-    _check(drug)
-    _DRUGS[drug.name] = drug
-    ordered = sorted(_DRUGS.values(), key=lambda d: (d.order, d.name))
-    _DRUGS.clear()
-    _DRUGS.update((d.name, d) for d in ordered)
-    _touch()
+    with _LOCK:
+        _check(drug)
+        _DRUGS[drug.name] = drug
+        ordered = sorted(_DRUGS.values(), key=lambda d: (d.order, d.name))
+        _DRUGS.clear()
+        _DRUGS.update((d.name, d) for d in ordered)
+        _touch()
     return drug
 
 
 def unregister(name: str) -> None:
     """Remove a drug registered under ``name`` (tests; scripts that swap a drug's declaration)."""
     _ensure_loaded()
-    _DRUGS.pop(name, None)
-    _touch()
+    with _LOCK:
+        _DRUGS.pop(name, None)
+        _touch()
 
 
 def reload() -> list[Drug]:
     """Forget every drug and find them again through the entry points (after installing a plug-in)."""
     global _loaded
-    _DRUGS.clear()
-    _loaded = False
-    _touch()
+    with _LOCK:
+        _DRUGS.clear()
+        _loaded = False
+        _touch()
     return drugs()
 
 
