@@ -5,7 +5,7 @@ import pytest
 
 from osteosim.trials import TrialSpec
 from osteosim.trials.endpoints import published_fracture_comparison
-from osteosim.trials.published import PUBLISHED_FRACTURES
+from osteosim.trials.published import PUBLISHED_FRACTURES, PUBLISHED_TRIALS, load
 from osteosim.trials.spec import PUBLISHED
 
 from trial_helpers import tiny
@@ -21,6 +21,26 @@ def test_every_entry_names_a_published_trial_and_a_simulated_kind():
         if pf.placebo_pct is not None and pf.measure == "RR":
             # the published RR agrees with the published incidences
             assert pf.treated_pct / pf.placebo_pct == pytest.approx(pf.ratio, abs=0.04)
+
+
+def test_data_file_rows_become_incidences_and_ratios():
+    """The data file stores counts (incidence = 100 events / n) or percentages; a null ratio is treated / placebo."""
+    trials, rows = load("""
+trials: {x: "X trial"}
+sources: {x: "Someone 2020"}
+fractures:
+  - {trial: x, kind: vertebral, month: 12, placebo: {events: 82, n: 3691}, treated: {pct: 0.5}, ratio: null,
+     ci: null, measure: RR, source: x}
+""")
+    assert trials == {"x": "X trial"}
+    (r,) = rows
+    assert r.placebo_pct == 100 * 82 / 3691 and r.ratio == 0.5 / r.placebo_pct and r.ci is None
+    assert r.source == "Someone 2020" and r.note == ""
+    with pytest.raises(ValueError, match=r"fractures\[0\]\.trial: 'y' is not allowed; allowed: x"):
+        load("trials: {x: X}\nsources: {x: S}\nfractures:\n  - {trial: y, source: x}\n")
+    assert PUBLISHED_TRIALS == PUBLISHED
+    freedom = [r for r in PUBLISHED_FRACTURES if r.trial == "freedom" and r.month == 36 and r.kind == "vertebral"]
+    assert freedom[0].placebo_pct == 100 * 264 / 3691 and freedom[0].ci == (0.26, 0.41)
 
 
 def _events(n, years_to_first):

@@ -24,7 +24,6 @@ import numpy as np
 from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
 from ..parameters.msc2026 import MSC2026
-from ..parameters.therapies2026 import THERAPIES2026
 from ..therapies import pkpd
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
@@ -203,7 +202,7 @@ class Osteosim(Model):
         w = p["ocp_other_loss"]
         use = w + (1.0 - w) * jnp.mean(s["pi_rank"]) / d["pi_rank_ref"]
         d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
-        d_den = pkpd.denosumab_rhs(t, s["den_central"], d, p)
+        d_den = pkpd.antibody_rhs(t, s["den_central"], d, p)
         site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
@@ -245,10 +244,10 @@ class Osteosim(Model):
         return params.with_(source="Pivonka reduction", ocp_other_loss=1.0, **{k: 0.0 for k in zero})
 
     def cache_key(self) -> tuple:
-        return (self.name,)
+        return (self.name, pkpd.fingerprint())  # the registered drugs are part of the traced model
 
 
-PARAMETERS = OSTEOSIM2026.merged(THERAPIES2026).merged(MSC2026, name="Osteosim2026")
+PARAMETERS = OSTEOSIM2026.merged(pkpd.drug_parameters()).merged(MSC2026, name="Osteosim2026")
 
 
 @lru_cache(maxsize=64)

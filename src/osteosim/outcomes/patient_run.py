@@ -130,7 +130,8 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     if variants:
         summary["msc"] = _msc_summary(model, regimen, patient, p, ys, sol.ys[2:], variants)
     summary["citations"] = citations.references(
-        ("osteosim", *pset.cited_keys(), *dens.CITATION_KEYS, *(MSC2026.citation_keys if variants else ())))
+        ("osteosim", *pset.cited_keys(), *dens.CITATION_KEYS, *regimen.citation_keys(),
+         *(MSC2026.citation_keys if variants else ())))
     return df, summary, pset
 
 

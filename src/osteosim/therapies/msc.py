@@ -48,13 +48,15 @@ from ..parameters.msc2026 import MSC2026
 from ..physiology.patient import SITES
 from ..physiology.who import is_osteoporotic_tscore
 from . import catalog as cat
+from .drug import Drug
+from .pk import CellGraft
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..physiology.patient import Patient
     from .regimen import Prescription
 
 __all__ = ["MECHANISMS", "SWITCHES", "MSCProduct", "DESCRIPTORS", "product_properties", "empty_descriptors",
-           "msc_tables", "graft", "is_osteoporotic", "HYPOTHETICAL_NOTE"]
+           "msc_tables", "graft", "is_osteoporotic", "HYPOTHETICAL_NOTE", "DRUG"]
 
 #: the switchable mechanisms, in attribution order
 MECHANISMS = ("differentiation", "paracrine_formation", "osteoclast_inhibition")
@@ -327,3 +329,47 @@ def graft(t, d: dict, p: dict, sites=SITES):
         "x_adipo": x_ad * sat,
         "paracrine": e / (e + p["msc_paracrine_ec50"]),
     }
+
+
+#: the cell therapy's registry entry (regimen words, doses, routes, sources; PK: :func:`graft`)
+DRUG = Drug(
+    therapy=cat.Therapy(
+        name="msc",
+        drug_class="cell_therapy",
+        description="mesenchymal stem/stromal cells: msc <source> [autologous|allogeneic] [donor age <years>] "
+                    "<dose> <cells|cells/kg> <iv|intraosseous|into the gap> ... [site <site>]",
+        aliases=("msc", "mscs", "mesenchymal stem cells", "mesenchymal stromal cells", "mesenchymal stem cell",
+                 "mesenchymal stromal cell", "stem cells"),
+        routes=("iv", "intraosseous", "into the gap"),
+        dose_units=("cells/kg", "cells"),
+        typical_doses={"cells/kg": (1e6, 2e6, 5e6, 1e7), "cells": (1e5, 1e6, 5e6, 6e7, 1.2e8)},
+        range_override={"cells/kg": (1e4, 1e9), "cells": (1e3, 1e10)},
+        schedules=(
+            "msc umbilical-cord allogeneic 1e6 cells/kg iv every 6 months for 2 years",
+            "msc bone-marrow autologous 2e6 cells/kg iv once",
+            "msc bone-marrow autologous 5e6 cells intraosseous once at 0 months site lumbar_spine",
+            "msc bone-marrow allogeneic 1e6 cells into the gap at 1 week",
+            "msc adipose allogeneic donor age 30 1e7 cells/kg iv once at 3 years",
+        ),
+        references=(
+            "NCT02566655: autologous fucosylated BM-MSC, single IV dose 2e6 or 5e6 cells/kg (phase I, safety only)",
+            "NCT05152381: allogeneic umbilical-cord MSC, IV (safety; no results)",
+            "NCT06949137: UC-MSC IV dose escalation from 6e7 and 1.2e8 cells (recruiting)",
+            "Uejima S et al., Cytotherapy 2008 (intrafemoral allogeneic BM-MSC in OVX rats; effect gone by 24 wk "
+            "without re-injection)",
+            "Stem Cells Int 2019, 4214281 (OVX mice: IV vs intra-bone-marrow)",
+            "Lee RH et al., Cell Stem Cell 2009; Eggenhofer E et al., Front Immunol 2012 (IV lung trapping, "
+            "t1/2 ~24 h)",
+            "Kern S et al., Stem Cells 2006;24:1294 (bone marrow vs adipose vs umbilical cord)",
+            "Geris L et al. 2010 (MSC injection into an atrophic non-union; reference/models/fracture-healing.md)",
+        ),
+        notes="no human efficacy data exist: MSC effects are hypothetical (clinical-background.md E). "
+              "Plausible range: 1e4..1e9 cells/kg, 1e3..1e10 cells. IV cells are a bolus (lung clearance "
+              "t1/2 ~24 h dwarfs infusion time). 'cells/kg' doses need the patient's body weight to become "
+              "cell counts.",
+    ),
+    prefix="msc",
+    pk=CellGraft(),
+    citation_keys=MSC2026.citation_keys,
+    order=110,
+)

@@ -36,20 +36,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..physiology.patient import SITES
 from ..scenario import MAX_FILE_BYTES, ScenarioError
 from ..validation import format_validation_error, parse_yaml
+from .published import PUBLISHED_TRIALS
 
 __all__ = ["TrialSpec", "Population", "RiskFactorSpec", "TrialError", "PUBLISHED"]
 
 #: published trials of the reference whose BMD targets (calibration-targets.csv C rows) a
-#: trial file may name for the side-by-side comparison (keys of calibration.therapies.ROWS)
-PUBLISHED = {
-    "fit1": "FIT-1 (alendronate; Black 1996)",
-    "horizon": "HORIZON-PFT (zoledronic acid; Black 2007)",
-    "vert": "VERT-NA (risedronate; Harris 1999)",
-    "freedom": "FREEDOM (denosumab; Cummings 2009)",
-    "fpt": "Fracture Prevention Trial (teriparatide; Neer 2001)",
-    "frame": "FRAME (romosozumab; Cosman 2016)",
-    "whi": "WHI E+P (hormone therapy; Cauley 2003)",
-}
+#: trial file may name for the side-by-side comparison (data/published_trials.yaml)
+PUBLISHED = PUBLISHED_TRIALS
 MAX_PATIENTS = 10_000_000
 MAX_YEARS = 20.0
 
