@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from osteosim.calibration.targets import load_targets
+from osteosim.trials.targets import load_targets
 from osteosim.outcomes.fracture import FractureModel, RiskFactors, sample_events, ten_year_probability
 from osteosim.parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from osteosim.physiology.patient import Patient

@@ -113,7 +113,7 @@ def test_dose_counts_follow_the_trials():
 # ----------------------------------------------------------------------------
 # dose trains
 def test_dosing_blocks():
-    from osteosim.solve.dosing import DosingBlock
+    from osteosim.therapies.dosing import DosingBlock
 
     t0 = 1000.0
     (b,) = one("denosumab 60 mg every 6 months for 3 years starting at 1 year").dosing_blocks(t0)

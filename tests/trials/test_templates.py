@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from osteosim.calibration.therapies import ROWS
+from osteosim.trials.published import PUBLISHED_BMD_TARGETS as ROWS
 from osteosim.trials import TrialSpec, run_trial
 
 from trial_helpers import BLOCK

@@ -25,7 +25,7 @@ from ..models.osteosim import Osteosim
 from ..outcomes.patient_run import relative_bmd, simulate_cohort
 from ..physiology.patient import Patient
 from ..solve import SolverOptions
-from .targets import load_targets
+from ..trials.targets import load_targets
 
 __all__ = ["FITTED", "COHORT", "simulate_targets", "fit", "write_fit", "check", "FIT_PATH"]
 

@@ -22,10 +22,11 @@ from ..outcomes.patient_run import relative_bmd
 from ..physiology.patient import SITES, Patient
 from ..runs import Lane, build_run
 from ..solve import SolverOptions
-from ..solve.dosing import DosingBlock, dose_table
+from ..therapies.dosing import DosingBlock, dose_table
 from ..therapies.pkpd import BLOCKS, PREFIX
 from ..units import DAYS_PER_YEAR
-from .targets import load_targets
+from ..trials.published import PUBLISHED_BMD_TARGETS
+from ..trials.targets import load_targets
 
 __all__ = ["TRIALS", "FITTED", "simulate_trial_targets", "fit", "write_fit", "FIT_PATH"]
 
@@ -91,19 +92,8 @@ FITTED = {
 PRIOR_LOG_SD = float(np.log(3.0))
 SOLVER = SolverOptions(rtol=1e-6, atol=1e-8)
 
-#: (target id, trial, site, month, kind) kind: pct (arm % change), vs (arm - placebo), pbo (placebo % change)
-ROWS = [
-    ("10a", "fit1", "lumbar_spine", 36, "vs"), ("10b", "fit1", "total_hip", 36, "vs"), ("10c", "fit1", "femoral_neck", 36, "vs"),
-    ("14a", "horizon", "total_hip", 36, "vs"), ("14b", "horizon", "lumbar_spine", 36, "vs"), ("14c", "horizon", "femoral_neck", 36, "vs"),
-    ("18a", "vert", "lumbar_spine", 36, "pct"), ("18b", "vert", "femoral_neck", 36, "pct"),
-    ("20a", "freedom", "lumbar_spine", 12, "pct"), ("20b", "freedom", "lumbar_spine", 24, "pct"), ("20c", "freedom", "lumbar_spine", 36, "pct"),
-    ("21a", "freedom", "total_hip", 12, "pct"), ("21b", "freedom", "total_hip", 24, "pct"), ("21c", "freedom", "total_hip", 36, "pct"),
-    ("22a", "freedom", "lumbar_spine", 36, "vs"), ("22b", "freedom", "total_hip", 36, "vs"),
-    ("31a", "fpt", "lumbar_spine", 19, "pct"), ("31b", "fpt", "femoral_neck", 19, "pct"), ("31c", "fpt", "total_hip", 19, "pct"),
-    ("31d", "fpt", "lumbar_spine", 19, "pbo"), ("31e", "fpt", "femoral_neck", 19, "pbo"), ("31f", "fpt", "total_hip", 19, "pbo"),
-    ("36a", "frame", "lumbar_spine", 12, "pct"), ("36b", "frame", "total_hip", 12, "pct"),
-    ("42a", "whi", "total_hip", 36, "pct"), ("42b", "whi", "total_hip", 36, "pbo"),
-]
+#: the published BMD results fitted (data/published_trials.yaml bmd_targets: id, trial, site, month, kind)
+ROWS = PUBLISHED_BMD_TARGETS
 CTX_ROWS = [("23a", "freedom", 1), ("23b", "freedom", 6)]
 #: marker shape targets that are not rows of calibration-targets.csv:
 #: (id, trial, marker, month, low, high, tolerance, source), markers in % of baseline

@@ -6,7 +6,7 @@ A drug is
   words it answers to, dose units and plausible ranges, routes, infusion length, typical
   schedules, labels and trials;
 * ``prefix``: the name of its dose table among the model's drivers (``<prefix>_start``,
-  ``<prefix>_interval``, ... of :mod:`osteosim.solve.dosing`);
+  ``<prefix>_interval``, ... of :mod:`osteosim.therapies.dosing`);
 * ``pk``: the PK kind that turns its dose table into an exposure of the model, with the names of
   its PK/PD parameters (:mod:`osteosim.therapies.pk`); the kind names the exposure channel(s)
   it drives (:mod:`osteosim.therapies.channels`), which are its PD hooks;
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .catalog import Therapy
+from .vocabulary import Therapy
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..parameters.base import ParameterSet

@@ -19,7 +19,7 @@ Fate (closed form per dose, see :func:`graft`)
     ``msc_io_retention`` stays in the marrow of the injected site only.  Marrow graft cells
     proliferate slowly and are cleared at the survival (+ immune) rate.  Both compartments
     are linear with bolus inputs, so they are sums of exponentials over the dose table
-    (:func:`osteosim.solve.dosing.depot_amount`) and each dose is a jump time.
+    (:func:`osteosim.therapies.dosing.depot_amount`) and each dose is a jump time.
 
 Concentration
     Graft cells per mL of a site's active marrow (ICRP 89 / Cristy 1981 volumes) divided by
@@ -40,22 +40,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..parameters.msc2026 import MSC2026
 from ..physiology.patient import SITES
 from ..physiology.who import is_osteoporotic_tscore
-from . import catalog as cat
+from . import vocabulary as cat
 from .drug import Drug
-from .pk import CellGraft
+from .pk import PKKind
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..physiology.patient import Patient
     from .regimen import Prescription
 
-__all__ = ["MECHANISMS", "SWITCHES", "MSCProduct", "DESCRIPTORS", "product_properties", "empty_descriptors",
+__all__ = ["MECHANISMS", "SWITCHES", "MSCProduct", "CellGraft", "DESCRIPTORS", "product_properties", "empty_descriptors",
            "msc_tables", "graft", "is_osteoporotic", "HYPOTHETICAL_NOTE", "DRUG"]
 
 #: the switchable mechanisms, in attribution order
@@ -253,7 +253,7 @@ def empty_descriptors(n_blocks: int) -> dict[str, np.ndarray]:
 def msc_tables(regimen, patient: "Patient", t0_days: float, horizon_days: float, n_blocks: int,
                params: dict | None = None) -> dict[str, np.ndarray]:
     """Dose table (prefix ``msc_``) and per-block product descriptors of the MSC lines of a regimen."""
-    from ..solve.dosing import dose_table
+    from .dosing import dose_table
 
     out = empty_descriptors(n_blocks)
     blocks, descs = [], []
@@ -288,7 +288,7 @@ def graft(t, d: dict, p: dict, sites=SITES):
     """
     import jax.numpy as jnp
 
-    from ..solve.dosing import FIELDS, depot_amount
+    from .dosing import FIELDS, depot_amount
 
     tab = {f: d[f"msc_{f}"] for f in FIELDS}
     if isinstance(tab["count"], np.ndarray) and not np.any(tab["count"] > 0):
@@ -332,6 +332,31 @@ def graft(t, d: dict, p: dict, sites=SITES):
 
 
 #: the cell therapy's registry entry (regimen words, doses, routes, sources; PK: :func:`graft`)
+@dataclass(frozen=True)
+class CellGraft(PKKind):
+    """Cell therapy: graft cells in lungs and marrow and their signals (:func:`graft`).
+
+    Its dose table also carries per-block product descriptors (:func:`msc_tables`).
+    """
+
+    resolved: ClassVar[bool] = True
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return ("msc_lung", "msc_marrow", "msc_x_osteo", "msc_x_adipo", "msc_paracrine")
+
+    def empty_descriptors(self, n_blocks):
+        return empty_descriptors(n_blocks)
+
+    def tables(self, regimen, t0_days, horizon_days, n_blocks, patient=None, params=None):
+        return msc_tables(regimen, patient, t0_days, horizon_days, n_blocks, params)
+
+    def exposures(self, t, d, prefix, p, states):
+        g = graft(t, d, p)
+        return {"msc_lung": g["lung"], "msc_marrow": g["marrow"], "msc_x_osteo": g["x_osteo"],
+                "msc_x_adipo": g["x_adipo"], "msc_paracrine": g["paracrine"]}
+
+
 DRUG = Drug(
     therapy=cat.Therapy(
         name="msc",

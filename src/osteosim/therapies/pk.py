@@ -6,14 +6,14 @@ jump time of the solve) or enters as its time-averaged rate.  Two drugs of the s
 their exposures in the same channel (e.g. alendronate + risedronate + zoledronic acid in the
 bone-bound bisphosphonate pool), so a new drug of an existing class is data, not code.
 
-Processes faster than a day are closed form (:mod:`osteosim.solve.dosing`): SC/IV depots,
+Processes faster than a day are closed form (:mod:`osteosim.therapies.dosing`): SC/IV depots,
 linear PK, the bone-bound bisphosphonate pool and the daily-averaged exposure of daily
 injections or tablets.  Only the target-mediated antibody (nonlinear elimination) is an ODE
 state of the model (``den_central``).
 
 The declarations are plain dataclasses (no jax at import); the closed forms import
 ``jax.numpy`` when the model evaluates them.  ``table`` is one drug's dose table
-``{field: (B,)}`` (fields of :data:`osteosim.solve.dosing.FIELDS`), ``p`` the parameter values,
+``{field: (B,)}`` (fields of :data:`osteosim.therapies.dosing.FIELDS`), ``p`` the parameter values,
 ``t`` the time in days.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 __all__ = ["PKKind", "AveragedRate", "AveragedBonePool", "BolusBonePool", "LinearDepot", "TargetMediated",
-           "CellGraft", "BONE_POOL", "BONE_RELEASE_HALFLIFE"]
+           "BONE_POOL", "BONE_RELEASE_HALFLIFE"]
 
 #: channel of the bone-bound bisphosphonate pool (alendronate-equivalent mg)
 BONE_POOL = "bp_bound"
@@ -63,7 +63,7 @@ class PKKind:
 
     def exposures(self, t, d: Mapping, prefix: str, p: Mapping, states: Mapping) -> dict[str, Any]:
         """``{channel: value}`` at time t from the drivers ``d`` (this drug's table under ``prefix``)."""
-        from ..solve.dosing import FIELDS
+        from .dosing import FIELDS
 
         return {self.channel: self.exposure(t, {f: d[f"{prefix}_{f}"] for f in FIELDS}, p)}  # type: ignore[attr-defined]
 
@@ -95,7 +95,7 @@ class AveragedRate(PKKind):
         return self.scale
 
     def exposure(self, t, table, p):
-        from ..solve.dosing import mean_rate
+        from .dosing import mean_rate
 
         rate = mean_rate(t, table)
         return _product(p, self.scale) * rate if self.scale else rate
@@ -145,7 +145,7 @@ class BolusBonePool(PKKind):
         return self.fraction + (BONE_RELEASE_HALFLIFE,)
 
     def exposure(self, t, table, p):
-        from ..solve.dosing import depot_amount
+        from .dosing import depot_amount
 
         bolus = dict(table, duration=0.0 * table["duration"])
         return _product(p, self.fraction) * depot_amount(t, bolus, _release_rate(p))
@@ -170,7 +170,7 @@ class LinearDepot(PKKind):
         return (self.bioavailability, self.absorption, self.elimination, self.volume)
 
     def exposure(self, t, table, p):
-        from ..solve.dosing import depot_amount
+        from .dosing import depot_amount
 
         ka, ke = p[self.absorption], p[self.elimination]
         amount = p[self.bioavailability] * ka / (ka - ke) * (depot_amount(t, table, ke) - depot_amount(t, table, ka))
@@ -205,40 +205,9 @@ class TargetMediated(PKKind):
 
     def rhs(self, t, amount, table, p):
         """dA/dt of the central amount (ng): SC absorption, linear and saturable elimination."""
-        from ..solve.dosing import depot_amount
+        from .dosing import depot_amount
 
         depot = self.ng_per_dose_unit * depot_amount(t, table, p[self.absorption])
         conc = amount / p[self.volume]
         return (p[self.bioavailability] * p[self.absorption] * depot - p[self.elimination] * amount
                 - p[self.vmax] * conc / (p[self.km] + conc))
-
-
-@dataclass(frozen=True)
-class CellGraft(PKKind):
-    """Cell therapy: graft cells in lungs and marrow and their signals (:func:`osteosim.therapies.msc.graft`).
-
-    Its dose table also carries per-block product descriptors (:func:`osteosim.therapies.msc.msc_tables`).
-    """
-
-    resolved: ClassVar[bool] = True
-
-    @property
-    def channels(self) -> tuple[str, ...]:
-        return ("msc_lung", "msc_marrow", "msc_x_osteo", "msc_x_adipo", "msc_paracrine")
-
-    def empty_descriptors(self, n_blocks):
-        from . import msc
-
-        return msc.empty_descriptors(n_blocks)
-
-    def tables(self, regimen, t0_days, horizon_days, n_blocks, patient=None, params=None):
-        from . import msc
-
-        return msc.msc_tables(regimen, patient, t0_days, horizon_days, n_blocks, params)
-
-    def exposures(self, t, d, prefix, p, states):
-        from . import msc
-
-        graft = msc.graft(t, d, p)
-        return {"msc_lung": graft["lung"], "msc_marrow": graft["marrow"], "msc_x_osteo": graft["x_osteo"],
-                "msc_x_adipo": graft["x_adipo"], "msc_paracrine": graft["paracrine"]}

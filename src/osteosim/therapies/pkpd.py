@@ -1,6 +1,6 @@
 """Dose tables and exposure signals of the registered drugs for the Osteosim model (one patient).
 
-Each drug reaches the model as a dose table (see :mod:`osteosim.solve.dosing`) under its
+Each drug reaches the model as a dose table (see :mod:`osteosim.therapies.dosing`) under its
 driver prefix (``Drug.prefix``); amounts are in the therapy's canonical unit
 (``therapies.catalog``).  Its PK kind (:mod:`osteosim.therapies.pk`) turns the table into one
 or more exposure channels (:mod:`osteosim.therapies.channels`); drugs on one channel add up.
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..solve.dosing import FIELDS, dose_table, dose_times
+from .dosing import FIELDS, dose_table, dose_times
 from . import registry
 from .catalog import RegistryView
 from .channels import CHANNELS, derived

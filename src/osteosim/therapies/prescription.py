@@ -180,7 +180,7 @@ class Prescription:
         after it are dropped); ``body_weight_kg`` converts ``cells/kg`` doses to cells.
         Empty when no dose falls before the horizon.
         """
-        from ..solve.dosing import DosingBlock  # the solver layer (imports jax) only when needed
+        from .dosing import DosingBlock  # imports jax: only when needed
 
         n = self._count_to(horizon_days)
         if n <= 0:

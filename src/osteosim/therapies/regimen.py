@@ -77,7 +77,7 @@ words exactly as they appear in the text ('' when the text ended too early) and
 
 Dose trains
 -----------
-:meth:`Prescription.dosing_blocks` gives the engine's :class:`~osteosim.solve.dosing.DosingBlock`
+:meth:`Prescription.dosing_blocks` gives the engine's :class:`~osteosim.therapies.dosing.DosingBlock`
 list: one block ``(t0 + start, interval, count, amount, duration)`` in days and the canonical
 unit.  Oral and SC doses and MSC injections are boluses (duration 0; IV MSCs too: the lungs
 clear them with t1/2 ~ 24 h, far longer than the infusion).  Zoledronic acid is a 15-minute

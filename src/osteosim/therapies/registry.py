@@ -171,7 +171,7 @@ def _check(drug: Drug) -> None:
     from .. import citations
     from ..parameters.msc2026 import MSC2026
     from ..parameters.therapies2026 import THERAPIES2026
-    from .catalog import DRUG_CLASSES, ROUTES
+    from .vocabulary import DRUG_CLASSES, ROUTES
     from .channels import CHANNELS
 
     t = drug.therapy

@@ -158,13 +158,13 @@ def published_comparison(spec: TrialSpec, arms: dict) -> list[dict]:
     """Simulated vs published BMD targets (C rows) of the trial the file names, per row."""
     if spec.published is None:
         return []
-    from ..calibration.targets import load_targets
-    from ..calibration.therapies import ROWS
+    from .published import PUBLISHED_BMD_TARGETS
+    from .targets import load_targets
 
     targets = load_targets()
     treated = [a for a in spec.arms if a != spec.control]
     out = []
-    for row in ROWS:
+    for row in PUBLISHED_BMD_TARGETS:
         tid, trial, site, month, kind = row[:5]
         if trial != spec.published or not treated:
             continue

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-__all__ = ["PublishedFracture", "PUBLISHED_FRACTURES", "PUBLISHED_TRIALS", "load"]
+__all__ = ["PublishedFracture", "PublishedBMDTarget", "PUBLISHED_FRACTURES", "PUBLISHED_TRIALS", "PUBLISHED_BMD_TARGETS",
+           "load", "load_bmd_targets"]
 
 DATA_FILE = "data/published_trials.yaml"
 
@@ -37,6 +38,19 @@ class PublishedFracture:
     measure: str
     source: str
     note: str = ""
+
+
+class PublishedBMDTarget(NamedTuple):
+    """A published BMD result of a trial: which row of calibration-targets.csv holds it."""
+
+    id: str  # row id of data/calibration-targets.csv (value, tolerance, source)
+    trial: str
+    site: str
+    month: float
+    kind: str  # pct: treated-arm % change; vs: treated minus placebo (pp); pbo: placebo-arm % change
+
+
+BMD_KINDS = ("pct", "vs", "pbo")
 
 
 def _pct(arm: dict | None, where: str) -> float | None:
@@ -70,14 +84,37 @@ def _fracture(row: dict[str, Any], i: int, sources: dict[str, str], trials: dict
 
 def load(text: str | None = None) -> tuple[dict[str, str], tuple[PublishedFracture, ...]]:
     """(trials, fractures) of the data file (or of ``text`` in its format)."""
-    if text is None:
-        text = resources.files("osteosim").joinpath(DATA_FILE).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = _read(text)
     trials = {str(k): str(v) for k, v in data["trials"].items()}
     sources = {str(k): str(v) for k, v in data["sources"].items()}
     fractures = tuple(_fracture(r, i, sources, trials) for i, r in enumerate(data["fractures"]))
     return trials, fractures
 
 
+def load_bmd_targets(text: str | None = None) -> tuple[PublishedBMDTarget, ...]:
+    """The ``bmd_targets`` rows of the data file (or of ``text`` in its format), in file order."""
+    from ..physiology.sites import SITES
+
+    data = _read(text)
+    trials = data["trials"]
+    out = []
+    for i, row in enumerate(data["bmd_targets"]):
+        where = f"{DATA_FILE}: bmd_targets[{i}]"
+        for field, value, allowed in (("trial", row["trial"], trials), ("site", row["site"], SITES),
+                                      ("kind", row["kind"], BMD_KINDS)):
+            if value not in allowed:
+                raise ValueError(f"{where}.{field}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+        out.append(PublishedBMDTarget(str(row["id"]), row["trial"], row["site"], row["month"], row["kind"]))
+    return tuple(out)
+
+
+def _read(text: str | None) -> dict[str, Any]:
+    if text is None:
+        text = resources.files("osteosim").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
 #: published trials of the reference a trial file may name (key -> label), and their fracture outcomes in file order
 PUBLISHED_TRIALS, PUBLISHED_FRACTURES = load()
+#: the BMD results of those trials (rows of calibration-targets.csv), in file order
+PUBLISHED_BMD_TARGETS = load_bmd_targets()

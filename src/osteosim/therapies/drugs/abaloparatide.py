@@ -1,5 +1,5 @@
 """Abaloparatide: daily SC PTHrP(1-34) analogue; enters the PTH channel as its teriparatide equivalent."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedRate
 

@@ -1,5 +1,5 @@
 """Alendronate: oral bisphosphonate; averaged loading of the bone-bound pool (Fosamax label)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedBonePool
 

@@ -1,5 +1,5 @@
 """Calcium supplement (elemental mg/day, averaged): adds to dietary calcium at the PTH set-point."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedRate
 

@@ -1,5 +1,5 @@
 """Denosumab: anti-RANKL antibody; SC depot and target-mediated elimination (the model's antibody state)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import TargetMediated
 

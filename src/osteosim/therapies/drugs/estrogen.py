@@ -1,5 +1,5 @@
 """Estrogen / menopausal hormone therapy, dosed as conjugated equine estrogens (CEE) mg/day (averaged)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedRate
 

@@ -1,5 +1,5 @@
 """Risedronate: oral bisphosphonate; averaged loading of the bone-bound pool (Actonel label)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedBonePool
 

@@ -1,5 +1,5 @@
 """Romosozumab: monthly SC anti-sclerostin antibody; linear one-compartment PK (Evenity label)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import LinearDepot
 

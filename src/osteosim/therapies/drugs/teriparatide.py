@@ -1,5 +1,5 @@
 """Teriparatide: daily SC PTH(1-34); the daily-averaged dose is the anabolic PTH channel (Forteo label)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedRate
 

@@ -1,5 +1,5 @@
 """Vitamin D3 supplement (IU/day, averaged): raises 25(OH)D at the PTH set-point (Heaney 2003)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import AveragedRate
 

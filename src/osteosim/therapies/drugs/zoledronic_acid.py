@@ -1,5 +1,5 @@
 """Zoledronic acid: yearly IV bisphosphonate; each dose binds to bone at once (Reclast label)."""
-from ..catalog import Therapy
+from ..vocabulary import Therapy
 from ..drug import Drug
 from ..pk import BolusBonePool
 

@@ -1,4 +1,4 @@
-"""Calibration targets: a verbatim copy of shared/reference/targets/calibration-targets.csv.
+"""Published targets (calibration and validation): a verbatim copy of shared/reference/targets/calibration-targets.csv.
 
 The copy ships with the package (``osteosim/data/calibration-targets.csv``) so a
 fit can be re-derived anywhere; each row keeps its source and confidence tag.

@@ -12,7 +12,7 @@ import jax.numpy as jnp
 
 from osteosim.models.base import Model
 from osteosim.solve import SolverOptions, solve_batch, solve_chunked
-from osteosim.solve.dosing import DosingBlock, depot_amount, dose_table, dose_times, infusion_rate, mean_rate
+from osteosim.therapies.dosing import DosingBlock, depot_amount, dose_table, dose_times, infusion_rate, mean_rate
 
 KA, KE = 0.17, 0.02  # 1/day
 
