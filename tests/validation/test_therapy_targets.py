@@ -40,7 +40,7 @@ def simulated():
     return simulate_trial_targets(m.default_parameters().values_dict(), m)
 
 
-@pytest.mark.parametrize("tid", [r[0] for r in ROWS + CTX_ROWS + MARKER_ROWS])
+@pytest.mark.parametrize("tid", [r[0] for r in (*ROWS, *CTX_ROWS, *MARKER_ROWS)])
 def test_trial_target(simulated, tid):
     lo, hi, tol, source = _target_table()[tid]
     if tid in KNOWN_MISSES:

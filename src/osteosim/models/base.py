@@ -13,7 +13,7 @@ every model here).
 lane, the solver and the outcome layer may use, and nothing else); :class:`Model`
 is the base class that implements it with neutral defaults, so a new model is one
 module under ``models/`` that subclasses :class:`Model`, is decorated with
-:func:`register_model`, is imported in ``models/__init__.py``, and has its parameter set
+:func:`register_model` (``models/__init__.py`` imports every module of the folder), and has its parameter set
 under ``parameters/``.  Every attribute the rest of the package reads is declared
 here (no ``getattr`` probing of models anywhere).
 """
