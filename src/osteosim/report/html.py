@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..physiology.patient import SITES
 from ..physiology.who import who_category
-from .plots import SITE_LABELS, WHO_BANDS
+from .style import SITE_LABELS, WHO_BANDS
 
 __all__ = ["trajectory_summary", "lowest_tscore", "render_patients_report", "describe_patient"]
 

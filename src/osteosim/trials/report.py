@@ -10,7 +10,7 @@ import base64
 from matplotlib.figure import Figure
 
 from ..physiology.patient import SITES
-from ..report.plots import SITE_LABELS, figure_png_bytes
+from ..report.style import SITE_LABELS, figure_png_bytes
 from ..report.templating import render
 from .outputs import KINDS_OUT
 from .spec import PUBLISHED, TrialSpec
