@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ..models.osteosim import GLOBAL_STATES, SITE_STATES
 from ..physiology.sites import SITES
 from .fracture import ENDPOINT_KINDS, KINDS
 
@@ -144,22 +145,32 @@ MARROW_FAT = Column("marrow_fat_fraction", "1", "marrow adipocyte fraction of th
 STRENGTH = _site("strength_{site}", "1", "strength index relative to the young-adult peak "
                  "(apparent density squared, Carter & Hayes 1977)", "strength")
 
-#: the Osteosim model's states (models.osteosim: per site, then shared)
-OSTEOSIM_STATES: tuple[Column, ...] = (
-    _site("obp_{site}", "pM", "osteoblast precursors (state)", "osteoblast_lineage", source="Osteosim state"),
-    _site("oba_{site}", "pM", "active osteoblasts (state)", "osteoblast_lineage", source="Osteosim state"),
-    _site("oca_{site}", "pM", "active osteoclasts (state)", "osteoclast_lineage", source="Osteosim state"),
-    _site("bv_{site}", "1", "bone volume relative to the young-adult peak (state)", source="Osteosim state"),
-    _site("mineral_{site}", "1", "mean mineral content relative to the young-adult peak (state)",
-          source="Osteosim state"),
-    _site("fat_{site}", "1", "marrow adipocyte fraction (state)", source="Osteosim state"),
-    Column("msc", "1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage",
-           source="Osteosim state"),
-    Column("ocp", "1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage",
-           source="Osteosim state"),
-    Column("den_central", "ng", "denosumab in the central compartment (state)", source="Osteosim state"),
-    Column("reserve", "1", "anabolic reserve of the PTH-analogue response (state)", source="Osteosim state"),
-)
+#: what each state of the Osteosim model is (unit, description, plot group); the names and their order
+#: are the model's own (models.osteosim SITE_STATES per site, then GLOBAL_STATES)
+_STATE_DOCS: dict[str, tuple[str, str, str]] = {
+    "obp": ("pM", "osteoblast precursors (state)", "osteoblast_lineage"),
+    "oba": ("pM", "active osteoblasts (state)", "osteoblast_lineage"),
+    "oca": ("pM", "active osteoclasts (state)", "osteoclast_lineage"),
+    "bv": ("1", "bone volume relative to the young-adult peak (state)", "other"),
+    "mineral": ("1", "mean mineral content relative to the young-adult peak (state)", "other"),
+    "fat": ("1", "marrow adipocyte fraction (state)", "other"),
+    "msc": ("1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage"),
+    "ocp": ("1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage"),
+    "den_central": ("ng", "denosumab in the central compartment (state)", "other"),
+    "reserve": ("1", "anabolic reserve of the PTH-analogue response (state)", "other"),
+}
+
+
+def _state_columns() -> tuple[Column, ...]:
+    undocumented = [s for s in (*SITE_STATES, *GLOBAL_STATES) if s not in _STATE_DOCS]
+    if undocumented:
+        raise ValueError(f"Osteosim state(s) {', '.join(undocumented)} have no column declaration in _STATE_DOCS")
+    return (*(_site(f"{stem}_{{site}}", *_STATE_DOCS[stem], source="Osteosim state") for stem in SITE_STATES),
+            *(Column(stem, *_STATE_DOCS[stem], source="Osteosim state") for stem in GLOBAL_STATES))
+
+
+#: the Osteosim model's states, named after the model's state list
+OSTEOSIM_STATES: tuple[Column, ...] = _state_columns()
 
 #: the Osteosim model's outputs (Osteosim.outputs)
 OSTEOSIM_OUTPUTS: tuple[Column, ...] = tuple(
