@@ -18,7 +18,8 @@ from ..io_utils import atomic_write_json, atomic_write_text, to_jsonable
 from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from . import stats
-from .outputs import KINDS_OUT, months_grid
+from ..outcomes.fracture import ENDPOINT_KINDS
+from .outputs import months_grid
 from .spec import PUBLISHED, TrialSpec
 from .store import TrialStore
 
@@ -81,13 +82,13 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     bmd = _bmd(store, spec)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
-    km: dict = {kind: {} for kind in KINDS_OUT}
+    km: dict = {kind: {} for kind in ENDPOINT_KINDS}
     by_arm = {arm: ev[ev[C.EVENT_ARM.name()] == arm] for arm in spec.arms}
     for arm, e in by_arm.items():
         n = int(len(e))
         fr = {}
         person_years = float(np.fmin(np.where(e[death_time].isna(), years, e[death_time]), years).sum())
-        for kind in KINDS_OUT:
+        for kind in ENDPOINT_KINDS:
             t, event = _event_columns(e, kind, years)
             k = int(event.sum())
             fr[kind] = {"events": k, "incidence": k / n if n else None,
@@ -100,7 +101,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     power: dict = {}
     for arm, e in by_arm.items():
         rr, hr = {}, {}
-        for kind in KINDS_OUT:
+        for kind in ENDPOINT_KINDS:
             a, c = arms[arm]["fractures"][kind], arms[spec.control]["fractures"][kind]
             rr[kind] = stats.relative_risk(a["events"], arms[arm]["n"], c["events"], arms[spec.control]["n"])
             if arm != spec.control:
