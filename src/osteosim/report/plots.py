@@ -110,16 +110,16 @@ def plot_timeseries(df: pd.DataFrame, columns: Sequence[str] | None = None, path
     patient_like = is_patient(result, df)
     if patient_like:
         panels = patient_panels(df, allowed)
-        if "age" in df.columns:
-            x, xlabel = df["age"].to_numpy(dtype=float), "age (years)"
+        if C.AGE.name() in df.columns:
+            x, xlabel = df[C.AGE.name()].to_numpy(dtype=float), "age (years)"
         else:
-            x, xlabel = df["t_years"].to_numpy(dtype=float), "time (years)"
+            x, xlabel = df[C.T_YEARS.name()].to_numpy(dtype=float), "time (years)"
     else:
         panels = classic_panels(result, df, allowed)
-        if "t_days" in df.columns:
-            x, xlabel = df["t_days"].to_numpy(dtype=float), "time (days)"
-        elif "t_years" in df.columns:
-            x, xlabel = df["t_years"].to_numpy(dtype=float) * 365.25, "time (days)"
+        if C.T_DAYS.name() in df.columns:
+            x, xlabel = df[C.T_DAYS.name()].to_numpy(dtype=float), "time (days)"
+        elif C.T_YEARS.name() in df.columns:
+            x, xlabel = df[C.T_YEARS.name()].to_numpy(dtype=float) * 365.25, "time (days)"
         else:
             x, xlabel = np.arange(len(df), dtype=float), "sample"
     fig, axes = new_figure(len(panels))
@@ -128,8 +128,9 @@ def plot_timeseries(df: pd.DataFrame, columns: Sequence[str] | None = None, path
         ax.set_visible(True)
         ax.text(0.5, 0.5, "nothing to plot", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-    events = _patient_events(getattr(result, "patient", None)) if patient_like and "age" in df.columns else []
-    doses = _dose_events(result, float(x.max())) if patient_like and "age" in df.columns and x.size else []
+    by_age = patient_like and C.AGE.name() in df.columns
+    events = _patient_events(getattr(result, "patient", None)) if by_age else []
+    doses = _dose_events(result, float(x.max())) if by_age and x.size else []
     for ax, panel in zip(axes, panels):
         draw_panel(ax, panel, df, x, xlabel)
         if doses:
