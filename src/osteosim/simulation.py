@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import citations
 from .models.base import Model, get_model
+from .outcomes.columns import T_DAYS, T_YEARS
 from .parameters.base import ParameterSet
 from .physiology.patient import Patient
 from .runs import Lane, build_run
@@ -131,7 +132,7 @@ class Simulation:
         drivers = run.lane_drivers[0]
         sol = run.solve(self.solver_options)
         ys = sol.ys[0]
-        cols: dict[str, np.ndarray] = {"t_years": ts / DAYS_PER_YEAR, "t_days": ts}
+        cols: dict[str, np.ndarray] = {T_YEARS.name(): ts / DAYS_PER_YEAR, T_DAYS.name(): ts}
         for i, name in enumerate(m.state_names):
             cols[name] = ys[:, i]
         cols.update(outputs_over_time(m, ts, ys, p, drivers))

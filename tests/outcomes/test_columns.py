@@ -111,3 +111,12 @@ def test_catalog_is_plain_data():
     assert cat["axes"]["site"] == list(SITES)
     assert {c["pattern"] for c in cat["tables"]["visits"]} >= {"bmd_{site}", "{kind}_fractures", "alive"}
     assert "bmd_{site}" in C.markdown_table()
+
+
+def test_osteosim_states_follow_the_model():
+    """The state columns are named from the model's state list, in its order."""
+    from osteosim.models import Osteosim
+
+    names = [n for col in C.OSTEOSIM_STATES for n in col.names()]
+    assert sorted(names) == sorted(Osteosim.state_names)
+    assert all(C.lookup(n).column.source == "Osteosim state" for n in Osteosim.state_names)

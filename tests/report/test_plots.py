@@ -7,7 +7,8 @@ from matplotlib.figure import Figure
 
 from osteosim.physiology.patient import SITES, Patient
 from osteosim.report.html import render_patients_report, trajectory_summary
-from osteosim.report.plots import plot_comparison, plot_result, plot_timeseries, who_category
+from osteosim.physiology.who import who_category
+from osteosim.report.plots import plot_comparison, plot_result, plot_timeseries
 from osteosim.simulation import Result, Simulation
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -77,7 +77,8 @@ def demo(
     from ..models.base import MODEL_REGISTRY
     from ..physiology.patient import Patient
     from ..report.html import render_patients_report, trajectory_summary
-    from ..report.plots import figure_png_bytes, plot_comparison
+    from ..report.plots import plot_comparison
+    from ..report.style import figure_png_bytes
     from ..scenario import DEFAULT_PATIENT_MODEL
     from ..simulation import Simulation
 
@@ -153,7 +154,7 @@ def _print_demo_table(entries, out_dir: Path, used) -> None:
     from rich.table import Table
 
     from ..physiology.sites import SITE_TABLE
-    from ..report.plots import SITE_ABBR
+    from ..report.style import SITE_ABBR
 
     con = _console()
     t = Table(title="Demo patients: T-score start → end (coloured by WHO category)")

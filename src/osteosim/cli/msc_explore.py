@@ -41,7 +41,7 @@ def msc_explore(
     from ..io_utils import atomic_output_dir, to_jsonable
     from ..outcomes.ensemble import DEFAULT_SEED
     from ..physiology.patient import Patient
-    from ..report.plots import figure_png_bytes
+    from ..report.style import figure_png_bytes
     from ..trials import msc_explore as mx
 
     with _user_errors():
@@ -93,7 +93,7 @@ def _print_table(res, out_dir: Path) -> None:
     from rich.table import Table
 
     from ..physiology.patient import SITES
-    from ..report.plots import SITE_ABBR
+    from ..report.style import SITE_ABBR
     from ..trials.msc_explore import REPORT_YEARS
 
     pt = res.meta["patient"]

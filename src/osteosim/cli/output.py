@@ -16,7 +16,8 @@ def _ordered_timeseries(df):
 def _result_files(result) -> dict[str, bytes]:
     """The three files of a run, rendered in memory (nothing touches the disk yet)."""
     from ..io_utils import to_jsonable
-    from ..report.plots import figure_png_bytes, plot_result
+    from ..report.plots import plot_result
+    from ..report.style import figure_png_bytes
 
     df = _ordered_timeseries(result.timeseries)
     csv = df.to_csv(index=False, float_format="%.10g").encode()

@@ -58,7 +58,7 @@ def _print_run_summary(result, out_dir: Path) -> None:
     from rich.table import Table
 
     from ..report.html import trajectory_summary
-    from ..report.plots import SITE_LABELS
+    from ..report.style import SITE_LABELS
 
     con = _console()
     df = result.timeseries

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ..models.osteosim import GLOBAL_STATES, SITE_STATES
 from ..physiology.sites import SITES
 from .fracture import ENDPOINT_KINDS, KINDS
 
@@ -32,7 +33,11 @@ __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILE
            "declared", "lookup", "check_table", "resolve", "base_name", "ordered", "model_columns", "catalog",
            "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table",
            "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
-           "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE"]
+           "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE",
+           "VISIT_PATIENT", "VISIT_ARM", "MONTH", "VISIT_AGE", "VISIT_BMD", "VISIT_BMD_TRUE", "VISIT_TSCORE",
+           "BMD_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
+           "EVENT_PATIENT", "EVENT_ARM", "EVENT_AGE", "SEX", "BMI", "RISK_FLAGS", "BASELINE_TSCORE", "TIME_TO",
+           "N_FRACTURES", "DEATH_TIME", "EVENT_SOLVER_OK"]
 
 #: the axes a column family repeats over (the model-dependent ones, "state" and "output", come from a model)
 AXES: dict[str, tuple[str, ...]] = {"site": SITES, "kind": KINDS, "endpoint": ENDPOINT_KINDS}
@@ -140,22 +145,32 @@ MARROW_FAT = Column("marrow_fat_fraction", "1", "marrow adipocyte fraction of th
 STRENGTH = _site("strength_{site}", "1", "strength index relative to the young-adult peak "
                  "(apparent density squared, Carter & Hayes 1977)", "strength")
 
-#: the Osteosim model's states (models.osteosim: per site, then shared)
-OSTEOSIM_STATES: tuple[Column, ...] = (
-    _site("obp_{site}", "pM", "osteoblast precursors (state)", "osteoblast_lineage", source="Osteosim state"),
-    _site("oba_{site}", "pM", "active osteoblasts (state)", "osteoblast_lineage", source="Osteosim state"),
-    _site("oca_{site}", "pM", "active osteoclasts (state)", "osteoclast_lineage", source="Osteosim state"),
-    _site("bv_{site}", "1", "bone volume relative to the young-adult peak (state)", source="Osteosim state"),
-    _site("mineral_{site}", "1", "mean mineral content relative to the young-adult peak (state)",
-          source="Osteosim state"),
-    _site("fat_{site}", "1", "marrow adipocyte fraction (state)", source="Osteosim state"),
-    Column("msc", "1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage",
-           source="Osteosim state"),
-    Column("ocp", "1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage",
-           source="Osteosim state"),
-    Column("den_central", "ng", "denosumab in the central compartment (state)", source="Osteosim state"),
-    Column("reserve", "1", "anabolic reserve of the PTH-analogue response (state)", source="Osteosim state"),
-)
+#: what each state of the Osteosim model is (unit, description, plot group); the names and their order
+#: are the model's own (models.osteosim SITE_STATES per site, then GLOBAL_STATES)
+_STATE_DOCS: dict[str, tuple[str, str, str]] = {
+    "obp": ("pM", "osteoblast precursors (state)", "osteoblast_lineage"),
+    "oba": ("pM", "active osteoblasts (state)", "osteoblast_lineage"),
+    "oca": ("pM", "active osteoclasts (state)", "osteoclast_lineage"),
+    "bv": ("1", "bone volume relative to the young-adult peak (state)", "other"),
+    "mineral": ("1", "mean mineral content relative to the young-adult peak (state)", "other"),
+    "fat": ("1", "marrow adipocyte fraction (state)", "other"),
+    "msc": ("1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage"),
+    "ocp": ("1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage"),
+    "den_central": ("ng", "denosumab in the central compartment (state)", "other"),
+    "reserve": ("1", "anabolic reserve of the PTH-analogue response (state)", "other"),
+}
+
+
+def _state_columns() -> tuple[Column, ...]:
+    undocumented = [s for s in (*SITE_STATES, *GLOBAL_STATES) if s not in _STATE_DOCS]
+    if undocumented:
+        raise ValueError(f"Osteosim state(s) {', '.join(undocumented)} have no column declaration in _STATE_DOCS")
+    return (*(_site(f"{stem}_{{site}}", *_STATE_DOCS[stem], source="Osteosim state") for stem in SITE_STATES),
+            *(Column(stem, *_STATE_DOCS[stem], source="Osteosim state") for stem in GLOBAL_STATES))
+
+
+#: the Osteosim model's states, named after the model's state list
+OSTEOSIM_STATES: tuple[Column, ...] = _state_columns()
 
 #: the Osteosim model's outputs (Osteosim.outputs)
 OSTEOSIM_OUTPUTS: tuple[Column, ...] = tuple(
@@ -203,38 +218,42 @@ TIMESERIES: tuple[Column, ...] = (T_YEARS, AGE, T_DAYS, BMD, TSCORE, ZSCORE, CTX
 # ----------------------------------------------------------------------------------------------
 # trials: patients.parquet (visits) and events.parquet (osteosim.trials.runner)
 _T = dict(source="trials.runner", group="trial")
-VISITS: tuple[Column, ...] = (
-    Column("patient", "1", "patient index within the arm (the same patient in every arm)", table="visits", **_T),
-    Column("arm", "", "arm name", table="visits", **_T),
-    Column("month", "month", "visit month since randomisation (0: baseline)", table="visits", **_T),
-    Column("age", "year", "age at the visit", table="visits", **_T),
-    _site("bmd_{site}", "g/cm^2", "BMD as a densitometer reads it (with the scan's precision error)",
-          table="visits", **_T),
-    _site("bmd_true_{site}", "g/cm^2", "simulated BMD (what the fracture hazards use)", table="visits", **_T),
-    _site("tscore_{site}", "SD", "T-score of the measured BMD", table="visits", **_T),
-    _site("bmd_pct_change_{site}", "%", "measured BMD change from the baseline scan", table="visits", **_T),
-    Column("{kind}_fractures", "1", "fractures of the kind since randomisation (cumulative)", per="kind",
-           table="visits", **_T),
-    Column("alive", "bool", "alive at the visit", table="visits", **_T),
-    Column("solver_ok", "bool", "the patient's solves succeeded", table="visits", **_T),
-)
-EVENTS: tuple[Column, ...] = (
-    Column("patient", "1", "patient index within the arm", table="events", **_T),
-    Column("arm", "", "arm name", table="events", **_T),
-    Column("age", "year", "age at randomisation", table="events", **_T),
-    Column("sex", "", "female or male", table="events", **_T),
-    Column("bmi", "kg/m^2", "body-mass index", table="events", **_T),
-    *(Column(flag, "bool", text, table="events", **_T) for flag, text in (
-        ("smoker", "current smoker"), ("family_history", "parental hip fracture"),
-        ("glucocorticoids", "oral glucocorticoids"), ("prior_fracture", "prior fragility fracture"),
-        ("prevalent_vertebral_fracture", "prevalent vertebral fracture at baseline"))),
-    _site("baseline_tscore_{site}", "SD", "sampled T-score at randomisation", table="events", **_T),
-    Column("time_{endpoint}", "year", "time to the first fracture of the endpoint kind (NaN: none)", per="endpoint",
-           table="events", **_T),
-    Column("n_{kind}", "1", "number of fractures of the kind", per="kind", table="events", **_T),
-    Column("death_time", "year", "time of death (NaN: alive at the end)", table="events", **_T),
-    Column("solver_ok", "bool", "the patient's solves succeeded", table="events", **_T),
-)
+VISIT_PATIENT = Column("patient", "1", "patient index within the arm (the same patient in every arm)", table="visits",
+                       **_T)
+VISIT_ARM = Column("arm", "", "arm name", table="visits", **_T)
+MONTH = Column("month", "month", "visit month since randomisation (0: baseline)", table="visits", **_T)
+VISIT_AGE = Column("age", "year", "age at the visit", table="visits", **_T)
+VISIT_BMD = _site("bmd_{site}", "g/cm^2", "BMD as a densitometer reads it (with the scan's precision error)",
+                  table="visits", **_T)
+VISIT_BMD_TRUE = _site("bmd_true_{site}", "g/cm^2", "simulated BMD (what the fracture hazards use)", table="visits",
+                       **_T)
+VISIT_TSCORE = _site("tscore_{site}", "SD", "T-score of the measured BMD", table="visits", **_T)
+BMD_PCT_CHANGE = _site("bmd_pct_change_{site}", "%", "measured BMD change from the baseline scan", table="visits", **_T)
+FRACTURES = Column("{kind}_fractures", "1", "fractures of the kind since randomisation (cumulative)", per="kind",
+                   table="visits", **_T)
+ALIVE = Column("alive", "bool", "alive at the visit", table="visits", **_T)
+VISIT_SOLVER_OK = Column("solver_ok", "bool", "the patient's solves succeeded", table="visits", **_T)
+VISITS: tuple[Column, ...] = (VISIT_PATIENT, VISIT_ARM, MONTH, VISIT_AGE, VISIT_BMD, VISIT_BMD_TRUE, VISIT_TSCORE,
+                              BMD_PCT_CHANGE, FRACTURES, ALIVE, VISIT_SOLVER_OK)
+
+EVENT_PATIENT = Column("patient", "1", "patient index within the arm", table="events", **_T)
+EVENT_ARM = Column("arm", "", "arm name", table="events", **_T)
+EVENT_AGE = Column("age", "year", "age at randomisation", table="events", **_T)
+SEX = Column("sex", "", "female or male", table="events", **_T)
+BMI = Column("bmi", "kg/m^2", "body-mass index", table="events", **_T)
+#: the risk factors of a patient (bool), in column order
+RISK_FLAGS: tuple[Column, ...] = tuple(Column(flag, "bool", text, table="events", **_T) for flag, text in (
+    ("smoker", "current smoker"), ("family_history", "parental hip fracture"),
+    ("glucocorticoids", "oral glucocorticoids"), ("prior_fracture", "prior fragility fracture"),
+    ("prevalent_vertebral_fracture", "prevalent vertebral fracture at baseline")))
+BASELINE_TSCORE = _site("baseline_tscore_{site}", "SD", "sampled T-score at randomisation", table="events", **_T)
+TIME_TO = Column("time_{endpoint}", "year", "time to the first fracture of the endpoint kind (NaN: none)",
+                 per="endpoint", table="events", **_T)
+N_FRACTURES = Column("n_{kind}", "1", "number of fractures of the kind", per="kind", table="events", **_T)
+DEATH_TIME = Column("death_time", "year", "time of death (NaN: alive at the end)", table="events", **_T)
+EVENT_SOLVER_OK = Column("solver_ok", "bool", "the patient's solves succeeded", table="events", **_T)
+EVENTS: tuple[Column, ...] = (EVENT_PATIENT, EVENT_ARM, EVENT_AGE, SEX, BMI, *RISK_FLAGS, BASELINE_TSCORE, TIME_TO,
+                              N_FRACTURES, DEATH_TIME, EVENT_SOLVER_OK)
 
 _ALL = {"timeseries": TIMESERIES, "visits": VISITS, "events": EVENTS}
 

@@ -49,6 +49,7 @@ from ..physiology.patient import SITES
 from ..runs import Lane, as_regimen, build_run
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
+from .columns import AGE, BAND_QUANTILES, BMD, T_YEARS, TSCORE, band_name, band_names
 from .patient_run import relative_bmd
 
 __all__ = ["DEFAULT_SEED", "PERCENTILES", "BLOCK", "UncertainParameter", "uncertain_parameters",
@@ -149,7 +150,7 @@ def sample_parameters(uncertain: Sequence[UncertainParameter], n: int,
 
 def band_columns() -> list[str]:
     """The columns that get percentile bands: BMD (g/cm^2) and T-score per site."""
-    return [f"{k}_{s}" for s in SITES for k in ("bmd", "tscore")]
+    return list(band_names())
 
 
 def _bmd_tscore(model, ys: np.ndarray, p: Mapping[str, float], patient) -> dict[str, np.ndarray]:
@@ -169,8 +170,8 @@ def _bmd_tscore(model, ys: np.ndarray, p: Mapping[str, float], patient) -> dict[
             peak = target / rel[:, :1]
         else:
             peak = peaks[site]
-        out[f"bmd_{site}"] = peak * rel
-        out[f"tscore_{site}"] = dens.tscore(out[f"bmd_{site}"], p, site)
+        out[BMD.name(site)] = peak * rel
+        out[TSCORE.name(site)] = dens.tscore(out[BMD.name(site)], p, site)
     return out
 
 
@@ -206,8 +207,8 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
         # each draw moves its own reference state (reference="lane"), unlike the nominal run
         lanes = [Lane(patient, regimen, params={k: float(v[i]) for k, v in draws.items()}, drivers=sim.drivers)
                  for i in range(n)]
-        years = float(df["t_years"].iloc[-1])
-        run = build_run(model, lanes, p_nom, ts=df["age"].to_numpy() * DAYS_PER_YEAR, years=years, reference="lane")
+        years = float(df[T_YEARS.name()].iloc[-1])
+        run = build_run(model, lanes, p_nom, ts=df[AGE.name()].to_numpy() * DAYS_PER_YEAR, years=years, reference="lane")
         sol = run.solve(sim.solver_options, block=BLOCK)
         ok = np.asarray(sol.ok, dtype=bool)
         failed = int((~ok).sum())
@@ -218,11 +219,11 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
     # each band right after its column (the nominal value stays the main column)
     for c in reversed(cols):
         at = df.columns.get_loc(c) + 1
-        for j, suffix in reversed(list(enumerate(("_p05", "_p50", "_p95")))):
-            df.insert(at, c + suffix, bands[c][j])
+        for j, quantile in reversed(list(enumerate(BAND_QUANTILES))):
+            df.insert(at, band_name(c, quantile), bands[c][j])
     first = {c: values[c][:, 0] for c in cols}
     last = {c: values[c][:, -1] for c in cols}
-    pct = lambda a: dict(zip(("p05", "p50", "p95"), (float(x) for x in _percentiles(a))))  # noqa: E731
+    pct = lambda a: dict(zip(BAND_QUANTILES, (float(x) for x in _percentiles(a))))  # noqa: E731
     result.summary["ensemble"] = {
         "draws": n,
         "failed_draws": failed,
@@ -234,6 +235,6 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
         "not_sampled": "parameters calibrated to published targets (natural history, drug effect strengths): "
                        "their bounds are the fit's search box, not a credible range",
         "final": {c: pct(last[c]) for c in cols},
-        "bmd_pct_change": {s: pct(100.0 * (last[f"bmd_{s}"] / first[f"bmd_{s}"] - 1.0)) for s in SITES},
+        "bmd_pct_change": {s: pct(100.0 * (last[BMD.name(s)] / first[BMD.name(s)] - 1.0)) for s in SITES},
     }
     return result

@@ -21,6 +21,7 @@ from ..solve import outputs_over_time
 from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
+from .columns import AGE, BMD, CTX, MARROW_FAT, P1NP, STRENGTH, T_YEARS, TSCORE, ZSCORE
 
 __all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
 
@@ -93,7 +94,7 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     ys, ys_ref = sol.ys[0], sol.ys[1]
     if not sol.ok[0]:
         raise RuntimeError("solver failed for this patient (retry with tighter tolerances did not help)")
-    cols: dict[str, np.ndarray] = {"t_years": ages - patient.age, "age": ages}
+    cols: dict[str, np.ndarray] = {T_YEARS.name(): ages - patient.age, AGE.name(): ages}
     peaks = dens.peak_bmd(patient, p)
     measured = patient.measured_baseline()
     implied_peak_t = {}
@@ -105,23 +106,23 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
             peaks[site] = target / rel[0]
             implied_peak_t[site] = float(dens.tscore(peaks[site], p, site))
         bmd = peaks[site] * rel
-        cols[f"bmd_{site}"] = bmd
-        cols[f"tscore_{site}"] = dens.tscore(bmd, p, site)
+        cols[BMD.name(site)] = bmd
+        cols[TSCORE.name(site)] = dens.tscore(bmd, p, site)
     for site in SITES:
         mean_at_age = dens.reference(p, site)[0] * relative_bmd(model, ys_ref, site)
         if patient.sex == "male":
             mean_at_age = mean_at_age + dens.reference(p, site)[1] * (
                 p["peak_z_male_lumbar_spine"] if site == "lumbar_spine" else p["peak_z_male_hip"])
-        cols[f"zscore_{site}"] = (cols[f"bmd_{site}"] - mean_at_age) / dens.reference(p, site)[1]
+        cols[ZSCORE.name(site)] = (cols[BMD.name(site)] - mean_at_age) / dens.reference(p, site)[1]
     # turnover markers: skeleton-wide resorption / formation, weighted by each site's turnover
     rho = np.array([p[f"turnover_{s}"] for s in SITES])
     res = sum(r * _col(model, ys, f"oca_{s}") * _col(model, ys, f"bv_{s}") for r, s in zip(rho, SITES))
     form = sum(r * _col(model, ys, f"oba_{s}") * _col(model, ys, f"bv_{s}") for r, s in zip(rho, SITES))
-    cols["ctx"] = 100.0 * res / res[0]
-    cols["p1np"] = 100.0 * form / form[0]
-    cols["marrow_fat_fraction"] = _col(model, ys, "fat_lumbar_spine")
+    cols[CTX.name()] = 100.0 * res / res[0]
+    cols[P1NP.name()] = 100.0 * form / form[0]
+    cols[MARROW_FAT.name()] = _col(model, ys, "fat_lumbar_spine")
     for site in SITES:
-        cols[f"strength_{site}"] = dens.strength_index(_col(model, ys, f"bv_{site}"), _col(model, ys, f"mineral_{site}"), p)
+        cols[STRENGTH.name(site)] = dens.strength_index(_col(model, ys, f"bv_{site}"), _col(model, ys, f"mineral_{site}"), p)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
     cols.update(outputs_over_time(model, sol.ts, ys, p, d))
@@ -171,9 +172,9 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         "model": model.name,
         "parameter_set": pset.name,
         "patient": patient.model_dump(),
-        "start_age": float(first.age),
-        "end_age": float(last.age),
-        "years": float(last.t_years),
+        "start_age": float(first[AGE.name()]),
+        "end_age": float(last[AGE.name()]),
+        "years": float(last[T_YEARS.name()]),
         "solver_ok": bool(sol.ok[0]),
         "solver_steps": int(sol.num_steps[0]),
         "baseline": {},
@@ -182,16 +183,17 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         "who_category": {},
     }
     for site in SITES:
-        b0, b1 = float(first[f"bmd_{site}"]), float(last[f"bmd_{site}"])
-        out["baseline"][f"bmd_{site}"] = b0
-        out["baseline"][f"tscore_{site}"] = float(first[f"tscore_{site}"])
-        out["final"][f"bmd_{site}"] = b1
-        out["final"][f"tscore_{site}"] = float(last[f"tscore_{site}"])
+        bmd, tscore = BMD.name(site), TSCORE.name(site)
+        b0, b1 = float(first[bmd]), float(last[bmd])
+        out["baseline"][bmd] = b0
+        out["baseline"][tscore] = float(first[tscore])
+        out["final"][bmd] = b1
+        out["final"][tscore] = float(last[tscore])
         out["bmd_pct_change"][site] = 100.0 * (b1 / b0 - 1.0)
-        out["who_category"][site] = dens.who_category(float(last[f"tscore_{site}"]))
-    out["final"]["ctx_pct_baseline"] = float(last.ctx)
-    out["final"]["p1np_pct_baseline"] = float(last.p1np)
-    out["final"]["marrow_fat_fraction"] = float(last.marrow_fat_fraction)
+        out["who_category"][site] = dens.who_category(float(last[tscore]))
+    out["final"]["ctx_pct_baseline"] = float(last[CTX.name()])
+    out["final"]["p1np_pct_baseline"] = float(last[P1NP.name()])
+    out["final"][MARROW_FAT.name()] = float(last[MARROW_FAT.name()])
     if implied_peak_t:
         out["measured_baseline_method"] = "peak rescaled so simulated BMD at start age equals the measurement"
         out["implied_peak_tscore"] = implied_peak_t

@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from ..physiology.who import who_category
-from .plots import SITE_LABELS, WHO_BANDS
+from .style import SITE_LABELS, WHO_BANDS
 
 __all__ = ["trajectory_summary", "lowest_tscore", "render_patients_report", "describe_patient"]
 
@@ -43,30 +44,30 @@ def trajectory_summary(df: pd.DataFrame) -> dict[str, Any]:
     ``who_end`` (category of the lowest site at the end).
     """
     out: dict[str, Any] = {"sites": {}}
-    age = _col(df, "age")
+    age = _col(df, C.AGE.name())
     if age is not None:
         out["age_start"], out["age_end"] = _ends(age)
-    t = _col(df, "t_years")
+    t = _col(df, C.T_YEARS.name())
     if t is not None:
         out["years"] = float(np.nanmax(t) - np.nanmin(t))
     for site in SITES:
         s: dict[str, Any] = {}
-        bmd = _col(df, f"bmd_{site}")
+        bmd = _col(df, C.BMD.name(site))
         if bmd is not None:
             s["bmd_start"], s["bmd_end"] = _ends(bmd)
             s["bmd_pct_change"] = (s["bmd_end"] / s["bmd_start"] - 1.0) * 100.0 if s["bmd_start"] else None
-        ts = _col(df, f"tscore_{site}")
+        ts = _col(df, C.TSCORE.name(site))
         if ts is not None:
             s["tscore_start"], s["tscore_end"] = _ends(ts)
             s["who_start"], s["who_end"] = who_category(s["tscore_start"]), who_category(s["tscore_end"])
         if s:
             out["sites"][site] = s
-    for m in ("ctx", "p1np"):
+    for m in (C.CTX.name(), C.P1NP.name()):
         a = _col(df, m)
         if a is not None:
             a0, a1 = _ends(a)
             out[f"{m}_pct_change"] = (a1 / a0 - 1.0) * 100.0 if a0 else None
-    fat = _col(df, "marrow_fat_fraction")
+    fat = _col(df, C.MARROW_FAT.name())
     if fat is not None:
         out["marrow_fat_start"], out["marrow_fat_end"] = _ends(fat)
     low = lowest_tscore(out)

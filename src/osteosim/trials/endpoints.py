@@ -15,9 +15,11 @@ import numpy as np
 
 from .. import citations
 from ..io_utils import atomic_write_json, atomic_write_text, to_jsonable
+from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from . import stats
-from .outputs import KINDS_OUT, months_grid
+from ..outcomes.fracture import ENDPOINT_KINDS
+from .outputs import months_grid
 from .spec import PUBLISHED, TrialSpec
 from .store import TrialStore
 
@@ -39,9 +41,12 @@ def month_key(m: float) -> str:
 
 
 def _bmd(store: TrialStore, spec: TrialSpec) -> dict:
-    sel = ", ".join(f"avg(bmd_pct_change_{s}) AS mean_{s}, stddev_samp(bmd_pct_change_{s}) AS sd_{s}" for s in SITES)
-    df = store.query(f"SELECT arm, month, count(*) AS n, {sel} FROM {{parts}} WHERE alive AND solver_ok AND month > 0 "
-                     "GROUP BY arm, month ORDER BY arm, month", "visits")
+    sel = ", ".join(f"avg({C.BMD_PCT_CHANGE.name(s)}) AS mean_{s}, stddev_samp({C.BMD_PCT_CHANGE.name(s)}) AS sd_{s}"
+                    for s in SITES)
+    arm, month = C.VISIT_ARM.name(), C.MONTH.name()
+    df = store.query(f"SELECT {arm} AS arm, {month} AS month, count(*) AS n, {sel} FROM {{parts}} "
+                     f"WHERE {C.ALIVE.name()} AND {C.VISIT_SOLVER_OK.name()} AND {month} > 0 "
+                     f"GROUP BY {arm}, {month} ORDER BY {arm}, {month}", "visits")
     out: dict = {arm: {s: {} for s in SITES} for arm in spec.arms}
     for r in df.itertuples(index=False):
         for s in SITES:
@@ -53,8 +58,8 @@ def _bmd(store: TrialStore, spec: TrialSpec) -> dict:
 
 def _event_columns(ev, kind: str, years: float):
     """Time (years) to the first fracture of ``kind`` or censoring, and the event flag."""
-    t = ev[f"time_{kind}"].to_numpy(float)
-    death = ev["death_time"].to_numpy(float)
+    t = ev[C.TIME_TO.name(kind)].to_numpy(float)
+    death = ev[C.DEATH_TIME.name()].to_numpy(float)
     end = np.fmin(np.where(np.isnan(death), years, death), years)
     event = ~np.isnan(t)
     return np.where(event, t, end), event
@@ -68,33 +73,35 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     from .report import render_report
 
     root = store.root
-    store.export("visits", root / "patients.parquet", "arm, patient, month")
-    store.export("events", root / "events.parquet", "arm, patient")
+    store.export("visits", root / "patients.parquet",
+                 f"{C.VISIT_ARM.name()}, {C.VISIT_PATIENT.name()}, {C.MONTH.name()}")
+    store.export("events", root / "events.parquet", f"{C.EVENT_ARM.name()}, {C.EVENT_PATIENT.name()}")
+    death_time = C.DEATH_TIME.name()
     ev = store.query("SELECT * FROM {parts}", "events")
     years = spec.years
     bmd = _bmd(store, spec)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
-    km: dict = {kind: {} for kind in KINDS_OUT}
-    by_arm = {arm: ev[ev["arm"] == arm] for arm in spec.arms}
+    km: dict = {kind: {} for kind in ENDPOINT_KINDS}
+    by_arm = {arm: ev[ev[C.EVENT_ARM.name()] == arm] for arm in spec.arms}
     for arm, e in by_arm.items():
         n = int(len(e))
         fr = {}
-        person_years = float(np.fmin(np.where(e["death_time"].isna(), years, e["death_time"]), years).sum())
-        for kind in KINDS_OUT:
+        person_years = float(np.fmin(np.where(e[death_time].isna(), years, e[death_time]), years).sum())
+        for kind in ENDPOINT_KINDS:
             t, event = _event_columns(e, kind, years)
             k = int(event.sum())
             fr[kind] = {"events": k, "incidence": k / n if n else None,
                         "per_1000_patient_years": 1000.0 * k / person_years if person_years > 0 else None}
             km[kind][arm] = stats.km_cumulative_incidence(t, event, grid_years) if n else []
-        arms[arm] = {"n": n, "regimen": list(spec.arms[arm]), "solver_failures": int((~e["solver_ok"]).sum()),
-                     "deaths": int(e["death_time"].notna().sum()), "person_years": person_years,
+        arms[arm] = {"n": n, "regimen": list(spec.arms[arm]), "solver_failures": int((~e[C.EVENT_SOLVER_OK.name()]).sum()),
+                     "deaths": int(e[death_time].notna().sum()), "person_years": person_years,
                      "bmd_pct_change": bmd[arm], "fractures": fr}
     ctrl = by_arm[spec.control]
     power: dict = {}
     for arm, e in by_arm.items():
         rr, hr = {}, {}
-        for kind in KINDS_OUT:
+        for kind in ENDPOINT_KINDS:
             a, c = arms[arm]["fractures"][kind], arms[spec.control]["fractures"][kind]
             rr[kind] = stats.relative_risk(a["events"], arms[arm]["n"], c["events"], arms[spec.control]["n"])
             if arm != spec.control:
@@ -110,14 +117,12 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
                           "power_at_n": stats.power_two_proportions(p_c, p_t, arms[arm]["n"]),
                           "n_per_arm_for_80pct_power": stats.sample_size_two_proportions(p_c, p_t)}
     base = ctrl
-    baseline = {"age_mean": float(base["age"].mean()), "age_sd": float(base["age"].std()),
-                "bmi_mean": float(base["bmi"].mean()),
-                "prevalent_vertebral_fracture": float(base["prevalent_vertebral_fracture"].mean()),
-                "prior_fracture": float(base["prior_fracture"].mean()), "smoker": float(base["smoker"].mean()),
-                "family_history": float(base["family_history"].mean()),
-                "glucocorticoids": float(base["glucocorticoids"].mean())}
+    age = base[C.EVENT_AGE.name()]
+    baseline = {"age_mean": float(age.mean()), "age_sd": float(age.std()),
+                "bmi_mean": float(base[C.BMI.name()].mean()),
+                **{flag.name(): float(base[flag.name()].mean()) for flag in C.RISK_FLAGS}}
     for s in SITES:
-        baseline[f"tscore_{s}_mean"] = float(base[f"baseline_tscore_{s}"].mean())
+        baseline[f"tscore_{s}_mean"] = float(base[C.BASELINE_TSCORE.name(s)].mean())
     summary = {
         "trial": spec.name,
         "published": spec.published,
@@ -202,8 +207,8 @@ def published_fracture_comparison(spec: TrialSpec, events_by_arm: dict) -> list[
             continue
         month = min(float(pf.month), spec.years * 12.0)
         horizon = month / 12.0 + 1e-9
-        k_c = int((ctrl[f"time_{pf.kind}"] <= horizon).sum())
-        k_t = int((act[f"time_{pf.kind}"] <= horizon).sum())
+        k_c = int((ctrl[C.TIME_TO.name(pf.kind)] <= horizon).sum())
+        k_t = int((act[C.TIME_TO.name(pf.kind)] <= horizon).sum())
         rr = stats.relative_risk(k_t, len(act), k_c, len(ctrl))
         out.append({
             "trial": PUBLISHED[pf.trial], "kind": pf.kind, "published_month": pf.month, "simulated_month": month,

@@ -32,7 +32,7 @@ import pandas as pd
 from ..outcomes.ensemble import BLOCK, DEFAULT_SEED, sample_parameters, uncertain_parameters
 from ..outcomes.patient_run import relative_bmd
 from ..physiology.patient import SITES, Patient
-from ..report.plots import SITE_ABBR
+from ..report.style import SITE_ABBR
 from ..runs import Lane, build_run
 from ..solve import solve_batch
 from ..therapies import parse_regimen
@@ -257,7 +257,7 @@ def plot_explore(res: ExploreResult, site: str | None = None):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ..report.plots import SITE_LABELS
+    from ..report.style import SITE_LABELS
 
     site = site or res.meta["rank_site"]
     t = res.table

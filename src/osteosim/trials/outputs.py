@@ -5,10 +5,7 @@ import numpy as np
 
 from .spec import TrialSpec
 
-__all__ = ["KINDS_OUT", "months_grid"]
-
-#: fracture kinds reported (nonvertebral = hip or other; any = any of them)
-KINDS_OUT = ("vertebral", "hip", "nonvertebral", "any")
+__all__ = ["months_grid"]
 
 
 def months_grid(spec: TrialSpec) -> np.ndarray:

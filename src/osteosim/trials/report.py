@@ -10,9 +10,9 @@ import base64
 from matplotlib.figure import Figure
 
 from ..physiology.patient import SITES
-from ..report.plots import SITE_LABELS, figure_png_bytes
+from ..report.style import SITE_LABELS, figure_png_bytes
 from ..report.templating import render
-from .outputs import KINDS_OUT
+from ..outcomes.fracture import ENDPOINT_KINDS
 from .spec import PUBLISHED, TrialSpec
 
 __all__ = ["render_report"]
@@ -53,8 +53,8 @@ def _bmd_figure(summary: dict) -> Figure:
 def _km_figure(summary: dict) -> Figure:
     km = summary["km"]
     fig = Figure(figsize=(11, 3.4), layout="constrained")
-    axes = fig.subplots(1, len(KINDS_OUT))
-    for ax, kind in zip(axes, KINDS_OUT):
+    axes = fig.subplots(1, len(ENDPOINT_KINDS))
+    for ax, kind in zip(axes, ENDPOINT_KINDS):
         for color, dash, (arm, curve) in zip(_COLORS, _DASHES, km["cumulative_incidence"][kind].items()):
             if curve:
                 ax.step(km["t_years"], [100.0 * c for c in curve], where="post", color=color, ls=dash, label=arm)
@@ -75,7 +75,7 @@ def render_report(spec: TrialSpec, summary: dict) -> str:
         summary=summary,
         sites=SITES,
         site_labels=SITE_LABELS,
-        kinds=KINDS_OUT,
+        kinds=ENDPOINT_KINDS,
         has_msc=any("msc" in " ".join(a["regimen"]).lower() for a in arms.values()),
         published_name=PUBLISHED.get(spec.published, "") if spec.published else "",
         bmd_png=_png_uri(_bmd_figure(summary)),

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
 from .outputs import months_grid
@@ -167,36 +168,38 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
         hist_ev = sample_events(fm, t_years, pop.age, rf, tsc["lumbar_spine"], tsc["femoral_neck"], pop.uniforms)
         ok = ok_hist & sol.ok
-        cols = {"patient": np.repeat(pop.index, len(visit_idx)), "arm": arm,
-                "month": np.tile(grid[visit_idx], n), "age": np.repeat(pop.age, len(visit_idx)) + np.tile(grid[visit_idx] / 12.0, n)}
+        cols = {C.VISIT_PATIENT.name(): np.repeat(pop.index, len(visit_idx)), C.VISIT_ARM.name(): arm,
+                C.MONTH.name(): np.tile(grid[visit_idx], n),
+                C.VISIT_AGE.name(): np.repeat(pop.age, len(visit_idx)) + np.tile(grid[visit_idx] / 12.0, n)}
         for s in SITES:
             # what a densitometer reads (precision error per scan); the hazards above use the simulated BMD
             b_true = bmd[s][:, visit_idx]
             b = b_true * (1.0 + pop.dxa_error[s])
-            cols[f"bmd_{s}"] = b.ravel()
-            cols[f"bmd_true_{s}"] = b_true.ravel()
-            cols[f"tscore_{s}"] = to_tscore(b, base, s).ravel()
-            cols[f"bmd_pct_change_{s}"] = (100.0 * (b / b[:, :1] - 1.0)).ravel()
+            cols[C.VISIT_BMD.name(s)] = b.ravel()
+            cols[C.VISIT_BMD_TRUE.name(s)] = b_true.ravel()
+            cols[C.VISIT_TSCORE.name(s)] = to_tscore(b, base, s).ravel()
+            cols[C.BMD_PCT_CHANGE.name(s)] = (100.0 * (b / b[:, :1] - 1.0)).ravel()
         cum = np.concatenate([np.zeros((n, 1, 3), dtype=np.int64), hist_ev.counts_by_interval], axis=1)[:, visit_idx]
-        for k, kind in enumerate(("vertebral", "hip", "other")):
-            cols[f"{kind}_fractures"] = cum[:, :, k].ravel()
-        cols["alive"] = (np.repeat(hist_ev.death_time, len(visit_idx)) > np.tile(grid[visit_idx] / 12.0, n))
-        cols["solver_ok"] = np.repeat(ok, len(visit_idx))
+        for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
+            cols[C.FRACTURES.name(kind)] = cum[:, :, k].ravel()
+        cols[C.ALIVE.name()] = (np.repeat(hist_ev.death_time, len(visit_idx)) > np.tile(grid[visit_idx] / 12.0, n))
+        cols[C.VISIT_SOLVER_OK.name()] = np.repeat(ok, len(visit_idx))
         visits.append(pd.DataFrame(cols))
         ft = hist_ev.first_time
-        ev = {"patient": pop.index, "arm": arm, "age": pop.age, "sex": np.where(pop.female, "female", "male"),
-              "bmi": pop.bmi, "smoker": pop.smoker, "family_history": pop.family_history,
-              "glucocorticoids": pop.glucocorticoids, "prior_fracture": pop.prior_fracture,
-              "prevalent_vertebral_fracture": pop.prevalent_vertebral}
+        flags = (pop.smoker, pop.family_history, pop.glucocorticoids, pop.prior_fracture, pop.prevalent_vertebral)
+        ev = {C.EVENT_PATIENT.name(): pop.index, C.EVENT_ARM.name(): arm, C.EVENT_AGE.name(): pop.age,
+              C.SEX.name(): np.where(pop.female, "female", "male"), C.BMI.name(): pop.bmi,
+              **{col.name(): flag for col, flag in zip(C.RISK_FLAGS, flags, strict=True)}}
         for s in SITES:
-            ev[f"baseline_tscore_{s}"] = pop.tscore[s]
+            ev[C.BASELINE_TSCORE.name(s)] = pop.tscore[s]
         firsts = {"vertebral": ft[:, 0], "hip": ft[:, 1], "nonvertebral": np.minimum(ft[:, 1], ft[:, 2]),
                   "any": ft.min(axis=1)}
         for kind, t in firsts.items():
-            ev[f"time_{kind}"] = np.where(np.isfinite(t), t, np.nan)
-        ev["n_vertebral"], ev["n_hip"], ev["n_other"] = (hist_ev.count[:, k] for k in range(3))
-        ev["death_time"] = np.where(np.isfinite(hist_ev.death_time), hist_ev.death_time, np.nan)
-        ev["solver_ok"] = ok
+            ev[C.TIME_TO.name(kind)] = np.where(np.isfinite(t), t, np.nan)
+        for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
+            ev[C.N_FRACTURES.name(kind)] = hist_ev.count[:, k]
+        ev[C.DEATH_TIME.name()] = np.where(np.isfinite(hist_ev.death_time), hist_ev.death_time, np.nan)
+        ev[C.EVENT_SOLVER_OK.name()] = ok
         events.append(pd.DataFrame(ev))
     return {"visits": pd.concat(visits, ignore_index=True), "events": pd.concat(events, ignore_index=True)}
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..io_utils import to_jsonable
+from ..outcomes.columns import AGE, T_YEARS, TSCORE, ordered
 from ..physiology.patient import SITES
 from ..physiology.who import WHO_THRESHOLDS
 from ..runs import Lane, build_run
@@ -171,18 +172,20 @@ def _fracture_risk(result, df) -> dict[str, Any] | None:
     except ImportError:
         return None
     patient = result.patient
-    if patient is None or patient.species != "human" or f"tscore_{HIP_SITE}" not in df:
+    if patient is None or patient.species != "human" or TSCORE.name(HIP_SITE) not in df:
         return None
     # one point per whole year of the run (fewer for long runs): the probability changes slowly
-    t = df["t_years"].to_numpy()
+    t = df[T_YEARS.name()].to_numpy()
     wanted = np.linspace(t[0], t[-1], int(min(RISK_POINTS, np.floor(t[-1] - t[0]) + 1, len(df))))
     rows = sorted(set(int(np.abs(t - w).argmin()) for w in wanted))
     out: dict[str, list] = {"age": [], "hip": [], "major_osteoporotic": []}
     for i in rows:
-        update = {"age": round(float(df["age"].iloc[i]), 6)}
+        # the Patient's measured-baseline fields (bmd_<site>, tscore_<site>) take the model's T-scores
+        update = {"age": round(float(df[AGE.name()].iloc[i]), 6)}
         for site in SITES:
+            tscore = TSCORE.name(site)
             update[f"bmd_{site}"] = None
-            update[f"tscore_{site}"] = float(df[f"tscore_{site}"].iloc[i]) if f"tscore_{site}" in df else None
+            update[f"tscore_{site}"] = float(df[tscore].iloc[i]) if tscore in df else None
         prob = ten_year_probability(patient.model_copy(update=update), use_bmd=True)
         out["age"].append(update["age"])
         out["hip"].append(round(prob["hip"], 4))
@@ -195,8 +198,6 @@ def simulate_payload(scen: Scenario) -> dict[str, Any]:
 
     A solver breakdown (``RuntimeError``) becomes :class:`SolveFailed`.
     """
-    from ..outcomes.columns import ordered
-
     # a fixed number of save points: the compiled solve depends on the output shape, not on the years
     sim = scen.simulation(saves_per_year=(SAVE_POINTS - 1) / scen.years) if scen.years else scen.simulation()
     try:
