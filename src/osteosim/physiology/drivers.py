@@ -7,6 +7,7 @@ Each effect size is a parameter of the ``Osteosim2026`` set with its source.
 """
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
 from ..units import DAYS_PER_YEAR
@@ -72,7 +73,9 @@ def estrogen(age, d, p):
     Smoking is anti-estrogenic (lower effective level).
     """
     post = p["estrogen_postmenopausal"]
-    women = post + (1.0 - post) / (1.0 + jnp.exp((age - d["fmp_age"]) / d["fmp_width"]))
+    # jax.nn.sigmoid, not 1 / (1 + exp(x)): for men and young women (fmp_age far away) exp overflows,
+    # and although the value is still right its derivatives are NaN, which stiff solvers need
+    women = post + (1.0 - post) * jax.nn.sigmoid(-(age - d["fmp_age"]) / d["fmp_width"])
     men = p["estrogen_male_young"] * (1.0 - p["estrogen_male_decline_per_year"] * jnp.maximum(age - 25.0, 0.0))
     e = d["female"] * women + (1.0 - d["female"]) * men
     return e * (1.0 - d["smoker"] * p["smoking_estrogen_reduction"])
@@ -81,7 +84,7 @@ def estrogen(age, d, p):
 def pmo_transient(age, d, p):
     """Extra RANKL production after the menopause that fades over years (Martinez-Reina 2019 form)."""
     dt = jnp.maximum(age - d["fmp_age"], 0.0)
-    onset = 1.0 / (1.0 + jnp.exp(-(age - d["fmp_age"]) / d["fmp_width"]))
+    onset = jax.nn.sigmoid((age - d["fmp_age"]) / d["fmp_width"])  # overflow-safe (see estrogen)
     return d["female"] * p["pmo_rankl_amplitude"] * onset / (1.0 + (dt / p["pmo_halflife_years"]) ** 2)
 
 
