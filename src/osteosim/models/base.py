@@ -44,6 +44,7 @@ class ModelContract(Protocol):
     uses_patient: bool
     default_years: float
     sbml_exportable: bool
+    jump_width: int | None
 
     def default_parameters(self) -> ParameterSet: ...
     def default_drivers(self) -> dict[str, Any]: ...
@@ -115,6 +116,10 @@ class Model:
     def state_scale(self) -> np.ndarray:
         """Typical magnitude of each state; the solver integrates y / scale."""
         return np.ones(self.n_states)
+
+    #: fixed width of the per-patient jump table (a model whose regimens add jump times sets it,
+    #: so a regimen change never changes the compiled shape); None: a power-of-two bucket
+    jump_width: ClassVar[int | None] = None
 
     def jump_times(self, drivers: dict) -> list[float]:
         """Times where inputs switch (the step controller clips steps to them)."""

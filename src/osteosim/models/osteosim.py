@@ -55,6 +55,8 @@ class Osteosim(Model):
     default_rtol = 1e-6
     description = "Pivonka core + estrogen, PTH set-point, mechanostat/sclerostin, MSC lineage, 3 sites, mineralization"
     uses_patient = True
+    #: one jump-table width for every regimen (see Model.jump_width)
+    jump_width = pkpd.MAX_JUMPS
 
     def default_parameters(self) -> ParameterSet:
         return PARAMETERS

@@ -127,6 +127,26 @@ def _jump_table(model: Model, drivers: Mapping, n: int, t0: float, t_end: float)
     return np.sort(table, axis=1)
 
 
+def _fixed_width(model: Model, jumps: np.ndarray, t_end: float) -> np.ndarray:
+    """The sorted jump table (n, J) padded with ``t_end + 1`` (never reached) to its compiled width.
+
+    A model with a fixed ``jump_width`` (regimens: every dose of a resolved drug is a jump) gets
+    exactly that many columns, so a regimen with more doses never changes the compiled shape;
+    the never-reached columns are dropped first.  Other models: a power of two (at least 4).
+    """
+    width = getattr(model, "jump_width", None)
+    if width is None:
+        n_j = _bucket_ts(jumps.shape[1], 4)
+    else:
+        used = int(np.max(np.sum(jumps <= t_end, axis=1), initial=0))
+        if used > width:
+            raise ValueError(f"jump times: {used} input switches and resolved doses within the simulated span "
+                             f"for one patient; at most {width} are allowed ({model.name}.jump_width): give "
+                             "fewer doses or simulate a shorter span")
+        jumps, n_j = jumps[:, :used], int(width)
+    return np.concatenate([jumps, np.full((jumps.shape[0], n_j - jumps.shape[1]), t_end + 1.0)], axis=1)
+
+
 def _solver(opts: SolverOptions):
     import diffrax
 
@@ -257,11 +277,11 @@ def solve_batch(
     y0 = np.concatenate([y0, np.repeat(y0[-1:], n - n_real, axis=0)]) if n > n_real else y0
     scale = np.asarray(model.state_scale(), dtype=np.float64)
     # Pad the save times to a power-of-two length (repeating the last time), and the switch
-    # times likewise (with a time past the end, never reached), for the same reason.
+    # times to the model's fixed width (with a time past the end, never reached), for the same reason.
     n_ts = len(ts)
     ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
-    n_j = _bucket_ts(jumps.shape[1], 4)
-    jumps = np.concatenate([jumps, np.full((n_real, n_j - jumps.shape[1]), float(ts[-1]) + 1.0)], axis=1)
+    jumps = _fixed_width(model, jumps, float(ts[-1]))
+    n_j = jumps.shape[1]
     jumps = np.concatenate([jumps, np.repeat(jumps[-1:], n - n_real, axis=0)]) if n > n_real else jumps
     args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
     fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)

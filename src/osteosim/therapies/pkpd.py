@@ -18,13 +18,17 @@ from . import registry
 from .catalog import RegistryView
 from .channels import CHANNELS, derived
 
-__all__ = ["PREFIX", "BLOCKS", "empty_tables", "exposures", "antibody_rhs", "therapy_jump_times",
+__all__ = ["PREFIX", "BLOCKS", "MAX_JUMPS", "empty_tables", "exposures", "antibody_rhs", "therapy_jump_times",
            "regimen_tables", "drug_parameters", "fingerprint"]
 
 #: canonical therapy name -> driver prefix of its dose table (a live view of the registry)
 PREFIX: Mapping[str, str] = RegistryView(lambda: {d.name: d.prefix for d in registry.drugs()})
 #: dosing blocks per therapy and patient (a restart or a dose change is a second block)
 BLOCKS = 3
+#: jump times (input switches, each resolved dose, each averaged block's start and stop) one
+#: patient may have within a run: the solver's fixed jump-table width, so every regimen shares
+#: one compiled solve.  256 holds denosumab every 6 months over the longest (100-year) run.
+MAX_JUMPS = 256
 
 drug_parameters = registry.drug_parameters
 

@@ -57,6 +57,10 @@ class ShiftedModel(Model):
     def outputs(self, t, y, p, d):
         return self.base.outputs(t + d["t_shift"], y, p, d)
 
+    @property
+    def jump_width(self) -> int | None:
+        return self.base.jump_width
+
     def jump_times(self, drivers):
         """The wrapped model's switch and dose times on trial time, as ONE table of at least
         ``MIN_JUMPS`` columns (padded with +inf, never reached): every regimen of a trial then
