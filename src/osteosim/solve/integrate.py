@@ -281,7 +281,6 @@ def solve_batch(
     n_ts = len(ts)
     ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
     jumps = _fixed_width(model, jumps, float(ts[-1]))
-    n_j = jumps.shape[1]
     jumps = np.concatenate([jumps, np.repeat(jumps[-1:], n - n_real, axis=0)]) if n > n_real else jumps
     args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
     fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)
