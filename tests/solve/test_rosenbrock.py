@@ -84,3 +84,33 @@ def test_stiff_van_der_pol_against_scipy_radau():
     y, steps = _integrate(f, [2.0, 0.0], t1, rtol=1e-8, atol=1e-10)
     assert steps < 5_000
     assert abs(y[0] - ref.y[0, -1]) < 1e-5 * max(1.0, abs(ref.y[0, -1]))
+
+
+def test_osteosim_four_patients_against_kvaerno5_reference():
+    """Full model, age 25 to 55: Rodas5P at rtol 1e-7 within 1e-4 of Kvaerno5 at rtol 1e-10."""
+    from osteosim.models import Osteosim
+    from osteosim.physiology.patient import Patient
+    from osteosim.runs import Lane, build_run
+    from osteosim.solve.integrate import SolverOptions, solve_batch
+    from osteosim.units import DAYS_PER_YEAR
+
+    model = Osteosim()
+    p = model.default_parameters().values_dict()
+    lanes = [Lane(Patient(sex="female", age=25.0, menopause_age=50.0), [], start_age=25.0),
+             Lane(Patient(sex="female", age=25.0, ovariectomy_age=40.0), [], start_age=25.0),
+             Lane(Patient(sex="male", age=25.0), [], start_age=25.0),
+             Lane(Patient(sex="female", age=25.0, menopause_age=48.0),
+                  ["denosumab 60 mg every 6 months for 3 years"], start_age=25.0)]
+    ts = np.arange(25.0, 55.01, 1.0) * DAYS_PER_YEAR
+    run = build_run(model, lanes, p, ts=ts, years=30.0)
+
+    def solve(**kw):
+        return solve_batch(model, run.params, run.y0, run.ts, run.drivers, t0=run.t0, options=SolverOptions(**kw))
+
+    ref = solve(rtol=1e-10, atol=1e-12)
+    sol = solve(solver="Rodas5P", rtol=1e-7, atol=1e-9)
+    assert sol.ok.all() and ref.ok.all()
+    assert np.all(np.isfinite(sol.ys))
+    scale = np.asarray(model.state_scale())
+    rel = np.abs(sol.ys - ref.ys) / (np.abs(ref.ys) + 1e-6 * scale)
+    assert rel.max() <= 1e-4, (rel.max(), np.unravel_index(rel.argmax(), rel.shape), sol.num_steps)
