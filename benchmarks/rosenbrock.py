@@ -22,8 +22,8 @@ N_REF = 8
 
 
 def _solve(prob, n, opts):
-    y0 = np.tile(prob.y0, (n, 1))
-    return solve_batch(prob.model, prob.params, y0, prob.ts, prob.drivers, t0=prob.t0, options=opts)
+    p, d = prob.take(slice(0, n))
+    return solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, t0=prob.t0, options=opts)
 
 
 def main(sizes: list[int]) -> None:

@@ -114,3 +114,47 @@ def test_osteosim_four_patients_against_kvaerno5_reference():
     scale = np.asarray(model.state_scale())
     rel = np.abs(sol.ys - ref.ys) / (np.abs(ref.ys) + 1e-6 * scale)
     assert rel.max() <= 1e-4, (rel.max(), np.unravel_index(rel.argmax(), rel.shape), sol.num_steps)
+
+
+def _pivonka(n=8):
+    from osteosim.bench.problem import build_problem
+
+    prob = build_problem("Pivonka2008", n, years=1.0, seed=7)
+    p, d = prob.take(slice(0, n))
+    return prob, p, d, np.tile(prob.y0, (n, 1))
+
+
+def test_pivonka_with_input_switch_against_kvaerno5_reference():
+    """PTH load switched off at day 100 (a clipped step): within 1e-6 of Kvaerno5 rtol 1e-10."""
+    from osteosim.bench.accuracy import rel_err
+    from osteosim.solve.integrate import SolverOptions, solve_batch
+
+    prob, p, d, y0 = _pivonka()
+
+    def solve(**kw):
+        return solve_batch(prob.model, p, y0, prob.ts, d, t0=prob.t0,
+                           options=SolverOptions(**kw))
+
+    ref = solve(rtol=1e-10, atol=1e-12)
+    sol = solve(solver="Rodas5P", rtol=1e-8, atol=1e-10)
+    assert sol.ok.all()
+    assert rel_err(sol.ys, ref.ys, 1e-6 * np.asarray(prob.model.state_scale())) < 1e-6
+
+
+def test_failed_lanes_are_flagged_and_finite():
+    from osteosim.solve.integrate import SolverOptions, solve_batch
+
+    prob, p, d, y0 = _pivonka()
+    sol = solve_batch(prob.model, p, y0, prob.ts, d, t0=prob.t0,
+                      options=SolverOptions(solver="Rodas5P", rtol=1e-8, atol=1e-10, max_steps=5))
+    assert not sol.ok.any()
+    assert np.all(sol.num_steps == 5)
+    assert np.all(np.isfinite(sol.ys))
+
+
+def test_shared_step_control_is_refused():
+    from osteosim.models import Osteosim
+    from osteosim.solve.integrate import SolverOptions
+
+    with pytest.raises(ValueError, match="step_control"):
+        SolverOptions(solver="Rodas5P", step_control="shared").resolved(Osteosim())
