@@ -28,7 +28,7 @@ __all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "ou
 
 #: diffrax solvers by name (diffrax itself is imported only when a solver must be traced:
 #: a warm start from the export cache skips that 0.5 s import)
-SOLVERS = ("Tsit5", "Dopri5", "Dopri8", "Kvaerno3", "Kvaerno4", "Kvaerno5")
+SOLVERS = ("Tsit5", "Dopri5", "Dopri8", "Kvaerno3", "Kvaerno4", "Kvaerno5", "Rodas5P")  # Rodas5P: .rosenbrock
 
 
 #: how the patients of one compiled call are stepped (see :class:`SolverOptions`)
@@ -74,7 +74,7 @@ class SolverOptions:
             raise ValueError(f"solver: unknown solver {name!r}; allowed: {', '.join(SOLVERS)}")
         if self.step_control not in STEP_CONTROLS:
             raise ValueError(f"step_control: unknown {self.step_control!r}; allowed: {', '.join(STEP_CONTROLS)}")
-        if self.step_control == "shared" and name.startswith("Kvaerno"):
+        if self.step_control == "shared" and (name.startswith("Kvaerno") or name == "Rodas5P"):
             raise ValueError(f"step_control: 'shared' needs an explicit solver (the block's Jacobian would be "
                              f"dense); {name} is implicit")
         return replace(self, solver=name)
@@ -163,6 +163,10 @@ def _solver(opts: SolverOptions):
 
 def _build(model: Model, opts: SolverOptions):
     """``step_control="per_patient"``: vmap over one diffeqsolve per patient."""
+    if opts.solver == "Rodas5P":  # per-lane Rosenbrock, same arguments and results
+        from .rosenbrock import build_rodas5p
+
+        return build_rodas5p(model, opts)
     import diffrax
 
     solver = _solver(opts)
