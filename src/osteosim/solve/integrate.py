@@ -134,7 +134,7 @@ def _fixed_width(model: Model, jumps: np.ndarray, t_end: float) -> np.ndarray:
     exactly that many columns, so a regimen with more doses never changes the compiled shape;
     the never-reached columns are dropped first.  Other models: a power of two (at least 4).
     """
-    width = getattr(model, "jump_width", None)
+    width = model.jump_width
     if width is None:
         n_j = _bucket_ts(jumps.shape[1], 4)
     else:
