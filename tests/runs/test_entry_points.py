@@ -109,7 +109,7 @@ def test_benchmark_problem(result):
 
     prob = patient_problem(MODEL, [PATIENT], YEARS, saves_per_year=1.0, regimen=REGIMEN)
     assert prob.t0 == PEAK_AGE["human"] * DAYS_PER_YEAR and prob.ts[-1] == AGES[-1] * DAYS_PER_YEAR
-    ys, ok, _, _ = _osteosim_solve(prob, solver_options("Kvaerno5", MODEL.default_rtol, MODEL.default_rtol * 1e-2),
+    ys, ok, _, _ = _osteosim_solve(prob, solver_options(MODEL.solver, MODEL.default_rtol, MODEL.default_rtol * 1e-2),
                                    BLOCK)
     assert ok.all()
     at = int(np.argmin(np.abs(prob.ts - AGES[0] * DAYS_PER_YEAR)))

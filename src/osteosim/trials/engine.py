@@ -14,8 +14,8 @@ from ..models.base import Model
 
 __all__ = ["ShiftedModel", "MIN_JUMPS", "MIN_SAVES"]
 
-#: smallest jump-table width and number of save times of a trial solve: fixed shapes, so the
-#: arms and trials of up to ~5 years share one compiled solver
+#: jump-table width (for a wrapped model without a fixed one) and smallest number of save times of
+#: a trial solve: fixed shapes, so the arms and trials of up to ~5 years share one compiled solver
 MIN_JUMPS = 64
 MIN_SAVES = 64
 
@@ -58,13 +58,13 @@ class ShiftedModel(Model):
         return self.base.outputs(t + d["t_shift"], y, p, d)
 
     @property
-    def jump_width(self) -> int | None:
-        return self.base.jump_width
+    def jump_width(self) -> int:
+        """The wrapped model's fixed jump-table width, or ``MIN_JUMPS``: one compiled trial solve
+        serves every regimen (``solve/integrate._fixed_width`` pads the table to it)."""
+        return self.base.jump_width or MIN_JUMPS
 
     def jump_times(self, drivers):
-        """The wrapped model's switch and dose times on trial time, as ONE table of at least
-        ``MIN_JUMPS`` columns (padded with +inf, never reached): every regimen of a trial then
-        shares one compiled solver instead of one per number of doses."""
+        """The wrapped model's switch and dose times on trial time (days since randomisation)."""
         shift = np.atleast_1d(np.asarray(drivers["t_shift"], dtype=float))
         n = shift.shape[0]
         cols = []
@@ -72,9 +72,7 @@ class ShiftedModel(Model):
             a = np.asarray(j, dtype=float)
             a = np.broadcast_to(a, (n,) + a.shape[1:]).reshape(n, -1) if a.ndim else np.full((n, 1), float(a))
             cols.append(a - shift[:, None])
-        table = np.concatenate(cols, axis=1) if cols else np.zeros((n, 0))
-        width = max(MIN_JUMPS, 1 << int(np.ceil(np.log2(max(table.shape[1], 1)))))
-        return [np.concatenate([table, np.full((n, width - table.shape[1]), np.inf)], axis=1)]
+        return cols
 
     def cache_key(self) -> tuple:
         return ("shifted",) + self.base.cache_key()

@@ -44,10 +44,10 @@ __all__ = ["run_trial", "simulate_chunk", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
 #: patients per Dask task (a multiple of the solver block)
 DEFAULT_CHUNK = 256
 #: solvers (measured on 256 FREEDOM-like patients, one chunk, 2 cores, warm; benchmarks/trials.py):
-#: * untreated history, age 25 to randomisation: the model's implicit Kvaerno5 (the lifetime solve
-#:   is stiff: explicit Tsit5 took 4.1-6.6 s per 256 patients) at rtol 1e-5 instead of the patient-run
-#:   1e-6: 1.9 s vs 2.8 s per 256, relative BMD at entry within 4e-5 of the 1e-6 solve, and the
-#:   measured-baseline rescaling sets BMD at entry anyway;
+#: * untreated history, age 25 to randomisation: the model's stiff solver (Rodas5P; the lifetime
+#:   solve is stiff: explicit Tsit5 took 4.1-6.6 s per 256 patients) at rtol 1e-5 instead of the
+#:   patient-run 1e-6 (engine-study.md: max rel err 1.4e-5 against an rtol 1e-10 reference), and
+#:   the measured-baseline rescaling sets BMD at entry anyway;
 #: * trial window: explicit Tsit5 at rtol 1e-5 with the block's shared step (solve/integrate.py).
 #:   Over a few years from a remodelling state the model is not stiff, and the implicit default
 #:   needs ~800 steps per patient under denosumab (the osteoclast rebound at the end of each
@@ -74,7 +74,7 @@ def _history_options():
     return SolverOptions(rtol=HISTORY_RTOL, atol=HISTORY_RTOL * 1e-2)
 
 
-TRIAL_SOLVER = ("untreated history: the model's implicit solver (Kvaerno5), rtol 1e-5, atol 1e-7; trial window: "
+TRIAL_SOLVER = ("untreated history: the model's stiff solver (Rodas5P), rtol 1e-5, atol 1e-7; trial window: "
                 "Tsit5 with the block's shared step, rtol 1e-5, atol 1e-7 (scaled states)")
 
 
