@@ -94,3 +94,16 @@ def test_auto_pick_tries_rodas5p_on_the_full_model_only():
     assert default_rtol("Rodas5P") == 1e-5 and default_rtol("Tsit5/shared") == 1e-6
     with pytest.raises(ValueError, match="--peer-rtol"):
         run_benchmark("Pivonka2008", patients=8, years=0.05, engines=("osteosim",), peer_rtol=2.0)
+
+
+def test_cli_quick_osteosim_bench_writes_json_and_markdown(tmp_path):
+    out = tmp_path / "bench.json"
+    r = CliRunner().invoke(app, ["bench", "--model", "Osteosim", "--quick", "--engines", "osteosim,scipy_loop",
+                                 "--solver", "Rodas5P", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = json.loads(out.read_text())
+    assert res["patients"] == 8 and res["years"] == 1.0 and res["tolerances"]["reference"]["patients"] == 2
+    assert "profile" not in res and res["results"]["scipy_loop"]["timed_patients"] == 4
+    md = out.with_suffix(".md").read_text()
+    assert "| scipy_loop | 1e-06 |" in md and "1-min load" in md and "per core" in md
+    assert "osteosim / scipy_loop" in r.output

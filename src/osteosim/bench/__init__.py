@@ -41,6 +41,8 @@ from .osteosim_engine import solver_options
 from .problem import PIVONKA_VARIED, Problem, build_problem, patient_problem
 from .run import ENGINES, TARGETS, run_benchmark
 from .startup import STARTUP_TARGET_S, time_simulate_startup
+from .summary import summary_md
 
 __all__ = ["run_benchmark", "build_problem", "patient_problem", "Problem", "ENGINES", "PIVONKA_VARIED", "TARGETS",
-           "machine_info", "solver_options", "rel_err", "time_simulate_startup", "STARTUP_TARGET_S"]
+           "machine_info", "solver_options", "rel_err", "time_simulate_startup", "STARTUP_TARGET_S",
+           "summary_md"]

@@ -38,10 +38,11 @@ def bench(
     seed: int = typer.Option(7, "--seed", help="Seed of the cohort."),
     no_reference: bool = typer.Option(False, "--no-reference", help="Skip the rtol 1e-10 reference (no errors)."),
     no_profile: bool = typer.Option(False, "--no-profile", help="Skip the FLOP estimate and the matmul rate."),
-    out: str = typer.Option("", "--out", "-o", help="Also write the JSON to this file."),
+    out: str = typer.Option("", "--out", "-o", help="Also write the JSON to this file, and a short markdown "
+                            "summary next to it (same name, .md)."),
 ) -> None:
     """Time osteosim against a scipy loop, a libroadrunner loop and bone-models on one cohort."""
-    from ..bench import run_benchmark
+    from ..bench import run_benchmark, summary_md
     from ..io_utils import to_jsonable
 
     with _user_errors():
@@ -63,6 +64,8 @@ def bench(
             path = Path(out)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text + "\n")
+            cmd = "osteosim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else ""
+            path.with_suffix(".md").write_text(summary_md(res, cmd))
     if json_out:
         typer.echo(text)
         return
