@@ -133,6 +133,10 @@ def peers_table(r: dict) -> str:
         ld = r["load"]
         rows += ["", f"Ratios {r['ratio_basis'].split(':')[0]}; {ld['cpu_count']} cores, 1-min load "
                      f"{ld['loadavg_1min_before']} -> {ld['loadavg_1min_after']} (per engine in the JSON)."]
+    cpu = r["ratios"].get("cpu_time")
+    if cpu:
+        rows += ["", "In CPU time of the process (less sensitive to other work on the machine): "
+                     + ", ".join(f"osteosim / {k[3:]} {v:.2f}x" for k, v in cpu.items()) + "."]
     if "profile" in r and "achieved_rhs_gflops" in r["profile"]:
         p = r["profile"]
         rows += ["", f"Arithmetic: {p['flops_per_rhs_eval']:.0f} flops per RHS evaluation x "

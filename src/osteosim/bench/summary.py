@@ -29,6 +29,10 @@ def summary_md(res: dict, command: str = "") -> str:
                     f"{o['num_steps_mean']:.0f} steps per patient, compile {o['compile_s']:.1f} s excluded"
                     + (f"; {', '.join(par)} (not in the ratios)" if par else "") + ".")
     rows.append(f"- Ratios: {res.get('ratio_basis', '')}.")
+    cpu = res["ratios"].get("cpu_time")
+    if cpu:
+        rows.append("- CPU-time ratios (patients per CPU second of this process; less sensitive to other work on "
+                    "the machine): " + ", ".join(f"osteosim / {k[3:]} {v:.2f}x" for k, v in cpu.items()) + ".")
     rows.append(f"- Tolerances: {tol.get('rule', '')}.")
     ref = tol.get("reference")
     if ref:

@@ -92,8 +92,11 @@ def bench(
                if k.startswith("patients_per_s_") and k.endswith("_workers")]
         c.print(f"osteosim: {o['solver']} at rtol {o['rtol']:g}, compile {o['compile_s']:.1f} s (excluded), tasks of "
                 f"{o['block']} patients" + (f"; {', '.join(par)} (not in the ratios)" if par else ""))
+    cpu = res["ratios"].get("cpu_time", {})
     for k, v in res["ratios"].items():
-        c.print(f"osteosim / {k[3:]} = {v:.2f} (per core)")
+        if k != "cpu_time":
+            c.print(f"osteosim / {k[3:]} = {v:.2f} (per core, wall time)"
+                    + (f"; {cpu[k]:.2f} in CPU time" if k in cpu else ""))
     bad = [e for e, a in res.get("accuracy", {}).items() if not a["meets"]]
     if bad:
         c.print(f"max rel err above 1e-4: {', '.join(bad)}")
