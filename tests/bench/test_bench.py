@@ -99,11 +99,15 @@ def test_auto_pick_tries_rodas5p_on_the_full_model_only():
 def test_cli_quick_osteosim_bench_writes_json_and_markdown(tmp_path):
     out = tmp_path / "bench.json"
     r = CliRunner().invoke(app, ["bench", "--model", "Osteosim", "--quick", "--engines", "osteosim,scipy_loop",
-                                 "--solver", "Rodas5P", "--out", str(out)])
+                                 "--solver", "Rodas5P", "--rounds", "2", "--out", str(out)])
     assert r.exit_code == 0, r.output
     res = json.loads(out.read_text())
     assert res["patients"] == 8 and res["years"] == 1.0 and res["tolerances"]["reference"]["patients"] == 2
     assert "profile" not in res and res["results"]["scipy_loop"]["timed_patients"] == 4
+    assert "2 rounds" in res["ratio_basis"]
+    for e in ("osteosim", "scipy_loop"):  # each engine keeps its fastest round
+        rates = [x["patients_per_s"] for x in res["results"][e]["rounds"]]
+        assert len(rates) == 2 and res["results"][e]["patients_per_s"] == max(rates)
     md = out.with_suffix(".md").read_text()
     assert "| scipy_loop | 1e-06 |" in md and "1-min load" in md and "per core" in md
     assert "osteosim / scipy_loop" in r.output

@@ -30,6 +30,8 @@ def bench(
                                            "states (default peer rtol x 1e-2)."),
     loop_patients: int = typer.Option(100, "--loop-patients", help="Patients timed in the peer loops."),
     ref_patients: int = typer.Option(20, "--ref-patients", help="Patients in the rtol 1e-10 reference (errors)."),
+    rounds: int = typer.Option(1, "--rounds", help="Time every engine in this many interleaved rounds and keep "
+                               "each one's fastest (all recorded): steadier ratios on a loaded machine."),
     quick: bool = typer.Option(False, "--quick", help="A tiny run (8 patients, 1 year, 4 loop patients, "
                                "reference on 2, no FLOP profile): checks the set-up, its timings mean little."),
     workers: int = typer.Option(0, "--workers", help="Worker processes for osteosim's extra all-core timing (0: one "
@@ -58,7 +60,7 @@ def bench(
                             solver=None if solver.lower() == "auto" else solver, rtol=rtol, atol=atol,
                             peer_rtol=peer_rtol, peer_atol=peer_atol, loop_patients=loop_patients,
                             ref_patients=ref_patients, workers=workers or None, block=block or None, seed=seed,
-                            reference=not no_reference, profile=not no_profile, log=log)
+                            reference=not no_reference, profile=not no_profile, log=log, rounds=rounds)
         text = json.dumps(to_jsonable(res), indent=2, allow_nan=True)
         if out:
             path = Path(out)
