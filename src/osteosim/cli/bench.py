@@ -61,13 +61,14 @@ def bench(
                             peer_rtol=peer_rtol, peer_atol=peer_atol, loop_patients=loop_patients,
                             ref_patients=ref_patients, workers=workers or None, block=block or None, seed=seed,
                             reference=not no_reference, profile=not no_profile, log=log, rounds=rounds)
+        if sys.argv[1:2] == ["bench"]:
+            res["command"] = "osteosim " + " ".join(sys.argv[1:])
         text = json.dumps(to_jsonable(res), indent=2, allow_nan=True)
         if out:
             path = Path(out)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text + "\n")
-            cmd = "osteosim " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else ""
-            path.with_suffix(".md").write_text(summary_md(res, cmd))
+            path.with_suffix(".md").write_text(summary_md(res, res.get("command", "")))
     if json_out:
         typer.echo(text)
         return
