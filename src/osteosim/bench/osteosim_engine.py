@@ -131,11 +131,11 @@ def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
 
 
 def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
-    """Lanes per compiled call and worker processes for n patients.
+    """Patients per task (= lanes per compiled call for the diffrax solvers) and worker processes.
 
-    Below 1,024 patients one in-process call of 8*ceil(n/8) lanes (a worker process costs
-    seconds to start and its IPC more than it saves); above, blocks of up to 1,024 lanes
-    (wide blocks amortise the per-step loop overhead) on one worker process per core.
+    Below 1,024 patients one task of 8*ceil(n/8) (a worker process costs seconds to start and
+    its IPC more than it saves); above, tasks of up to 1,024 (wide diffrax blocks amortise the
+    per-step loop overhead), timed in one process and again on one worker process per core.
     """
     workers = workers or os.cpu_count() or 1
     if block is None:
