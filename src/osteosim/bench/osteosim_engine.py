@@ -40,6 +40,11 @@ def default_rtol(label: str) -> float:
     return SOLVER_RTOL.get(label.partition("/")[0], PEER_RTOL)
 
 
+def default_atol(rtol: float) -> float:
+    """atol on the scaled states for ``rtol`` (rtol x ATOL_PER_RTOL, printed as 1e-07, not 1.0000000000000001e-07)."""
+    return float(f"{rtol * ATOL_PER_RTOL:.12g}")
+
+
 def candidates(model) -> tuple[str, ...]:
     """Solvers the automatic pick times on a pilot block: the model's own choice and Rodas5P
     (stiff models), or the model's choice, Tsit5 and Tsit5/shared (the others)."""
@@ -217,12 +222,12 @@ def _pick_solver(prob: Problem, cands: Sequence[str], rtol: float | None, atol: 
                  ref: np.ndarray | None, floor: np.ndarray, n_ref: int, max_err: float) -> tuple[str, dict]:
     """Fastest candidate on one pilot block whose error against the reference is <= max_err.
 
-    rtol/atol None: each candidate at its own (:func:`default_rtol`, atol = rtol x ATOL_PER_RTOL)."""
+    rtol/atol None: each candidate at its own (:func:`default_rtol`, :func:`default_atol`)."""
     pilot = {}
     sl = slice(0, min(block, prob.n))
     for name in cands:
         r = rtol if rtol is not None else default_rtol(name)
-        opts = solver_options(name, r, atol if atol is not None else r * ATOL_PER_RTOL)
+        opts = solver_options(name, r, atol if atol is not None else default_atol(r))
         try:
             t = time.perf_counter()
             _osteosim_solve(prob, opts, block, None, sl)  # compile

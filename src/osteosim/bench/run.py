@@ -12,8 +12,8 @@ import numpy as np
 from ..solve import SolverOptions, solve_batch
 from .bone_models_loop import _time_bone_models
 from .machine import machine_info, profile_info
-from .osteosim_engine import (ATOL_PER_RTOL, PEER_RTOL, _label, _pick_solver, _plan, _time_osteosim, candidates,
-                              default_rtol, solver_options)
+from .osteosim_engine import (PEER_RTOL, _label, _pick_solver, _plan, _time_osteosim, candidates,
+                              default_atol, default_rtol, solver_options)
 from .problem import build_problem
 from .roadrunner_loop import _time_roadrunner
 from .scipy_loop import _time_scipy
@@ -88,7 +88,7 @@ def run_benchmark(
     if ref_patients < 0:
         raise ValueError(f"--ref-patients: {ref_patients} is not allowed (a whole number >= 0)")
     peer_rtol = PEER_RTOL if peer_rtol is None else peer_rtol
-    peer_atol = peer_rtol * ATOL_PER_RTOL if peer_atol is None else peer_atol
+    peer_atol = default_atol(peer_rtol) if peer_atol is None else peer_atol
     for name, v in (("--rtol", rtol), ("--atol", atol), ("--peer-rtol", peer_rtol), ("--peer-atol", peer_atol)):
         if v is not None and not 0 < v < 1:
             raise ValueError(f"{name}: {v:g} must lie in (0, 1)")
@@ -147,7 +147,7 @@ def run_benchmark(
         else:
             selection = {"how": "given"}
         o_rtol = default_rtol(solver) if rtol is None else rtol
-        o_atol = o_rtol * ATOL_PER_RTOL if atol is None else atol
+        o_atol = default_atol(o_rtol) if atol is None else atol
         opts = solver_options(solver, o_rtol, o_atol).resolved(m)
         tol.update(rtol=o_rtol, atol_scaled=o_atol)
         warmed: list[dict | None] = [warm]
