@@ -60,3 +60,54 @@ def test_startup_timing_reports_cold_and_warm_runs():
     assert s["warm_wall_s_median"] == s["warm_runs"][0]["wall_s"] and isinstance(s["met"], bool)
     with pytest.raises(ValueError, match="runs"):
         time_simulate_startup(scen, runs=0)
+
+
+def test_osteosim_bench_compares_rodas5p_with_the_peer_loops_at_explicit_tolerances():
+    """Issue 16: the full model through Rodas5P (production path) vs the libroadrunner and scipy loops in one run."""
+    r = run_benchmark("Osteosim", patients=8, years=1.0, engines=("osteosim", "scipy_loop", "libroadrunner_loop"),
+                      solver="Rodas5P", loop_patients=2, ref_patients=2, profile=False)
+    o = r["results"]["osteosim"]
+    assert o["solver"] == "Rodas5P" and o["path"].startswith("osteosim.solve.solve_chunked") and o["ok_all"]
+    # tolerances are explicit per engine: Rodas5P at its bench setting, the peers at their usual one
+    assert o["rtol"] == r["tolerances"]["rtol"] == 1e-5 and o["atol_scaled"] == 1e-7
+    assert r["tolerances"]["peer_rtol"] == 1e-6 and "rule" in r["tolerances"]
+    assert r["tolerances"]["reference"]["solver"] == "Kvaerno5" and r["tolerances"]["reference"]["patients"] == 2
+    for e in ("scipy_loop", "libroadrunner_loop"):
+        assert r["results"][e]["rtol"] == 1e-6
+        assert r["ratios"][f"vs_{e}"] > 0 and r["ratios"]["cpu_time"][f"vs_{e}"] > 0
+        assert r["accuracy"][e]["max_rel_err"] == r["results"][e]["max_rel_err"]
+    for e in ("osteosim", "scipy_loop", "libroadrunner_loop"):
+        assert 0 <= r["accuracy"][e]["max_rel_err"] < 1e-3 and isinstance(r["accuracy"][e]["meets"], bool)
+        assert "loadavg_1min_before" in r["results"][e] and "loadavg_1min_after" in r["results"][e]
+    assert r["ratio_basis"].startswith("per core")
+    assert r["load"]["cpu_count"] >= 1 and "loadavg_1min_before" in r["load"] and "loadavg_1min_after" in r["load"]
+    assert set(r["targets"]["met"]) == {"vs_libroadrunner_loop", "max_rel_err_every_engine"}
+    json.dumps(r)
+
+
+def test_auto_pick_tries_rodas5p_on_the_full_model_only():
+    from osteosim.bench.osteosim_engine import candidates, default_rtol
+    from osteosim.models.base import get_model
+
+    assert "Rodas5P" in candidates(get_model("Osteosim")) and "Tsit5" not in candidates(get_model("Osteosim"))
+    assert "Rodas5P" not in candidates(get_model("Pivonka2008"))
+    assert default_rtol("Rodas5P") == 1e-5 and default_rtol("Tsit5/shared") == 1e-6
+    with pytest.raises(ValueError, match="--peer-rtol"):
+        run_benchmark("Pivonka2008", patients=8, years=0.05, engines=("osteosim",), peer_rtol=2.0)
+
+
+def test_cli_quick_osteosim_bench_writes_json_and_markdown(tmp_path):
+    out = tmp_path / "bench.json"
+    r = CliRunner().invoke(app, ["bench", "--model", "Osteosim", "--quick", "--engines", "osteosim,scipy_loop",
+                                 "--solver", "Rodas5P", "--rounds", "2", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = json.loads(out.read_text())
+    assert res["patients"] == 8 and res["years"] == 1.0 and res["tolerances"]["reference"]["patients"] == 2
+    assert "profile" not in res and res["results"]["scipy_loop"]["timed_patients"] == 4
+    assert "2 rounds" in res["ratio_basis"]
+    for e in ("osteosim", "scipy_loop"):  # each engine keeps its fastest round
+        rates = [x["patients_per_s"] for x in res["results"][e]["rounds"]]
+        assert len(rates) == 2 and res["results"][e]["patients_per_s"] == max(rates)
+    md = out.with_suffix(".md").read_text()
+    assert "| scipy_loop | 1e-06 |" in md and "1-min load" in md and "per core" in md
+    assert "osteosim / scipy_loop" in r.output

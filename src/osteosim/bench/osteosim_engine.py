@@ -1,4 +1,10 @@
-"""The ``osteosim`` engine: batched diffrax solves over blocks of patients, in-process or on worker processes."""
+"""The ``osteosim`` engine: the production batched solve over tasks of patients, in-process or on worker processes.
+
+Each task goes through :func:`osteosim.solve.solve_chunked` (fixed-width compiled calls), the path
+trials and ensembles take: diffrax solvers in calls of ``block`` lanes; Rodas5P
+(:mod:`osteosim.solve.rosenbrock`) with solve_chunked's own lane count, so whatever that path does
+for it (fixed lanes, refills) is what is timed.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -10,9 +16,41 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..models.base import get_model
-from ..solve import SOLVERS, SolverOptions, solve_batch
+from ..solve import SOLVERS, SolverOptions, solve_chunked
 from .accuracy import rel_err
 from .problem import Problem
+
+
+#: rtol at which the bench runs a solver when ``--rtol`` is not given.  Rodas5P: the engine study's
+#: setting for Osteosim (/work/shared/reference/engine-study.md: error 1.4e-5 against the rtol 1e-10
+#: reference, 7x inside the 1e-4 limit, 49 steps per patient against 82 at rtol 1e-6); every other
+#: solver, and the peer loops (libroadrunner's CVODE, scipy), at the usual rtol 1e-6.
+SOLVER_RTOL = {"Rodas5P": 1e-5}
+PEER_RTOL = 1e-6
+#: atol on the scaled states = rtol x this, for every engine (rtol 1e-6 -> atol 1e-8 x state scale)
+ATOL_PER_RTOL = 1e-2
+#: models whose automatic pick tries the stiff solvers only: on Osteosim (stiff at every age, fastest
+#: eigenvalues ~ -0.4 per day) the explicit Tsit5 needs ~2,500 steps and ran at 22-38 patients/s against
+#: 53-81 for Kvaerno5 (benchmarks/README.md), so piloting it only costs minutes
+STIFF_MODELS = frozenset({"Osteosim"})
+
+
+def default_rtol(label: str) -> float:
+    """The bench's rtol for the ``--solver`` label when none is given (:data:`SOLVER_RTOL`)."""
+    return SOLVER_RTOL.get(label.partition("/")[0], PEER_RTOL)
+
+
+def default_atol(rtol: float) -> float:
+    """atol on the scaled states for ``rtol`` (rtol x ATOL_PER_RTOL, printed as 1e-07, not 1.0000000000000001e-07)."""
+    return float(f"{rtol * ATOL_PER_RTOL:.12g}")
+
+
+def candidates(model) -> tuple[str, ...]:
+    """Solvers the automatic pick times on a pilot block: the model's own choice and Rodas5P
+    (stiff models), or the model's choice, Tsit5 and Tsit5/shared (the others)."""
+    if model.name in STIFF_MODELS:
+        return tuple(dict.fromkeys(["Rodas5P", model.solver]))
+    return tuple(dict.fromkeys([model.solver, "Tsit5", "Tsit5/shared"]))
 
 
 def solver_options(label: str, rtol: float, atol: float) -> SolverOptions:
@@ -34,9 +72,11 @@ def _label(opts: SolverOptions) -> str:
 
 def _solve_block(model_name: str, p: dict, d: dict, y0: np.ndarray, ts: np.ndarray, t0: float,
                  opts: SolverOptions, block: int):
-    """One compiled call of ``block`` lanes (also run in worker processes)."""
+    """One task of patients through solve_chunked (also run in worker processes): diffrax solvers in
+    compiled calls of ``block`` lanes, Rodas5P with solve_chunked's own lane count."""
     m = get_model(model_name)
-    s = solve_batch(m, p, y0, ts, d, t0=t0, options=opts, pad_to=block)
+    lanes = {} if opts.solver == "Rodas5P" else {"block": block}
+    s = solve_chunked(m, p, y0, ts, d, t0=t0, options=opts, **lanes)
     return s.ys, s.ok, s.num_steps
 
 
@@ -96,11 +136,11 @@ def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
 
 
 def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
-    """Lanes per compiled call and worker processes for n patients.
+    """Patients per task (= lanes per compiled call for the diffrax solvers) and worker processes.
 
-    Below 1,024 patients one in-process call of 8*ceil(n/8) lanes (a worker process costs
-    seconds to start and its IPC more than it saves); above, blocks of up to 1,024 lanes
-    (wide blocks amortise the per-step loop overhead) on one worker process per core.
+    Below 1,024 patients one task of 8*ceil(n/8) (a worker process costs seconds to start and
+    its IPC more than it saves); above, tasks of up to 1,024 (wide diffrax blocks amortise the
+    per-step loop overhead), timed in one process and again on one worker process per core.
     """
     workers = workers or os.cpu_count() or 1
     if block is None:
@@ -113,56 +153,81 @@ def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
 
 
 def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int, ref: np.ndarray | None,
-                   floor: np.ndarray, n_ref: int) -> tuple[dict, np.ndarray]:
+                   floor: np.ndarray, n_ref: int, warm: dict | None = None) -> dict:
+    """Time the solve of every patient: in one process (one task after another), and on ``workers``
+    processes when there are several tasks.  ``patients_per_s`` is the one-process rate (the peers'
+    loops run in one process: ratios are per core).  ``warm``: the pilot's timings of this solver's
+    first task (its compile is then already paid), else the first task is run twice here."""
     first = slice(0, min(block, prob.n))
-    t = time.perf_counter()
-    _osteosim_solve(prob, opts, block, None, first)
-    first_call = time.perf_counter() - t
-    t = time.perf_counter()
-    _osteosim_solve(prob, opts, block, None, first)
-    warm_block = time.perf_counter() - t
-    t = time.perf_counter()
-    with _worker_pool(prob, opts, block, workers) as pool:
-        pool_start = time.perf_counter() - t
+    if warm is None:
         t = time.perf_counter()
-        ys, ok, steps, n = _osteosim_solve(prob, opts, block, pool)
-        wall = time.perf_counter() - t
+        _osteosim_solve(prob, opts, block, None, first)
+        first_call = time.perf_counter() - t
+        t = time.perf_counter()
+        _osteosim_solve(prob, opts, block, None, first)
+        warm_block = time.perf_counter() - t
+        compile_s = max(first_call - warm_block, 0.0)
+    else:
+        first_call, compile_s = warm["first_call_s"], warm["compile_s"]
+    t, cpu = time.perf_counter(), time.process_time()
+    ys, ok, steps, n = _osteosim_solve(prob, opts, block, None)
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     out = {
         "patients_per_s": prob.n / wall,
         "wall_s": wall,
+        # CPU time of this process (every thread XLA runs counts): less sensitive to other work on the machine
+        "patients_per_cpu_s": prob.n / cpu,
         "timed_patients": prob.n,
         "extrapolated": False,
-        "compile_s": max(first_call - warm_block, 0.0),
+        "parallelism": "one process (tasks one after another)",
+        "compile_s": compile_s,
         "first_call_s": first_call,
         "solver": _label(opts),
         "step_control": opts.step_control,
         "rtol": opts.rtol,
         "atol_scaled": opts.atol,
+        "path": "osteosim.solve.solve_chunked per task of patients",
         "block": block,
-        "workers": workers,
-        "parallelism": "in-process" if workers <= 1 else f"{workers} spawned worker processes, one block per task",
+        "lanes_per_compiled_call": "solve_chunked's default" if opts.solver == "Rodas5P" else block,
         "ok_all": bool(ok.all()),
         "num_steps_mean": float(steps.mean()),
         "num_steps_max": int(steps.max()),
     }
-    if workers > 1:
-        out["worker_start_s"] = pool_start
-    # lanes of a vmapped while loop step together until the block's slowest patient is done
-    lane_steps = sum(int(steps[s:s + block].max()) * block for s in range(0, prob.n, block))
+    if opts.solver == "Rodas5P":
+        # per-lane steps: each patient's own steps are the work (idle lanes are not counted)
+        lane_steps = int(steps.sum())
+    else:
+        # lanes of a vmapped while loop step together until the block's slowest patient is done
+        lane_steps = sum(int(steps[s:s + block].max()) * block for s in range(0, prob.n, block))
     out["lane_steps"] = lane_steps
-    out["us_per_step_per_patient"] = wall * workers / lane_steps * 1e6
+    out["us_per_step_per_patient"] = wall / lane_steps * 1e6
     if ref is not None:
         out["max_rel_err"] = rel_err(ys[:n_ref], ref, floor)
-    return out, ys
+    if workers > 1:
+        t = time.perf_counter()
+        with _worker_pool(prob, opts, block, workers) as pool:
+            out["worker_start_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            _osteosim_solve(prob, opts, block, pool)
+            out[f"patients_per_s_{workers}_workers"] = prob.n / (time.perf_counter() - t)
+        out["workers"] = workers
+        out["workers_note"] = (f"also timed on {workers} spawned worker processes (one task each); not used in "
+                               "the ratios, since the peer loops run in one process")
+    else:
+        out["workers"] = 1
+    return out
 
 
-def _pick_solver(prob: Problem, candidates: Sequence[str], rtol: float, atol: float, block: int,
+def _pick_solver(prob: Problem, cands: Sequence[str], rtol: float | None, atol: float | None, block: int,
                  ref: np.ndarray | None, floor: np.ndarray, n_ref: int, max_err: float) -> tuple[str, dict]:
-    """Fastest candidate on one pilot block whose error against the reference is <= max_err."""
+    """Fastest candidate on one pilot block whose error against the reference is <= max_err.
+
+    rtol/atol None: each candidate at its own (:func:`default_rtol`, :func:`default_atol`)."""
     pilot = {}
     sl = slice(0, min(block, prob.n))
-    for name in candidates:
-        opts = solver_options(name, rtol, atol)
+    for name in cands:
+        r = rtol if rtol is not None else default_rtol(name)
+        opts = solver_options(name, r, atol if atol is not None else default_atol(r))
         try:
             t = time.perf_counter()
             _osteosim_solve(prob, opts, block, None, sl)  # compile
@@ -175,9 +240,10 @@ def _pick_solver(prob: Problem, candidates: Sequence[str], rtol: float, atol: fl
             continue
         err = rel_err(ys[:n_ref], ref, floor) if ref is not None else None
         pilot[name] = {"patients_per_s": n / wall, "num_steps_mean": float(steps.mean()), "ok_all": bool(ok.all()),
-                       "max_rel_err": err, "compile_s": max(first - wall, 0.0), "first_call_s": first}
+                       "max_rel_err": err, "rtol": opts.rtol, "atol_scaled": opts.atol,
+                       "compile_s": max(first - wall, 0.0), "first_call_s": first}
     good = [k for k, v in pilot.items() if "error" not in v and v["ok_all"] and (v["max_rel_err"] is None
                                                                                   or v["max_rel_err"] <= max_err)]
     if not good:
-        good = [k for k, v in pilot.items() if "error" not in v] or list(candidates[:1])
+        good = [k for k, v in pilot.items() if "error" not in v] or list(cands[:1])
     return max(good, key=lambda k: pilot[k].get("patients_per_s", 0.0)), pilot
