@@ -1,6 +1,7 @@
 """First answers as a new user meets them: `osteosim simulate` and the web app's Simulate button, cold and warm.
 
-    python benchmarks/first_answer.py [--solver Rodas5P] [--skip-cold] [--out benchmarks/results/first_answer.json]
+    python benchmarks/first_answer.py [--solver Rodas5P] [--skip-cold] [--only cli|web] [--src DIR]
+                                      [--out benchmarks/results/first_answer.json]
 
 Every measurement is a fresh process, the way a new user starts one:
 
@@ -65,8 +66,15 @@ def _command(solver: str | None) -> list[str]:
     return [sys.executable, "-c", boot, solver]
 
 
+#: ``--src``: osteosim's source tree for the measured processes (None: the installed one)
+SRC: Path | None = None
+
+
 def _env(cache: Path) -> dict[str, str]:
-    return dict(os.environ, OSTEOSIM_CACHE_DIR=str(cache), COLUMNS="120")
+    env = dict(os.environ, OSTEOSIM_CACHE_DIR=str(cache), COLUMNS="120")
+    if SRC is not None:  # ahead of the installed (editable) package
+        env["PYTHONPATH"] = os.pathsep.join([str(SRC), *filter(None, [env.get("PYTHONPATH")])])
+    return env
 
 
 def _load() -> float:
@@ -184,15 +192,20 @@ def main() -> None:
     ap.add_argument("--skip-cold", action="store_true",
                     help="warm runs only (on a cache filled by one untimed run), minutes shorter")
     ap.add_argument("--only", choices=("cli", "web"), default=None, help="measure only the CLI or only the web app")
+    ap.add_argument("--src", type=Path, default=None,
+                    help="run osteosim from this source folder (e.g. an older commit: git archive COMMIT src | "
+                         "tar -x -C DIR, then --src DIR/src) for a before/after on the same machine")
     ap.add_argument("--out", type=Path, default=RESULTS / "first_answer.json")
     a = ap.parse_args()
+    global SRC
+    SRC = a.src.resolve() if a.src else None
 
     cmd = _command(a.solver)
     work = Path(tempfile.mkdtemp(prefix="osteosim-first-answer-"))
     res: dict = {"command": " ".join(["python", "benchmarks/first_answer.py", *sys.argv[1:]]),
                  "solver": a.solver or "default", "scenario": str(a.scenario.relative_to(ROOT))
                  if a.scenario.is_relative_to(ROOT) else str(a.scenario),
-                 "cores": os.cpu_count(), "load_1min_before": _load(), "targets_s": TARGETS, "cli": {}, "web": {}}
+                 "src": str(SRC) if SRC else "installed", "cores": os.cpu_count(), "load_1min_before": _load(), "targets_s": TARGETS, "cli": {}, "web": {}}
     try:
         if a.only in (None, "cli"):
             cache = work / "cache-cli"
