@@ -10,8 +10,9 @@ Every measurement is a fresh process, the way a new user starts one:
 * Web: ``osteosim serve`` on a free port, once with an empty cache and once with the cache it filled; the time
   until the server reports ready (``/api/health`` ``ready``; a server without that field counts as ready once it
   answers), then the requests the page's Simulate button sends (web/static/simulate.js: one
-  ``POST /api/simulate`` per regimen, all at once) for the default form (No treatment + Denosumab) and for
-  changed regimens (another drug, dose, schedule, MSC route).  A click's time is until its last answer.
+  ``POST /api/simulate`` per regimen, all at once) for the default form (No treatment + Denosumab), another
+  patient, and changed regimens (another drug, dose, schedule, MSC route).  A click's time is until its last
+  answer.  The server keeps its answers, so a click's unchanged regimens are not solved again (as for a user).
 
 ``--solver`` runs every process with that solver as the model's choice (the default: whatever the installed
 osteosim uses).  Prints a table against the issue's targets and writes the JSON with the machine's load and cores.
@@ -46,14 +47,19 @@ TARGETS = {"cli_cold": 20.0, "cli_warm": 3.0, "web_first": 5.0, "web_later": 2.0
 FORM_PATIENT = DEFAULT_FORM_PATIENT
 FORM_YEARS = 10
 NO_TREATMENT: list[str] = []
-#: the clicks: the default regimens (simulate.js init()), then a changed second regimen each time
+DENOSUMAB = ["denosumab 60 mg every 6 months for 3 years"]
+OTHER_PATIENT = dict(FORM_PATIENT, age=71, smoker=True)
+#: the clicks, in order: the default form (simulate.js init(): No treatment + Denosumab), the same regimens
+#: for another patient (no answer of the server can be reused), then a changed second regimen each time
 CLICKS = {
-    "default form": [NO_TREATMENT, ["denosumab 60 mg every 6 months for 3 years"]],
-    "other drug": [NO_TREATMENT, ["alendronate 70 mg weekly for 5 years"]],
-    "other dose": [NO_TREATMENT, ["denosumab 120 mg every 6 months for 3 years"]],
-    "other schedule": [NO_TREATMENT, ["zoledronic acid 5 mg yearly for 3 years"]],
-    "MSC iv": [NO_TREATMENT, ["msc bone-marrow allogeneic 1e6 cells/kg iv once"]],
-    "MSC intraosseous": [NO_TREATMENT, ["msc bone-marrow allogeneic 1e6 cells/kg intraosseous once site femoral_neck"]],
+    "default form": (FORM_PATIENT, [NO_TREATMENT, DENOSUMAB]),
+    "other patient": (OTHER_PATIENT, [NO_TREATMENT, DENOSUMAB]),
+    "other drug": (FORM_PATIENT, [NO_TREATMENT, ["alendronate 70 mg weekly for 5 years"]]),
+    "other dose": (FORM_PATIENT, [NO_TREATMENT, ["denosumab 120 mg every 6 months for 3 years"]]),
+    "other schedule": (FORM_PATIENT, [NO_TREATMENT, ["zoledronic acid 5 mg yearly for 3 years"]]),
+    "MSC iv": (FORM_PATIENT, [NO_TREATMENT, ["msc bone-marrow allogeneic 1e6 cells/kg iv once"]]),
+    "MSC intraosseous": (FORM_PATIENT, [NO_TREATMENT, ["msc bone-marrow allogeneic 1e6 cells/kg intraosseous once "
+                                                       "site femoral_neck"]]),
 }
 
 
@@ -119,12 +125,11 @@ def _wait_ready(base: str, proc: subprocess.Popen, log: Path, t0: float, limit_s
         time.sleep(0.1)
 
 
-async def _click(client: httpx.AsyncClient, regimens: list[list[str]]) -> dict:
+async def _click(client: httpx.AsyncClient, patient: dict, regimens: list[list[str]]) -> dict:
     """One Simulate click: every regimen's request at once (Promise.all); the click ends with the last answer."""
     async def one(regimen: list[str]) -> float:
         t0 = time.perf_counter()
-        r = await client.post("/api/simulate", json={"patient": FORM_PATIENT, "years": FORM_YEARS,
-                                                     "regimen": regimen})
+        r = await client.post("/api/simulate", json={"patient": patient, "years": FORM_YEARS, "regimen": regimen})
         if r.status_code != 200:
             raise SystemExit(f"POST /api/simulate {regimen}: {r.status_code} {r.text[:500]}")
         return time.perf_counter() - t0
@@ -136,7 +141,7 @@ async def _click(client: httpx.AsyncClient, regimens: list[list[str]]) -> dict:
 
 async def _clicks(base: str) -> dict:
     async with httpx.AsyncClient(base_url=base, timeout=600) as client:
-        return {name: await _click(client, regimens) for name, regimens in CLICKS.items()}
+        return {name: await _click(client, patient, regimens) for name, (patient, regimens) in CLICKS.items()}
 
 
 def time_serve(cmd: list[str], cache: Path, work: Path, label: str) -> dict:

@@ -85,7 +85,8 @@ def test_warm_up_reports_ready_serves_pages_meanwhile_and_covers_the_first_simul
             assert health["warm_up_s"] > 0 and ready_calls == [health["warm_up_s"]]
             assert compiles, "the warm-up compiled nothing: the compile counter does not see compiles"
             before = len(compiles)
-            changed = [*WARM_UP_BODIES,
+            changed = [*WARM_UP_BODIES,  # kept answers of the warm-up
+                       dict(WARM_UP_BODIES[1], patient=dict(DEFAULT_FORM_PATIENT, age=71, smoker=True)),
                        dict(WARM_UP_BODIES[0], regimen=["alendronate 70 mg weekly for 2 years"]),
                        dict(WARM_UP_BODIES[0], regimen=["msc bone-marrow allogeneic 1e6 cells/kg intraosseous "
                                                         "once site femoral_neck"])]
@@ -95,3 +96,14 @@ def test_warm_up_reports_ready_serves_pages_meanwhile_and_covers_the_first_simul
             assert compiles[before:] == [], f"a Simulate after the warm-up compiled: {compiles[before:]}"
     finally:
         jax.monitoring.unregister_event_duration_listener(listener)
+
+
+def test_a_repeated_simulate_is_answered_from_the_kept_answers(client):
+    body = {"patient": {"sex": "male", "age": 58}, "years": 3.25, "regimen": []}  # no other test sends it
+    done = client.get("/api/health").json()["simulations_done"]
+    first = client.post("/api/simulate", json=body)
+    assert first.status_code == 200, first.text
+    assert client.get("/api/health").json()["simulations_done"] == done + 1
+    again = client.post("/api/simulate", json=dict(reversed(body.items())))  # same body, other key order
+    assert again.status_code == 200 and again.json() == first.json()
+    assert client.get("/api/health").json()["simulations_done"] == done + 1  # the model did not run again

@@ -12,8 +12,10 @@ for, not something to hide.
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
@@ -51,6 +53,11 @@ DEFAULT_FORM_PATIENT = {"species": "human", "sex": "female", "age": 62, "bmi": 2
 #: or MSC route; the dosed body also loads the therapy catalogue the regimen parser reads on first use.
 WARM_UP_BODIES = tuple({"patient": DEFAULT_FORM_PATIENT, "years": 10, "regimen": regimen}
                        for regimen in ([], ["denosumab 60 mg every 6 months for 3 years"]))
+
+#: answers of POST /api/simulate kept per app, by body (the page re-sends every unchanged regimen with
+#: each click, and the warm-up's answers are the page's first Simulate); a solve is deterministic, so a
+#: kept answer is the one a new solve would give.  ~0.2 MB each.
+KEPT_ANSWERS = 64
 
 #: the front end's pages: URL path -> file in static/
 PAGES = {"/": "index.html", "/trials": "trial.html", "/healing": "healing.html", "/model": "model.html"}
@@ -211,11 +218,26 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
     def _simulate_sync(data: dict[str, Any]) -> dict[str, Any]:
         return simulate_payload(prepare_scenario(data, limits))
 
+    # body (canonical JSON) -> answer; touched only on the event loop's thread
+    answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    async def _answer(body: ScenarioIn) -> dict[str, Any]:
+        data = body.to_mapping()
+        key = json.dumps(data, sort_keys=True)
+        if key in answers:
+            answers.move_to_end(key)
+            return answers[key]
+        out = await on_worker(_simulate_sync, data)
+        answers[key] = out
+        while len(answers) > KEPT_ANSWERS:
+            answers.popitem(last=False)
+        return out
+
     async def _warm_up(started: float) -> None:
         """The page's first Simulate, once, on the model thread; then the app reports ready."""
         try:
             for body in WARM_UP_BODIES:
-                await worker.run(_simulate_sync, body)
+                await _answer(ScenarioIn.model_validate(body))
         except Exception as exc:  # a bug: say so in /api/health, and serve anyway (requests compile as needed)
             app.state.warm_up_error = f"{type(exc).__name__}: {exc}"
         app.state.warm_up_s = round(time.perf_counter() - started, 3)
@@ -225,7 +247,7 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
     @app.post("/api/simulate", tags=["simulate"])
     async def simulate(body: ScenarioIn) -> dict[str, Any]:
         """Run one scenario (the `osteosim simulate` contract as JSON): time series by column and the summary."""
-        return await on_worker(_simulate_sync, body.to_mapping())
+        return await _answer(body)
 
     @app.get("/api/models", tags=["reference"])
     async def models() -> list[dict[str, Any]]:
