@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JAX_ENABLE_X64 := 1
 export OSTEOSIM_CACHE_DIR ?= $(CURDIR)/.jax_cache
 
-.PHONY: install run test bench clean browser
+.PHONY: install run test bench clean browser screenshots
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ test: install browser
 # the web browser tests drive Debian's chromium (CI runs as root on Debian)
 browser:
 	command -v /usr/bin/chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# refresh docs/screenshots/ from the browser tests (a test run alone leaves them unchanged)
+screenshots: install browser
+	OSTEOSIM_DOC_SCREENSHOTS=1 $(PY) -m pytest -x -q tests/web/test_browser.py
 
 bench: install
 	$(PY) benchmarks/run_all.py

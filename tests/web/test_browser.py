@@ -4,18 +4,17 @@ from __future__ import annotations
 import shutil
 
 import httpx
-from conftest import DOC_SHOTS, SHOTS
+from conftest import DOC_SHOTS, WRITE_DOC_SHOTS
 
 
-
-def _shot(page, name: str, full_page: bool = True) -> None:
-    """Save a screenshot under out/test-web/ and refresh its copy in docs/screenshots/."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    path = SHOTS / f"{name}.png"
+def _shot(page, folder, name: str, full_page: bool = True) -> None:
+    """Save a screenshot in this run's folder; with OSTEOSIM_DOC_SCREENSHOTS=1 refresh docs/screenshots/ too."""
+    path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     assert path.stat().st_size > 10_000
-    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOC_SHOTS / f"{name}.png")
+    if WRITE_DOC_SHOTS:
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOC_SHOTS / f"{name}.png")
 
 
 def _open(page, url: str) -> None:
@@ -23,7 +22,7 @@ def _open(page, url: str) -> None:
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)
 
 
-def test_simulate_two_regimens_and_see_the_bmd_plot(server, page):
+def test_simulate_two_regimens_and_see_the_bmd_plot(server, page, shots):
     _open(page, server + "/")
     # the form: every risk factor is on the page
     for field in ("species", "sex", "age", "years", "menopause_age", "ovariectomy_age", "bmi", "physical_activity",
@@ -63,7 +62,7 @@ def test_simulate_two_regimens_and_see_the_bmd_plot(server, page):
     assert page.locator("#error").is_hidden()
     assert "Denosumab" in page.inner_text("#summary") and "Alendronate + MSC" in page.inner_text("#summary")
     assert not page.js_errors, page.js_errors
-    _shot(page, "simulate")
+    _shot(page, shots, "simulate")
 
 
 def test_bad_input_is_shown_not_crashed(server, page):
@@ -75,7 +74,7 @@ def test_bad_input_is_shown_not_crashed(server, page):
     assert not page.js_errors, page.js_errors
 
 
-def test_model_page_lists_parameters_with_units_and_sources(server, page):
+def test_model_page_lists_parameters_with_units_and_sources(server, page, shots):
     _open(page, server + "/model")
     rows = page.locator("#param-table tbody tr")
     assert rows.count() > 50
@@ -88,10 +87,10 @@ def test_model_page_lists_parameters_with_units_and_sources(server, page):
     page.select_option("#model-select", "Pivonka2008")
     page.wait_for_function("document.querySelector('#model-description').textContent.includes('Pivonka2008')")
     assert not page.js_errors, page.js_errors
-    _shot(page, "model", full_page=False)  # the full parameter table is a very tall image
+    _shot(page, shots, "model", full_page=False)  # the full parameter table is a very tall image
 
 
-def test_healing_page_compares_with_and_without_injection(server, page):
+def test_healing_page_compares_with_and_without_injection(server, page, shots):
     _open(page, server + "/healing")
     # the 2-D callus draws heat maps (a short run)
     page.fill("#weeks", "2")
@@ -112,10 +111,10 @@ def test_healing_page_compares_with_and_without_injection(server, page):
     assert not page.inner_text("#week-label").startswith("30")
     slider.fill(slider.get_attribute("max"))
     assert not page.js_errors, page.js_errors
-    _shot(page, "healing")
+    _shot(page, shots, "healing")
 
 
-def test_trial_page_runs_a_small_trial_with_live_progress(server, page):
+def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     _open(page, server + "/trials")
     page.select_option("#template", "freedom_like")
     page.fill("#patients_per_arm", "4")
@@ -131,4 +130,4 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page):
     r = httpx.get(server + report.get_attribute("href"))
     assert r.status_code == 200 and "<html" in r.text.lower()
     assert not page.js_errors, page.js_errors
-    _shot(page, "trial")
+    _shot(page, shots, "trial")

@@ -22,5 +22,11 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"warning: serving on {host}: other machines can reach this server; it has no authentication",
                    err=True)
-    typer.echo(f"osteosim web app: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)", err=True)
-    uvicorn.run(create_app(warm_up=True), host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+    typer.echo(f"osteosim web app: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops); "
+               "warming up the model", err=True)
+
+    def on_ready(seconds: float) -> None:
+        typer.echo(f"osteosim web app: ready (warm-up {seconds:.1f} s)", err=True)
+
+    uvicorn.run(create_app(warm_up=True, on_ready=on_ready), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=5)

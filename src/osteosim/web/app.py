@@ -12,7 +12,11 @@ for, not something to hide.
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -38,9 +42,22 @@ __all__ = ["create_app", "STATIC_DIR"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-#: regimens simulated at start-up by ``create_app(warm_up=True)`` (one compiled solve each)
-WARM_UP_REGIMENS = ([], ["denosumab 60 mg every 6 months for 3 years"],
-                    ["msc bone-marrow allogeneic 1e6 cells/kg iv once"])
+#: the page's default form (static/index.html, as simulate.js patientFromForm() sends it)
+DEFAULT_FORM_PATIENT = {"species": "human", "sex": "female", "age": 62, "bmi": 24, "calcium_mg_per_day": 700,
+                        "vitamin_d_ng_per_ml": 20, "physical_activity": "low", "family_history": False,
+                        "smoker": False, "glucocorticoids": False, "prior_fracture": False, "menopause_age": 51}
+
+#: the bodies ``create_app(warm_up=True)`` simulates at start-up: exactly the page's first Simulate (its
+#: default regimens, simulate.js init()).  Every regimen shares one compiled solve (fixed-width dose and
+#: jump tables, tests/solve/test_compile_count.py), so these also cover a changed drug, dose, schedule
+#: or MSC route; the dosed body also loads the therapy catalogue the regimen parser reads on first use.
+WARM_UP_BODIES = tuple({"patient": DEFAULT_FORM_PATIENT, "years": 10, "regimen": regimen}
+                       for regimen in ([], ["denosumab 60 mg every 6 months for 3 years"]))
+
+#: answers of POST /api/simulate kept per app, by body (the page re-sends every unchanged regimen with
+#: each click, and the warm-up's answers are the page's first Simulate); a solve is deterministic, so a
+#: kept answer is the one a new solve would give.  ~0.2 MB each.
+KEPT_ANSWERS = 64
 
 #: the front end's pages: URL path -> file in static/
 PAGES = {"/": "index.html", "/trials": "trial.html", "/healing": "healing.html", "/model": "model.html"}
@@ -103,11 +120,15 @@ def _validation_line(errors: list[dict[str, Any]]) -> str:
     return format_validation_error(errors, where="body")
 
 
-def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAPI:
+def create_app(limits: Limits | None = None, *, warm_up: bool = False,
+               on_ready: Callable[[float], None] | None = None) -> FastAPI:
     """A new app with its own model thread, job manager and job folder (removed at shutdown).
 
-    ``warm_up``: compile the patient model at start-up (one short simulation on the model thread), so
-    the first person to press Simulate waits seconds, not the compile.
+    ``warm_up``: run the page's first Simulate (:data:`WARM_UP_BODIES`) on the model thread in the
+    background at start-up, so the first person to press Simulate waits seconds, not the compile and
+    the cache loads.  The pages and the API answer meanwhile (a simulation queues behind the warm-up);
+    ``GET /api/health`` says ``ready`` once it is done, and ``on_ready(seconds)`` is called then.
+    Without ``warm_up`` the app is ready at once.
     """
     limits = limits or Limits()
     root = Path(tempfile.mkdtemp(prefix="osteosim-web-"))  # job outputs: server-owned, removed at shutdown
@@ -120,7 +141,7 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         jobs.start()
-        warm = asyncio.ensure_future(_warm_up()) if warm_up else None
+        warm = asyncio.ensure_future(_warm_up(time.perf_counter())) if warm_up else None
         yield
         if warm is not None:
             warm.cancel()
@@ -136,6 +157,9 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
         lifespan=lifespan,
     )
     app.state.limits = limits
+    # readiness: None while warming up, then the warm-up's seconds (0.0 without a warm-up)
+    app.state.warm_up_s = None if warm_up else 0.0
+    app.state.warm_up_error = None
     app.state.worker = worker
     app.state.jobs = jobs
     app.add_middleware(GZipMiddleware, minimum_size=1000)
@@ -182,23 +206,48 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False) -> FastAP
     # ------------------------------------------------------------------ API
     @app.get("/api/health", tags=["meta"])
     async def health() -> dict[str, Any]:
-        """Liveness, the model queue, the jobs and the server's caps."""
-        return {"status": "ok", "version": __version__, "simulations_waiting": worker.pending,
+        """Liveness, readiness (``ready``: the start-up warm-up is done, a Simulate answers in seconds;
+        ``warm_up_s``: how long it took), the model queue, the jobs and the server's caps."""
+        warm_up_s = app.state.warm_up_s
+        return {"status": "ok", "ready": warm_up_s is not None, "warm_up_s": warm_up_s,
+                "warm_up_error": app.state.warm_up_error,
+                "version": __version__, "simulations_waiting": worker.pending,
                 "simulations_done": worker.completed, "jobs": jobs.counts(), "limits": asdict(limits),
                 "features": tasks.features()}
 
     def _simulate_sync(data: dict[str, Any]) -> dict[str, Any]:
         return simulate_payload(prepare_scenario(data, limits))
 
-    async def _warm_up() -> None:
-        """Compile the solves a first visitor needs: no drug, a dosed drug, an MSC product (own batch shape)."""
-        for regimen in WARM_UP_REGIMENS:
-            await worker.run(_simulate_sync, {"patient": {}, "years": 10, "regimen": regimen})
+    # body (canonical JSON) -> answer; touched only on the event loop's thread
+    answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    async def _answer(body: ScenarioIn) -> dict[str, Any]:
+        data = body.to_mapping()
+        key = json.dumps(data, sort_keys=True)
+        if key in answers:
+            answers.move_to_end(key)
+            return answers[key]
+        out = await on_worker(_simulate_sync, data)
+        answers[key] = out
+        while len(answers) > KEPT_ANSWERS:
+            answers.popitem(last=False)
+        return out
+
+    async def _warm_up(started: float) -> None:
+        """The page's first Simulate, once, on the model thread; then the app reports ready."""
+        try:
+            for body in WARM_UP_BODIES:
+                await _answer(ScenarioIn.model_validate(body))
+        except Exception as exc:  # a bug: say so in /api/health, and serve anyway (requests compile as needed)
+            app.state.warm_up_error = f"{type(exc).__name__}: {exc}"
+        app.state.warm_up_s = round(time.perf_counter() - started, 3)
+        if on_ready is not None:
+            on_ready(app.state.warm_up_s)
 
     @app.post("/api/simulate", tags=["simulate"])
     async def simulate(body: ScenarioIn) -> dict[str, Any]:
         """Run one scenario (the `osteosim simulate` contract as JSON): time series by column and the summary."""
-        return await on_worker(_simulate_sync, body.to_mapping())
+        return await _answer(body)
 
     @app.get("/api/models", tags=["reference"])
     async def models() -> list[dict[str, Any]]:

@@ -193,6 +193,7 @@ async function simulateAll() {
   const patient = patientFromForm();
   const years = numberField("years");
   button.disabled = true;
+  delete $("status").dataset.warming;
   $("status").textContent = `simulating ${state.regimens.length} regimen(s)…`;
   const t0 = performance.now();
   try {
@@ -358,6 +359,25 @@ function plotRisk() {
 }
 
 // ---------------------------------------------------------------- start
+// While the server warms up its model (GET /api/health: ready), say so next to the button; Simulate
+// works meanwhile (its requests wait for the warm-up on the server's model thread).
+async function showWarmUp() {
+  const status = $("status");
+  for (;;) {
+    let health = null;
+    try { health = await api("/api/health"); } catch (err) { return; }
+    if (health.ready !== false) {
+      if (status.dataset.warming) { status.textContent = ""; delete status.dataset.warming; }
+      return;
+    }
+    if (!status.textContent || status.dataset.warming) {
+      status.textContent = "the model is warming up: the first answer may take a little longer";
+      status.dataset.warming = "1";
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function init() {
   try {
     await loadSites();
@@ -381,6 +401,7 @@ async function init() {
   renderRegimens();
   $("simulate").addEventListener("click", simulateAll);
   document.body.dataset.ready = "1";
+  showWarmUp();
 }
 
 init();
