@@ -5,10 +5,15 @@ patients/s of a warm call (the second call of the same shapes, same process) for
 (atol = rtol * 1e-2 on scaled states), and the max relative error of each over the first 8
 patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state scale, as ``osteosim bench``).
 
-Usage: python benchmarks/rosenbrock.py [N ...]     (default 64 256)
+With ``--linalg``: Rodas5P at rtol 1e-5 only, once per linear-algebra variant in the same
+process: the dense batched LAPACK LU (Osteosim with no declared block structure) against the
+block-bordered LU of solve/linalg.py, with the ratio of their patients/s.
+
+Usage: python benchmarks/rosenbrock.py [--linalg] [N ...]     (default 64 256)
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 
@@ -16,9 +21,17 @@ import numpy as np
 
 from osteosim.bench.accuracy import rel_err
 from osteosim.bench.problem import build_problem
+from osteosim.models import Osteosim
 from osteosim.solve.integrate import SolverOptions, solve_batch
 
 N_REF = 8
+
+
+class _DenseLU(Osteosim):
+    """Osteosim without its declared block structure: the solver falls back to batched LAPACK."""
+
+    name = "Osteosim-denseLU"
+    block_structure = None
 
 
 def _solve(prob, n, opts):
@@ -26,26 +39,35 @@ def _solve(prob, n, opts):
     return solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, t0=prob.t0, options=opts)
 
 
-def main(sizes: list[int]) -> None:
-    cases = {"Rodas5P rtol 1e-5": SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7),
-             "Kvaerno5 rtol 1e-6": SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8)}
+def main(sizes: list[int], linalg: bool = False) -> None:
+    rodas = SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7)
+    cases = {"Rodas5P rtol 1e-5": (None, rodas),
+             "Kvaerno5 rtol 1e-6": (None, SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8))}
+    if linalg:
+        cases = {"Rodas5P rtol 1e-5, LAPACK LU": (_DenseLU(), rodas),
+                 "Rodas5P rtol 1e-5, bordered LU": (None, rodas)}
     print("| N | solver | patients/s (warm) | steps mean/max | max rel err (8 patients) | first call s |")
     print("|---:|---|---:|---:|---:|---:|")
     for n in sizes:
         prob = build_problem("Osteosim", n, years=10, seed=7)
         floor = 1e-6 * np.asarray(prob.model.state_scale())
         ref = _solve(prob, n, SolverOptions(solver="Kvaerno5", rtol=1e-10, atol=1e-12)).ys[:N_REF]
-        for name, opts in cases.items():
+        rates = []
+        for name, (model, opts) in cases.items():
+            case = prob if model is None else dataclasses.replace(prob, model=model)
             t = time.perf_counter()
-            _solve(prob, n, opts)
+            _solve(case, n, opts)
             first = time.perf_counter() - t
             t = time.perf_counter()
-            sol = _solve(prob, n, opts)
+            sol = _solve(case, n, opts)
             wall = time.perf_counter() - t
+            rates.append(n / wall)
             err = rel_err(sol.ys[:N_REF], ref, floor)
             print(f"| {n} | {name} | {n / wall:.0f} | {sol.num_steps.mean():.0f}/{sol.num_steps.max()} | "
                   f"{err:.1e} | {first:.1f} |", flush=True)
+        print(f"| {n} | ratio {' / '.join(list(cases)[::-1])} | {rates[1] / rates[0]:.2f} | | | |", flush=True)
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [64, 256])
+    args = sys.argv[1:]
+    main([int(a) for a in args if a != "--linalg"] or [64, 256], linalg="--linalg" in args)

@@ -61,6 +61,10 @@ class ShiftedModel(Model):
     def jump_width(self) -> int | None:
         return self.base.jump_width
 
+    @property
+    def block_structure(self):
+        return self.base.block_structure  # a time shift couples no states
+
     def jump_times(self, drivers):
         """The wrapped model's switch and dose times on trial time, as ONE table of at least
         ``MIN_JUMPS`` columns (padded with +inf, never reached): every regimen of a trial then
