@@ -4,16 +4,24 @@ the model's declared :class:`~osteosim.models.base.BlockStructure`, or batched L
 Why a home-made LU: Osteosim's 22 states are 3 site blocks of 6 that couple only through 4 shared
 states, so M is block-bordered.  Factoring the three 6x6 blocks, then the 4x4 Schur complement of
 the shared states, and solving by block substitution takes 3*6^3/3 + 4^3/3 flops instead of
-22^3/3, and needs no LAPACK call per patient: 1.5x the solver's throughput against batched LAPACK
-in the engine study (/work/shared/reference/engine-study.md, Q2, recommendation 4; measured again
-in benchmarks/rosenbrock.py).
+22^3/3, and needs no LAPACK call per patient.  Measured (benchmarks/rosenbrock_step.py, 256
+lanes, LU of I/(h gamma) - J + the 8 stage solves, per lane): batched LAPACK 10.1-10.4 us, these
+kernels under a plain vmap (patients leading) 8.0-8.2 us, with patients on the minor axis (the
+custom batching rule below) 5.2-5.9 us; a whole Rodas5P solve of the Osteosim bench cohort is
+1.2x faster than with LAPACK (benchmarks/rosenbrock.py --linalg; results in
+benchmarks/results/rosenbrock_linalg.md).  A Jacobian compressed by the same structure (10
+forward + 4 reverse directions instead of 22 forward, in benchmarks/rosenbrock_step.py) equals
+jacfwd to rounding but measured no faster (within 3 %), so the solver keeps jacfwd.
 
-No pivoting: for the Osteosim matrices at h gamma from 1e-2 to 1e6 days the unpivoted block
-LU matches LAPACK to ~1e-15 relative (tests/solve/test_linalg.py checks 1e-12 on real Osteosim
-matrices at several patients, ages and h gamma).  For small h gamma, M is dominated by its
-diagonal 1/(h gamma); for large h gamma it is -J, whose diagonal (cell death and relaxation
-rates) dominates each site block.  A model whose blocks are not like that must not declare a
-structure (it then gets the pivoted LAPACK LU).
+No pivoting: a measured property, not a proven one.  On 20 Osteosim matrices of the scaled
+system (4 patients, with and without denosumab/romosozumab, ages 30-80, states perturbed off the
+reference) the unpivoted block LU differs from LAPACK's pivoted LU by at most 3.4e-16 (h gamma =
+1e-2), 1.7e-15 (1e2) and 2.9e-14 (1e6) relative, at condition numbers up to 2e5, i.e. within
+LAPACK's own rounding; the site blocks are NOT diagonally dominant for h gamma >= 0.1, so that is
+not the reason.  tests/solve/test_linalg.py checks 1e-12 across h gamma 1e-2..1e6.  A model that
+declares a structure whose blocks need pivoting would get wrong answers: check it the same way.
+(An exactly zero pivot gives a non-finite step, which the solver rejects, retrying with a smaller
+h, where M tends to I/(h gamma).)
 
 All loops are static and short (over the rows of one 6x6 block or of the 4x4 Schur
 complement); every operation acts on whole arrays with the blocks on one axis, so the traced graph
@@ -21,9 +29,7 @@ stays small (a fully unrolled scalar 22x22 LU took 211 s to compile, engine stud
 
 Layout: :func:`factor` and :func:`solve` take ONE system (the solver vmaps them over patients);
 under ``jax.vmap`` a custom batching rule moves the patients to the last (minor, contiguous) axis,
-so each elementwise row operation runs over all patients at once.  Measured on 256 Osteosim lanes
-(LU + 8 solves per step, benchmarks/rosenbrock.py --linalg): batched LAPACK 11.8 us/lane,
-this LU with patients leading (plain vmap) 9.9, with patients minor 5.9.
+so each elementwise row operation runs over all patients at once.
 
 Shapes: ``n`` states, ``nb`` blocks of ``b`` states, ``g`` coupling states; the private helpers
 take any batch axes LAST (``...`` trailing).
