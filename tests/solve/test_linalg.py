@@ -170,3 +170,10 @@ def test_rodas5p_solve_bordered_equals_lapack():
     assert all(s.ok.all() for s in sols)
     assert np.array_equal(sols[0].num_steps, sols[1].num_steps)
     assert _rel(sols[1].ys, sols[0].ys) < 1e-10
+
+
+def test_a_structure_of_another_size_is_refused():
+    from osteosim.solve.rosenbrock import rodas5p_step
+
+    with pytest.raises(ValueError, match="declared for 22 states, the model has 5"):
+        rodas5p_step(lambda t, y: -y, jnp.asarray(0.0), jnp.ones(5), jnp.asarray(0.1), STRUCTURE)

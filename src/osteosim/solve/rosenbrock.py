@@ -40,6 +40,8 @@ def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None):
     systems are then factored block by block (:mod:`.linalg`); None: dense LAPACK LU.
     Returns (y_new, err (n,) the embedded error, dense (3, n) the dense-output rows).
     """
+    if structure is not None and structure.n_states != y.shape[0]:
+        raise ValueError(f"block_structure: declared for {structure.n_states} states, the model has {y.shape[0]}")
     jac = jax.jacfwd(lambda z: f(t, z))(y)
     if structure is not None:
         jac = linalg.blocks_of(jac, structure)
