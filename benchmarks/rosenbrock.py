@@ -5,10 +5,16 @@ patients/s of a warm call (the second call of the same shapes, same process) for
 (atol = rtol * 1e-2 on scaled states), and the max relative error of each over the first 8
 patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state scale, as ``osteosim bench``).
 
-Usage: python benchmarks/rosenbrock.py [N ...]     (default 64 256)
+With ``--linalg``: Rodas5P at rtol 1e-5 only, once per linear-algebra variant in the same
+process: the dense batched LAPACK LU (Osteosim with no declared block structure) against the
+block-bordered LU of solve/linalg.py, with the ratio of their patients/s (best of 3 warm calls,
+the two taking turns) and the max relative difference between their answers.
+
+Usage: python benchmarks/rosenbrock.py [--linalg] [N ...]     (default 64 256)
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 
@@ -16,9 +22,17 @@ import numpy as np
 
 from osteosim.bench.accuracy import rel_err
 from osteosim.bench.problem import build_problem
+from osteosim.models import Osteosim
 from osteosim.solve.integrate import SolverOptions, solve_batch
 
 N_REF = 8
+
+
+class _DenseLU(Osteosim):
+    """Osteosim without its declared block structure: the solver falls back to batched LAPACK."""
+
+    name = "Osteosim-denseLU"
+    block_structure = None
 
 
 def _solve(prob, n, opts):
@@ -26,26 +40,46 @@ def _solve(prob, n, opts):
     return solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, t0=prob.t0, options=opts)
 
 
-def main(sizes: list[int]) -> None:
-    cases = {"Rodas5P rtol 1e-5": SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7),
-             "Kvaerno5 rtol 1e-6": SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8)}
+def main(sizes: list[int], linalg: bool = False, repeats: int = 1) -> None:
+    rodas = SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7)
+    cases = {"Rodas5P rtol 1e-5": (None, rodas),
+             "Kvaerno5 rtol 1e-6": (None, SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8))}
+    if linalg:
+        cases = {"Rodas5P rtol 1e-5, LAPACK LU": (_DenseLU(), rodas),
+                 "Rodas5P rtol 1e-5, bordered LU": (None, rodas)}
     print("| N | solver | patients/s (warm) | steps mean/max | max rel err (8 patients) | first call s |")
     print("|---:|---|---:|---:|---:|---:|")
     for n in sizes:
         prob = build_problem("Osteosim", n, years=10, seed=7)
         floor = 1e-6 * np.asarray(prob.model.state_scale())
         ref = _solve(prob, n, SolverOptions(solver="Kvaerno5", rtol=1e-10, atol=1e-12)).ys[:N_REF]
-        for name, opts in cases.items():
+        first, walls, sols = {}, {name: [] for name in cases}, {}
+        for name, (model, opts) in cases.items():
             t = time.perf_counter()
-            _solve(prob, n, opts)
-            first = time.perf_counter() - t
-            t = time.perf_counter()
-            sol = _solve(prob, n, opts)
-            wall = time.perf_counter() - t
+            _solve(_with(prob, model), n, opts)
+            first[name] = time.perf_counter() - t
+        # warm calls, the cases taking turns (the machine is shared: the best of ``repeats``)
+        for _ in range(repeats):
+            for name, (model, opts) in cases.items():
+                t = time.perf_counter()
+                sols[name] = _solve(_with(prob, model), n, opts)
+                walls[name].append(time.perf_counter() - t)
+        rates = [n / min(walls[name]) for name in cases]
+        for (name, sol), rate in zip(sols.items(), rates):
             err = rel_err(sol.ys[:N_REF], ref, floor)
-            print(f"| {n} | {name} | {n / wall:.0f} | {sol.num_steps.mean():.0f}/{sol.num_steps.max()} | "
-                  f"{err:.1e} | {first:.1f} |", flush=True)
+            print(f"| {n} | {name} | {rate:.0f} | {sol.num_steps.mean():.0f}/{sol.num_steps.max()} | "
+                  f"{err:.1e} | {first[name]:.1f} |", flush=True)
+        if linalg:
+            ys = [sol.ys for sol in sols.values()]
+            diff = rel_err(ys[1], ys[0], floor)  # every patient: how far the two variants' answers differ
+            print(f"| {n} | ratio {' / '.join(list(cases)[::-1])} | {rates[1] / rates[0]:.2f} | | "
+                  f"{diff:.1e} between them (all {n}) | |", flush=True)
 
+
+def _with(prob, model):
+    return prob if model is None else dataclasses.replace(prob, model=model)
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [64, 256])
+    args = sys.argv[1:]
+    linalg = "--linalg" in args
+    main([int(a) for a in args if a != "--linalg"] or [64, 256], linalg=linalg, repeats=3 if linalg else 1)

@@ -19,6 +19,7 @@ here (no ``getattr`` probing of models anywhere).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -26,9 +27,56 @@ import numpy as np
 from ..parameters.base import ParameterSet
 from ..units import DAYS_PER_YEAR
 
-__all__ = ["Model", "ModelContract", "MODEL_REGISTRY", "register_model", "get_model"]
+__all__ = ["BlockStructure", "Model", "ModelContract", "MODEL_REGISTRY", "register_model", "get_model"]
 
 Array = Any
+
+
+@dataclass(frozen=True)
+class BlockStructure:
+    """Which states couple: ``blocks`` (equal-size groups of state indices, e.g. one per skeletal
+    site) interact only with each other's ``coupling`` states, never with another block.
+
+    So the Jacobian df/dy is zero between two different blocks, and the solver's linear systems
+    ``I/(h gamma) - J`` are block-bordered: it factors each block and a small Schur complement of
+    the coupling states (:mod:`osteosim.solve.linalg`).  ``blocks`` and ``coupling`` partition
+    ``range(n_states)`` exactly (checked here); equal block sizes let the solver stack the blocks
+    on one vectorised axis.
+    """
+
+    n_states: int
+    blocks: tuple[tuple[int, ...], ...]  # (n_blocks, block_size) state indices
+    coupling: tuple[int, ...]  # the states every block may depend on (and that depend on every block)
+
+    def __post_init__(self):
+        sizes = {len(b) for b in self.blocks}
+        if not self.blocks or len(sizes) != 1 or 0 in sizes:
+            raise ValueError(f"block_structure.blocks: {self.blocks!r}; allowed: one or more non-empty "
+                             "groups of state indices, all of the same size")
+        flat = [i for b in self.blocks for i in b] + list(self.coupling)
+        if sorted(flat) != list(range(self.n_states)):
+            dup = sorted({i for i in flat if flat.count(i) > 1})
+            missing = sorted(set(range(self.n_states)) - set(flat))
+            extra = sorted(set(flat) - set(range(self.n_states)))
+            raise ValueError(f"block_structure: blocks + coupling must hold each of the {self.n_states} state "
+                             f"indices exactly once; repeated {dup}, missing {missing}, out of range {extra}")
+
+    @classmethod
+    def from_names(cls, state_names: tuple[str, ...], blocks, coupling) -> BlockStructure:
+        """The structure given by state names: ``blocks`` a list of name groups, ``coupling`` names."""
+        index = {name: i for i, name in enumerate(state_names)}
+
+        def idx(name):
+            if name not in index:
+                raise ValueError(f"block_structure: unknown state {name!r}; allowed: {', '.join(state_names)}")
+            return index[name]
+
+        return cls(len(state_names), tuple(tuple(idx(n) for n in b) for b in blocks), tuple(idx(n) for n in coupling))
+
+    @property
+    def order(self) -> np.ndarray:
+        """(n_states,) the states in solver order: block 0, block 1, ..., then the coupling states."""
+        return np.array([i for b in self.blocks for i in b] + list(self.coupling))
 
 
 @runtime_checkable
@@ -45,6 +93,7 @@ class ModelContract(Protocol):
     default_years: float
     sbml_exportable: bool
     jump_width: int | None
+    block_structure: BlockStructure | None
 
     def default_parameters(self) -> ParameterSet: ...
     def default_drivers(self) -> dict[str, Any]: ...
@@ -120,6 +169,10 @@ class Model:
     #: fixed width of the per-patient jump table (a model whose regimens add jump times sets it,
     #: so a regimen change never changes the compiled shape); None: a power-of-two bucket
     jump_width: ClassVar[int | None] = None
+
+    #: which states couple (the Jacobian's zero blocks, see :class:`BlockStructure`): the Rosenbrock
+    #: solver factors block by block; None: dense LU
+    block_structure: ClassVar[BlockStructure | None] = None
 
     def jump_times(self, drivers: dict) -> list[float]:
         """Times where inputs switch (the step controller clips steps to them)."""

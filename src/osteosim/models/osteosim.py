@@ -28,7 +28,7 @@ from ..therapies import pkpd
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
-from .base import Model, register_model
+from .base import BlockStructure, Model, register_model
 from .blocks import signalling as sig
 from .pivonka2008 import steady_state_cells
 
@@ -60,6 +60,10 @@ class Osteosim(Model):
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
+    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 6 states
+    #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
+    block_structure = BlockStructure.from_names(
+        state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
 
     def default_parameters(self) -> ParameterSet:
         return PARAMETERS

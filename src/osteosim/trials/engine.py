@@ -63,6 +63,10 @@ class ShiftedModel(Model):
         serves every regimen (``solve/integrate._fixed_width`` pads the table to it)."""
         return self.base.jump_width or MIN_JUMPS
 
+    @property
+    def block_structure(self):
+        return self.base.block_structure  # a time shift couples no states
+
     def jump_times(self, drivers):
         """The wrapped model's switch and dose times on trial time (days since randomisation)."""
         shift = np.atleast_1d(np.asarray(drivers["t_shift"], dtype=float))

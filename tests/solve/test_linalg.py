@@ -1,0 +1,179 @@
+"""solve/linalg.py: the block-bordered LU equals LAPACK's; Rodas5P gives the same answer with either."""
+from __future__ import annotations
+
+import functools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from osteosim.models import Osteosim
+from osteosim.models.base import BlockStructure, Model
+from osteosim.solve import linalg
+
+MODEL = Osteosim()
+STRUCTURE = MODEL.block_structure
+H_GAMMA = [1e-2, 1.0, 1e2, 1e4, 1e6]  # days (gamma = 0.19: steps of 0.05 days to 5e6 days)
+
+
+def _random_structured(rng, structure, batch, shift):
+    """Random matrices with the structure's zero pattern, diagonally shifted to be well-conditioned."""
+    n = structure.n_states
+    mask = np.zeros((n, n), bool)
+    for b in structure.blocks:
+        mask[np.ix_(b, b)] = True
+    mask[list(structure.coupling), :] = True
+    mask[:, list(structure.coupling)] = True
+    return rng.normal(size=(batch, n, n)) * mask + shift * np.eye(n)
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _factor_solve(m, r, structure):
+    """vmapped over the leading axis, as the solver does (patients on the kernels' minor axis)."""
+    return jax.vmap(lambda mi, ri: linalg.solve(linalg.factor(mi, structure), ri, structure))(m, r)
+
+
+def _solve_both(m, r, structure):
+    x = _factor_solve(jnp.asarray(m), jnp.asarray(r), structure)
+    x_ref = _factor_solve(jnp.asarray(m), jnp.asarray(r), None)
+    return np.asarray(x), np.asarray(x_ref)
+
+
+def _rel(x, ref):
+    return np.max(np.abs(x - ref)) / np.max(np.abs(ref))
+
+
+@pytest.mark.parametrize("structure", [
+    STRUCTURE,
+    # blocks not contiguous and not in front: the solver permutes to its order and back
+    BlockStructure(9, blocks=((8, 0), (3, 5), (1, 7)), coupling=(2, 6, 4)),
+    BlockStructure(5, blocks=((0, 1, 2, 3, 4),), coupling=()),  # one dense block, no coupling
+], ids=["osteosim", "permuted", "one-block"])
+def test_bordered_lu_equals_lapack_on_random_matrices(structure):
+    rng = np.random.default_rng(1)
+    m = _random_structured(rng, structure, batch=6, shift=3.0 * np.sqrt(structure.n_states))
+    r = rng.normal(size=(6, structure.n_states))
+    x, x_ref = _solve_both(m, r, structure)
+    assert _rel(x, x_ref) < 1e-12
+    assert np.allclose(np.einsum("bij,bj->bi", m, x), r, atol=1e-10)
+    # one system without vmap (the kernels' batch axes are then empty)
+    x0 = linalg.solve(linalg.factor(jnp.asarray(m[0]), structure), jnp.asarray(r[0]), structure)
+    assert _rel(np.asarray(x0), x_ref[0]) < 1e-12
+
+
+def test_a_structure_that_does_not_hold_gives_a_different_answer():
+    """The bordered LU trusts the declared zeros: with a site-to-site entry it is wrong (why the
+    model's structure is checked numerically in tests/models/test_osteosim_structure.py)."""
+    rng = np.random.default_rng(2)
+    m = _random_structured(rng, STRUCTURE, batch=1, shift=15.0)
+    m[0, 0, 6] = 5.0  # lumbar spine obp <- total hip obp
+    x, x_ref = _solve_both(m, rng.normal(size=(1, 22)), STRUCTURE)
+    assert _rel(x, x_ref) > 1e-3
+
+
+@functools.lru_cache(maxsize=1)
+def _osteosim_jacobians() -> np.ndarray:
+    """d f/d y of the scaled Osteosim RHS (as the solver sees it) for 4 patients at 5 ages: (20, 22, 22)."""
+    from osteosim.physiology.patient import Patient
+    from osteosim.runs import Lane, build_run
+    from osteosim.units import DAYS_PER_YEAR
+
+    p = MODEL.default_parameters().values_dict()
+    lanes = [Lane(Patient(sex="female", age=60.0, menopause_age=50.0), [], start_age=60.0),
+             Lane(Patient(sex="male", age=60.0, smoker=True), [], start_age=60.0),
+             Lane(Patient(sex="female", age=60.0, menopause_age=48.0),
+                  ["denosumab 60 mg every 6 months for 3 years"], start_age=60.0),
+             Lane(Patient(sex="female", age=60.0, menopause_age=52.0),
+                  ["romosozumab 210 mg monthly for 1 year"], start_age=60.0)]
+    run = build_run(MODEL, lanes, p, ts=np.array([60.0]) * DAYS_PER_YEAR, years=3.0, reference="lane")
+    scale = jnp.asarray(MODEL.state_scale())
+    ages = jnp.asarray(np.array([30.0, 50.5, 60.1, 61.0, 80.0]) * DAYS_PER_YEAR)
+    rng = np.random.default_rng(3)
+
+    def f(t, x, p, d):
+        return MODEL.rhs(t, x * scale, p, d) / scale
+
+    jac = jax.jit(jax.vmap(jax.jacfwd(f, argnums=1), in_axes=(0, 0, None, None)))
+    out = []
+    for pl, dl in zip(run.lane_params, run.lane_drivers):
+        # states off the reference (cells and bone x0.5..2, drug in the body)
+        z = run.y0[0] / np.asarray(scale) * np.exp(rng.uniform(-0.7, 0.7, size=(len(ages), 22)))
+        z[:, 20] = rng.uniform(0.0, 6.0, size=len(ages))  # denosumab (1e7 ng)
+        out.append(np.asarray(jac(ages, jnp.asarray(z), {k: jnp.asarray(v) for k, v in pl.items()},
+                                  {k: jnp.asarray(v) for k, v in dl.items()})))
+    return np.concatenate(out)
+
+
+@pytest.mark.parametrize("h_gamma", H_GAMMA)
+def test_bordered_lu_equals_lapack_on_osteosim_matrices(h_gamma):
+    """No pivoting is needed for Osteosim's I/(h gamma) - J at step sizes from 0.05 days to 5e6 days."""
+    jac = _osteosim_jacobians()
+    m = np.eye(22) / h_gamma - jac
+    r = np.random.default_rng(4).normal(size=jac.shape[:2])
+    x, x_ref = _solve_both(m, r, STRUCTURE)
+    assert _rel(x, x_ref) < 1e-12
+
+
+def test_rodas5p_step_bordered_equals_dense():
+    """One Rodas5P step of a patient: the same state, error estimate and dense output either way."""
+    from osteosim.solve.rosenbrock import rodas5p_step
+
+    jac = jnp.asarray(_osteosim_jacobians()[5])  # a linear test RHS with Osteosim's Jacobian
+
+    def f(t, y):
+        return jac @ y + jnp.sin(t) * jnp.ones_like(y)
+
+    y = jnp.asarray(np.random.default_rng(5).normal(size=22))
+    for h in (0.5, 30.0, 2000.0):
+        args = (jnp.asarray(1.0), y, jnp.asarray(h))
+        dense = rodas5p_step(f, *args)
+        bordered = rodas5p_step(f, *args, STRUCTURE)
+        size = np.max(np.abs(dense[0]))  # rounding relative to the state (the error estimate is small)
+        for a, b in zip(dense, bordered):
+            assert np.max(np.abs(np.asarray(b) - np.asarray(a))) < 1e-12 * size
+
+
+class _TwoSites(Model):
+    """A small stiff model with Osteosim's shape: 2 sites of 2 states coupled through 1 shared state."""
+
+    name = "TwoSites"
+    state_names = ("x_a", "y_a", "x_b", "y_b", "g")
+    block_structure = BlockStructure.from_names(state_names, [["x_a", "y_a"], ["x_b", "y_b"]], ["g"])
+
+    def rhs(self, t, y, p, d):
+        x, v, g = y[jnp.array([0, 2])], y[jnp.array([1, 3])], y[4]
+        k = jnp.stack([p["k_a"], p["k_b"]])
+        dx = -k * (x - g * (1.0 + 0.5 * jnp.sin(t))) + 0.1 * v
+        dv = -0.05 * v + x * g
+        dg = -g * (1.0 + jnp.sum(x ** 2)) + 1.0
+        return jnp.stack([dx[0], dv[0], dx[1], dv[1], dg])
+
+    def cache_key(self):
+        return (self.name, self.block_structure is None)
+
+
+class _TwoSitesDense(_TwoSites):
+    block_structure = None
+
+
+def test_rodas5p_solve_bordered_equals_lapack():
+    """A whole adaptive Rodas5P solve (vmapped lanes, custom batching rule) with either LU."""
+    from osteosim.solve.integrate import SolverOptions, solve_batch
+
+    n = 5
+    params = {"k_a": np.geomspace(10.0, 1e4, n), "k_b": np.geomspace(1e3, 1.0, n)}
+    y0 = np.tile([0.0, 0.0, 1.0, 0.5, 1.0], (n, 1))
+    ts = np.linspace(0.0, 20.0, 11)
+    opts = SolverOptions(solver="Rodas5P", rtol=1e-8, atol=1e-10)
+    sols = [solve_batch(m, params, y0, ts, options=opts) for m in (_TwoSitesDense(), _TwoSites())]
+    assert all(s.ok.all() for s in sols)
+    assert np.array_equal(sols[0].num_steps, sols[1].num_steps)
+    assert _rel(sols[1].ys, sols[0].ys) < 1e-10
+
+
+def test_a_structure_of_another_size_is_refused():
+    from osteosim.solve.rosenbrock import rodas5p_step
+
+    with pytest.raises(ValueError, match="declared for 22 states, the model has 5"):
+        rodas5p_step(lambda t, y: -y, jnp.asarray(0.0), jnp.ones(5), jnp.asarray(0.1), STRUCTURE)
