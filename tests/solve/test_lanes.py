@@ -42,8 +42,9 @@ def reference(cohort):
 
 def test_split_params_shares_only_equal_values():
     p = {"a": np.array([1.0, 1.0, 2.0]), "b": np.array([3.0, 3.0, 3.0]), "c": np.array([np.nan] * 3)}
-    assert lanes.shared_names(p, 3) == {"b"}
-    assert lanes.shared_names(p, 2) == {"a", "b"}  # padding rows are not patients
+    assert lanes.shared_names(p, 3) == {"b", "c"}
+    assert lanes.shared_names(p, 2) == {"a", "b", "c"}  # padding rows are not patients
+    assert lanes.shared_names(p, 2, per_patient=("a",)) == {"b", "c"}  # a model's lane_parameters
     shared, per = lanes.split_params(p, frozenset({"b"}))
     assert shared == {"b": 3.0} and set(per) == {"a", "c"}
 

@@ -45,6 +45,7 @@ class ModelContract(Protocol):
     default_years: float
     sbml_exportable: bool
     jump_width: int | None
+    lane_parameters: tuple[str, ...]
 
     def default_parameters(self) -> ParameterSet: ...
     def default_drivers(self) -> dict[str, Any]: ...
@@ -120,6 +121,10 @@ class Model:
     #: fixed width of the per-patient jump table (a model whose regimens add jump times sets it,
     #: so a regimen change never changes the compiled shape); None: a power-of-two bucket
     jump_width: ClassVar[int | None] = None
+    #: parameters a run may set differently for the lanes of ONE patient (e.g. mechanism switches
+    #: of a regimen's attribution lanes): the Rodas5P solve always passes them per patient, so a
+    #: regimen never changes which parameters are shared scalars (the compiled signature)
+    lane_parameters: ClassVar[tuple[str, ...]] = ()
 
     def jump_times(self, drivers: dict) -> list[float]:
         """Times where inputs switch (the step controller clips steps to them)."""

@@ -25,6 +25,7 @@ from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
 from ..parameters.msc2026 import MSC2026
 from ..therapies import pkpd
+from ..therapies.msc import SWITCHES as MSC_SWITCHES
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
@@ -57,6 +58,8 @@ class Osteosim(Model):
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
+    #: the MSC mechanism switches vary between a regimen's attribution lanes (see Model.lane_parameters)
+    lane_parameters = tuple(MSC_SWITCHES.values())
 
     def default_parameters(self) -> ParameterSet:
         return PARAMETERS

@@ -296,7 +296,7 @@ def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions,
     jumps = _fixed_width(model, jumps, float(ts[-1]))
     jumps = np.concatenate([jumps, np.repeat(jumps[-1:], n - n_real, axis=0)]) if n > n_real else jumps
     if opts.solver == "Rodas5P":  # a queue of n patients, n_real of them real, through the lanes
-        shared = lanes_mod.shared_names(p, n_real) if shared is None else shared
+        shared = lanes_mod.shared_names(p, n_real, model.lane_parameters) if shared is None else shared
         args = (y0, *lanes_mod.split_params(p, shared), d, scale, ts_pad, np.asarray(t0), jumps,
                 np.asarray(n_real, np.int32))
         fn = _compiled(model, opts, args, lanes_mod.lanes_builder(min(lanes or BLOCK, n)))
@@ -439,7 +439,7 @@ def solve_chunked(
     chunk_size = int(np.ceil(chunk_size / block) * block)
     opts = _options(model, options)
     lanes = opts.solver == "Rodas5P"
-    shared = lanes_mod.shared_names(_broadcast(params, n), n) if lanes else None
+    shared = lanes_mod.shared_names(_broadcast(params, n), n, model.lane_parameters) if lanes else None
     parts = []
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)

@@ -18,9 +18,12 @@ from .rosenbrock import build_rodas5p
 __all__ = ["shared_names", "split_params", "lanes_builder"]
 
 
-def shared_names(params: Mapping[str, np.ndarray], n_real: int) -> frozenset[str]:
-    """Names whose first ``n_real`` rows (patients) are all equal (exactly; NaN is never shared)."""
-    return frozenset(k for k, v in params.items() if np.all(v[:n_real] == v[:1]))
+def shared_names(params: Mapping[str, np.ndarray], n_real: int, per_patient=()) -> frozenset[str]:
+    """Names whose first ``n_real`` rows (patients) are all equal (exactly, NaN equal to NaN),
+    except those in ``per_patient`` (a model's ``lane_parameters``: always per patient)."""
+    return frozenset(k for k, v in params.items()
+                     if k not in per_patient and np.array_equal(v[:n_real], np.broadcast_to(v[:1], v[:n_real].shape),
+                                                                equal_nan=True))
 
 
 def split_params(params: Mapping[str, np.ndarray], shared: frozenset[str]) -> tuple[dict, dict]:
