@@ -263,9 +263,11 @@ def _options(model: Model, options: SolverOptions | None) -> SolverOptions:
 
 
 def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions, pad_to: int | None,
-                 lanes: int | None = None, shared: frozenset[str] | None = None) -> BatchSolution:
-    """:func:`solve_batch` with resolved options; Rodas5P: ``lanes`` lanes (default ``min(BLOCK, queue)``)
-    and the ``shared`` parameter names (default: those equal for all patients of this call)."""
+                 lanes: int | None = None, shared: frozenset[str] | None = None,
+                 refill: int | None = None) -> BatchSolution:
+    """:func:`solve_batch` with resolved options; Rodas5P: ``lanes`` lanes (default ``min(BLOCK, queue)``),
+    the ``shared`` parameter names (default: those equal for all patients of this call) and lanes
+    per ``refill`` (default: :func:`.rosenbrock.build_rodas5p`'s)."""
     if np.ndim(y0) == 1:  # one patient: give every array value a patient axis
         params = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in params.items()}
         drivers = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in (drivers or {}).items()}
@@ -299,14 +301,16 @@ def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions,
         shared = lanes_mod.shared_names(p, n_real, model.lane_parameters) if shared is None else shared
         args = (y0, *lanes_mod.split_params(p, shared), d, scale, ts_pad, np.asarray(t0), jumps,
                 np.asarray(n_real, np.int32))
-        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(min(lanes or BLOCK, n)))
+        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(min(lanes or BLOCK, n), refill))
     else:
         args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
         fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)
-    ys, ok, steps = fn(*args)
+    ys, ok, steps, *it = fn(*args)
     ys = np.asarray(ys)[:, :n_ts]
+    # Rodas5P: the lane-steps paid (loop iterations x lanes), for benchmarks
+    extra = {"lane_steps": int(it[0]) * min(lanes or BLOCK, n)} if it else {}
     return BatchSolution(np.asarray(ts), ys[:n_real], tuple(model.state_names),
-                         np.asarray(ok)[:n_real], np.asarray(steps)[:n_real])
+                         np.asarray(ok)[:n_real], np.asarray(steps)[:n_real], extra)
 
 
 def _bucket(n: int) -> int:
@@ -455,6 +459,7 @@ def solve_chunked(
         parts[0].state_names,
         np.concatenate([p.ok for p in parts]),
         np.concatenate([p.num_steps for p in parts]),
+        {"lane_steps": sum(p.extra["lane_steps"] for p in parts)} if lanes else {},
     )
 
 

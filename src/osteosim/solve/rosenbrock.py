@@ -23,7 +23,8 @@ are bit-identical whatever the queue, its order or the chunking (tests/solve/tes
 Parameters shared by every patient of the call are shape-() runtime arrays (:mod:`.lanes`).
 
 ``(y0 (Q, n), shared {name: ()}, per-patient params {name: (Q,)}, drivers {name: (Q, ...)},
-scale (n,), ts (T,), t0 (), jumps (Q, J), n_real ()) -> (ys (Q, T, n), ok (Q,), steps (Q,))``.
+scale (n,), ts (T,), t0 (), jumps (Q, J), n_real ()) -> (ys (Q, T, n), ok (Q,), steps (Q,),
+iterations ())``: iterations x lanes is the lane-steps paid, idle lanes included.
 A patient that fails (``max_steps`` reached) has ``ok = False``; its unsaved rows hold the last
 accepted state, never NaN.  Rows past ``n_real`` are not solved (ok False).
 """
@@ -139,7 +140,7 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
             new = fresh(jnp.minimum(q, n_queue - 1), take)
             dest = jnp.where(has, sel, n_lanes)
             ln = jax.tree_util.tree_map(lambda a, b: a.at[dest].set(b, mode="drop"), ln, new)
-            return dict(lanes=ln, out=out, next=c["next"] + jnp.sum(take, dtype=jnp.int32))
+            return dict(c, lanes=ln, out=out, next=c["next"] + jnp.sum(take, dtype=jnp.int32))
 
         def advance(ln):
             """One step attempt of every lane (idle lanes compute harmlessly and change nothing)."""
@@ -179,20 +180,24 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
         def cond(c):
             return jnp.any(~free(c["lanes"])) | (c["next"] < n_real)
 
-        def body(c):
-            c = dict(c, lanes=advance(c["lanes"]))
-            # refill only once enough lanes are free (or all the rest of the queue fits)
+        def wants_refill(c):
+            """Enough lanes are free for a refill (or all the rest of the queue fits)."""
             n_free = jnp.sum(free(c["lanes"]), dtype=jnp.int32)
             left = n_real - c["next"]
-            return jax.lax.cond((left > 0) & (n_free >= jnp.minimum(per_refill, left)), refill, lambda c: c, c)
+            return (left > 0) & (n_free >= jnp.minimum(per_refill, left))
+
+        def body(c):
+            c = dict(c, lanes=advance(c["lanes"]), it=c["it"] + 1)
+            # as many refills of per_refill lanes as the free lanes allow (usually none or one)
+            return jax.lax.while_loop(wants_refill, refill, c)
 
         first = jnp.arange(n_lanes, dtype=jnp.int32)
         out0 = dict(ys=jnp.zeros((n_queue, ts.shape[0], n), y0.dtype), ok=jnp.zeros((n_queue,), bool),
                     steps=jnp.zeros((n_queue,), jnp.int32))
         c0 = dict(lanes=fresh(first, first < n_real), out=out0,
-                  next=jnp.minimum(jnp.asarray(n_real, jnp.int32), n_lanes))
+                  next=jnp.minimum(jnp.asarray(n_real, jnp.int32), n_lanes), it=jnp.zeros((), jnp.int32))
         c = jax.lax.while_loop(cond, body, c0)
         out = write_out(c["out"], c["lanes"], c["lanes"]["q"])
-        return out["ys"] * scale, out["ok"], out["steps"]
+        return out["ys"] * scale, out["ok"], out["steps"], c["it"]
 
     return jax.jit(solve)
