@@ -17,8 +17,10 @@ run) and steps ``lanes`` of them at a time; a lane whose patient is done (or fai
 next patient of the queue, so work follows the mean step count, not the block's slowest patient
 (engine-study.md: 1.35x fewer lane-steps).  Refills are batched: only once ``refill`` lanes are
 free (or the rest of the queue fits), those lanes hand their results to the output and gather
-their next patients (a gather/scatter of ``refill`` rows), so the cost is per patient, not per
-lane-step.  Each lane's arithmetic is independent of its lane and companions: a patient's numbers
+their next patients (a gather/scatter of ``refill`` rows, repeated in the same iteration while
+enough lanes are free), so the cost is per patient, not per lane-step (measured: no more CPU per
+lane-step than fixed blocks; benchmarks/rosenbrock.py).  The tail (lanes idle once the queue is
+empty) shrinks with the queue: use queues of several times ``lanes`` patients.  Each lane's arithmetic is independent of its lane and companions: a patient's numbers
 are bit-identical whatever the queue, its order or the chunking (tests/solve/test_lanes.py).
 Parameters shared by every patient of the call are shape-() runtime arrays (:mod:`.lanes`).
 
