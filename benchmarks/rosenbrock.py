@@ -81,7 +81,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sizes", nargs="*", type=int, default=[512])
     ap.add_argument("--rtol", nargs="+", type=float, default=[1e-5])
-    ap.add_argument("--refill", nargs="+", type=int, default=[LANES // 8])
+    ap.add_argument("--refill", nargs="+", type=int, default=[LANES // 32])
     ap.add_argument("--kvaerno", action="store_true")
     args = ap.parse_args()
     rows = []

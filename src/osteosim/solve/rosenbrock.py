@@ -82,12 +82,13 @@ def _dense_eval(y, y_new, dense, theta):
 def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
     """The jitted queue solver for ``model`` with ``opts`` (an ``integrate.SolverOptions``).
 
-    ``lanes`` patients are stepped at a time; ``refill`` (default ``lanes // 8``) is how many
-    lanes one refill restocks (see the module docstring).
+    ``lanes`` patients are stepped at a time; ``refill`` (default ``lanes // 32``) is how many
+    lanes one refill restocks (see the module docstring; measured with 256 lanes and 2048 patients:
+    refill 8 pays 53.2 lane-steps per patient against 55.5 with 32, and 9 % less CPU time).
     """
     rtol, atol, max_steps = opts.rtol, opts.atol, opts.max_steps
     n_lanes = int(lanes)
-    per_refill = max(1, min(n_lanes, refill or n_lanes // 8))
+    per_refill = max(1, min(n_lanes, refill or n_lanes // 32))
 
     def solve(y0, shared, pp, drv, scale, ts, t0, jumps, n_real):
         n_queue, n = y0.shape
