@@ -90,3 +90,18 @@ def test_a_failing_patient_is_flagged_and_stalls_no_one(cohort, reference):
     assert np.allclose(sol.ys[2], y0[2], rtol=1e-15, atol=0)  # never left its start: finite, y0
     assert sol.ok[others].all()
     assert np.array_equal(sol.ys[others], reference.ys[others])
+
+
+def test_matches_the_per_block_path_with_every_parameter_per_patient(cohort, reference):
+    """One lane per patient, every parameter a per-patient array (the solver before persistent
+    lanes and shared scalars): the same steps and the same numbers to rounding."""
+    from osteosim.solve import integrate
+
+    prob, p, d, y0 = cohort
+    opts = OPTS.resolved(prob.model)
+    block = integrate._solve_batch(prob.model, p, y0, prob.ts, d, prob.t0, opts, pad_to=24, lanes=24,
+                                   shared=frozenset())
+    assert block.extra["lane_steps"] == 24 * block.num_steps.max()  # no refill: the slowest patient sets the pace
+    assert np.array_equal(block.num_steps, reference.num_steps)
+    rel = np.abs(block.ys - reference.ys) / np.abs(reference.ys)
+    assert rel.max() < 1e-12, rel.max()
