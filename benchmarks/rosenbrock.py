@@ -1,85 +1,127 @@
-"""Rodas5P (solve/rosenbrock.py) against the default Kvaerno5 on the Osteosim bench cohort.
+"""Rodas5P (solve/rosenbrock.py): per-block lanes vs shared parameter scalars vs persistent lanes, one process.
 
-patients/s of a warm call (the second call of the same shapes, same process) for N patients of
-``build_problem("Osteosim", N, years=10, seed=7)``: Rodas5P at rtol 1e-5, Kvaerno5 at rtol 1e-6
-(atol = rtol * 1e-2 on scaled states), and the max relative error of each over the first 8
-patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state scale, as ``osteosim bench``).
+For N patients of ``build_problem("Osteosim", N, years=10, seed=7)`` and each rtol (atol = rtol *
+1e-2 on scaled states), warm calls (best of REPEAT interleaved rounds after one compiling call, same process) of:
 
-With ``--linalg``: Rodas5P at rtol 1e-5 only, once per linear-algebra variant in the same
-process: the dense batched LAPACK LU (Osteosim with no declared block structure) against the
-block-bordered LU of solve/linalg.py, with the ratio of their patients/s (best of 3 warm calls,
-the two taking turns) and the max relative difference between their answers.
+* ``blocks, params per patient``: blocks of 256 lanes, every parameter a (256,) array: the
+  solver as it was before persistent lanes (each block runs until its slowest patient is done);
+* ``blocks, shared scalars``: the same blocks, parameters equal for all N passed as shape-() scalars;
+* ``lanes 256, queue N``: one call, 256 persistent lanes refilled from a queue of N patients
+  (``refill`` lanes at a time), shared scalars;
+* ``Kvaerno5 rtol 1e-6``: the model's default solver, for scale (only with --kvaerno).
 
-Usage: python benchmarks/rosenbrock.py [--linalg] [N ...]     (default 64 256)
+Reported: patients/s (wall), process CPU us per patient (all threads; steadier under load), lane-steps paid per patient (loop iterations x lanes / N, idle lanes
+included) against the patients' own mean steps, the speed ratio to the first row, the max
+relative error over the first N_REF patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state
+scale, as ``osteosim bench``), and the max relative difference to the first row (all N).
+
+Usage: python benchmarks/rosenbrock.py [--rtol 1e-5 1e-6] [--kvaerno] [N ...]   (default N 512)
 """
 from __future__ import annotations
 
-import dataclasses
-import sys
+import argparse
+import json
+import os
+import platform
 import time
+from pathlib import Path
 
 import numpy as np
 
 from osteosim.bench.accuracy import rel_err
 from osteosim.bench.problem import build_problem
-from osteosim.models import Osteosim
-from osteosim.solve.integrate import SolverOptions, solve_batch
+from osteosim.solve import integrate
+from osteosim.solve.integrate import SolverOptions
 
-N_REF = 8
-
-
-class _DenseLU(Osteosim):
-    """Osteosim without its declared block structure: the solver falls back to batched LAPACK."""
-
-    name = "Osteosim-denseLU"
-    block_structure = None
+N_REF = 16
+REPEAT = 3
+LANES = 256
+RESULTS = Path(__file__).parent / "results" / "rosenbrock.json"
 
 
-def _solve(prob, n, opts):
+def _blocks(prob, n, opts, shared):
+    parts = []
+    for b0 in range(0, n, LANES):
+        sl = slice(b0, min(b0 + LANES, n))
+        p, d = prob.take(sl)
+        parts.append(integrate._solve_batch(prob.model, p, np.tile(prob.y0, (sl.stop - b0, 1)), prob.ts, d,
+                                            prob.t0, opts, pad_to=LANES, lanes=LANES, shared=shared))
+    return (np.concatenate([s.ys for s in parts]), np.concatenate([s.ok for s in parts]),
+            np.concatenate([s.num_steps for s in parts]), sum(s.extra["lane_steps"] for s in parts))
+
+
+def _queue(prob, n, opts, refill=None):
     p, d = prob.take(slice(0, n))
-    return solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, t0=prob.t0, options=opts)
+    s = integrate._solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, prob.t0, opts,
+                               pad_to=n, lanes=LANES, refill=refill)
+    return s.ys, s.ok, s.num_steps, s.extra["lane_steps"]
 
 
-def main(sizes: list[int], linalg: bool = False, repeats: int = 1) -> None:
-    rodas = SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7)
-    cases = {"Rodas5P rtol 1e-5": (None, rodas),
-             "Kvaerno5 rtol 1e-6": (None, SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8))}
-    if linalg:
-        cases = {"Rodas5P rtol 1e-5, LAPACK LU": (_DenseLU(), rodas),
-                 "Rodas5P rtol 1e-5, bordered LU": (None, rodas)}
-    print("| N | solver | patients/s (warm) | steps mean/max | max rel err (8 patients) | first call s |")
-    print("|---:|---|---:|---:|---:|---:|")
-    for n in sizes:
+def _kvaerno(prob, n, opts):
+    p, d = prob.take(slice(0, n))
+    s = integrate.solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, t0=prob.t0, options=opts)
+    return s.ys, s.ok, s.num_steps, None
+
+
+def _timed(cases: dict) -> dict:
+    """name -> (best wall s, best process CPU s, result): every case compiled and warmed first, then
+    REPEAT rounds that time each case once (interleaved, so a change of machine load hits every case
+    alike).  CPU time (all threads of this process) is the steadier measure on a shared machine."""
+    out = {name: [np.inf, np.inf, fn()] for name, fn in cases.items()}
+    for _ in range(REPEAT):
+        for name, fn in cases.items():
+            t, c = time.perf_counter(), time.process_time()
+            out[name][2] = fn()
+            out[name][0] = min(out[name][0], time.perf_counter() - t)
+            out[name][1] = min(out[name][1], time.process_time() - c)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[512])
+    ap.add_argument("--rtol", nargs="+", type=float, default=[1e-5])
+    ap.add_argument("--refill", nargs="+", type=int, default=[LANES // 32])
+    ap.add_argument("--kvaerno", action="store_true")
+    args = ap.parse_args()
+    rows = []
+    print(f"load before: {os.getloadavg()[0]:.2f}")
+    print("| N | rtol | variant | patients/s | lane-steps/patient (own steps) | ratio | CPU us/patient | CPU ratio | max rel err "
+          f"({N_REF} vs Kvaerno5 1e-10) | max rel diff to row 1 |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n in args.sizes:
         prob = build_problem("Osteosim", n, years=10, seed=7)
         floor = 1e-6 * np.asarray(prob.model.state_scale())
-        ref = _solve(prob, n, SolverOptions(solver="Kvaerno5", rtol=1e-10, atol=1e-12)).ys[:N_REF]
-        first, walls, sols = {}, {name: [] for name in cases}, {}
-        for name, (model, opts) in cases.items():
-            t = time.perf_counter()
-            _solve(_with(prob, model), n, opts)
-            first[name] = time.perf_counter() - t
-        # warm calls, the cases taking turns (the machine is shared: the best of ``repeats``)
-        for _ in range(repeats):
-            for name, (model, opts) in cases.items():
-                t = time.perf_counter()
-                sols[name] = _solve(_with(prob, model), n, opts)
-                walls[name].append(time.perf_counter() - t)
-        rates = [n / min(walls[name]) for name in cases]
-        for (name, sol), rate in zip(sols.items(), rates):
-            err = rel_err(sol.ys[:N_REF], ref, floor)
-            print(f"| {n} | {name} | {rate:.0f} | {sol.num_steps.mean():.0f}/{sol.num_steps.max()} | "
-                  f"{err:.1e} | {first[name]:.1f} |", flush=True)
-        if linalg:
-            ys = [sol.ys for sol in sols.values()]
-            diff = rel_err(ys[1], ys[0], floor)  # every patient: how far the two variants' answers differ
-            print(f"| {n} | ratio {' / '.join(list(cases)[::-1])} | {rates[1] / rates[0]:.2f} | | "
-                  f"{diff:.1e} between them (all {n}) | |", flush=True)
+        ref = _kvaerno(prob, N_REF, SolverOptions(solver="Kvaerno5", rtol=1e-10, atol=1e-12))[0]
+        for rtol in args.rtol:
+            opts = SolverOptions(solver="Rodas5P", rtol=rtol, atol=rtol * 1e-2).resolved(prob.model)
+            cases = {"blocks, params per patient": lambda: _blocks(prob, n, opts, frozenset()),
+                     "blocks, shared scalars": lambda: _blocks(prob, n, opts, None)}
+            for k in args.refill:
+                cases[f"lanes {LANES}, queue {n}, refill {k}"] = lambda k=k: _queue(prob, n, opts, k)
+            if args.kvaerno:
+                kv = SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8).resolved(prob.model)
+                cases["Kvaerno5 rtol 1e-6"] = lambda: _kvaerno(prob, n, kv)
+            base = None
+            for name, (wall, cpu, (ys, ok, steps, lane_steps)) in _timed(cases).items():
+                base = base or (wall, ys, cpu)
+                err = rel_err(ys[:N_REF], ref, floor)
+                diff = float(np.max(np.abs(ys - base[1]) / (np.abs(base[1]) + floor)))
+                ls = f"{lane_steps / n:.1f} ({steps.mean():.1f})" if lane_steps else f"- ({steps.mean():.1f})"
+                row = dict(n=n, rtol=rtol, variant=name, patients_per_s=n / wall, lane_steps_per_patient=
+                           (lane_steps / n if lane_steps else None), mean_steps=float(steps.mean()),
+                           ratio=base[0] / wall, cpu_us_per_patient=cpu / n * 1e6, cpu_ratio=base[2] / cpu,
+                           max_rel_err=err, max_rel_diff_to_blocks=diff, all_ok=bool(ok.all()))
+                rows.append(row)
+                print(f"| {n} | {rtol:g} | {name} | {n / wall:.0f} | {ls} | {base[0] / wall:.2f} | "
+                      f"{cpu / n * 1e6:.0f} | {base[2] / cpu:.2f} | {err:.1e} | "
+                      f"{diff:.1e} |", flush=True)
+    load = os.getloadavg()[0]
+    print(f"load after: {load:.2f}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(dict(machine=platform.node(), cpus=os.cpu_count(), load_1min=load, rows=rows),
+                                  indent=1))
 
-
-def _with(prob, model):
-    return prob if model is None else dataclasses.replace(prob, model=model)
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    linalg = "--linalg" in args
-    main([int(a) for a in args if a != "--linalg"] or [64, 256], linalg=linalg, repeats=3 if linalg else 1)
+    main()

@@ -5,8 +5,10 @@ compiled or loaded from the persistent cache) while the SAME patient is simulate
 regimen after another over the same span and save times.
 """
 import jax.monitoring
+import pytest
 
 from osteosim.simulation import Simulation
+from osteosim.solve import SolverOptions
 
 PATIENT = dict(sex="female", age=65, menopause_age=51, tscore_lumbar_spine=-2.5)
 #: the backend-compile event: fires for each executable XLA builds (or loads from the cache)
@@ -26,7 +28,9 @@ REGIMENS = [
 ]
 
 
-def test_no_regimen_change_compiles():
+@pytest.mark.parametrize("options", [None, SolverOptions(solver="Rodas5P", rtol=1e-5, atol=1e-7)],
+                         ids=["model default", "Rodas5P lanes"])
+def test_no_regimen_change_compiles(options):
     compiles: list[str] = []
 
     def listener(event: str, duration: float, **kw) -> None:
@@ -38,7 +42,8 @@ def test_no_regimen_change_compiles():
         counts = []
         for regimen in REGIMENS:
             before = len(compiles)
-            res = Simulation(patient=PATIENT, regimen=regimen, years=10, saves_per_year=2).solve()
+            res = Simulation(patient=PATIENT, regimen=regimen, years=10, saves_per_year=2,
+                             solver_options=options).solve()
             assert res.summary["solver_ok"], regimen
             counts.append(len(compiles) - before)
     finally:

@@ -94,6 +94,7 @@ class ModelContract(Protocol):
     sbml_exportable: bool
     jump_width: int | None
     block_structure: BlockStructure | None
+    lane_parameters: tuple[str, ...]
 
     def default_parameters(self) -> ParameterSet: ...
     def default_drivers(self) -> dict[str, Any]: ...
@@ -169,6 +170,10 @@ class Model:
     #: fixed width of the per-patient jump table (a model whose regimens add jump times sets it,
     #: so a regimen change never changes the compiled shape); None: a power-of-two bucket
     jump_width: ClassVar[int | None] = None
+    #: parameters a run may set differently for the lanes of ONE patient (e.g. mechanism switches
+    #: of a regimen's attribution lanes): the Rodas5P solve always passes them per patient, so a
+    #: regimen never changes which parameters are shared scalars (the compiled signature)
+    lane_parameters: ClassVar[tuple[str, ...]] = ()
 
     #: which states couple (the Jacobian's zero blocks, see :class:`BlockStructure`): the Rosenbrock
     #: solver factors block by block; None: dense LU

@@ -25,6 +25,7 @@ from ..parameters.base import ParameterSet
 from ..parameters.osteosim2026 import OSTEOSIM2026
 from ..parameters.msc2026 import MSC2026
 from ..therapies import pkpd
+from ..therapies.msc import SWITCHES as MSC_SWITCHES
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
@@ -64,6 +65,8 @@ class Osteosim(Model):
     #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
     block_structure = BlockStructure.from_names(
         state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
+    #: the MSC mechanism switches vary between a regimen's attribution lanes (see Model.lane_parameters)
+    lane_parameters = tuple(MSC_SWITCHES.values())
 
     def default_parameters(self) -> ParameterSet:
         return PARAMETERS

@@ -23,6 +23,7 @@ import numpy as np
 from jax import export as jax_export
 
 from ..models.base import Model
+from . import lanes as lanes_mod
 
 __all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "outputs_over_time", "SOLVERS"]
 
@@ -163,10 +164,6 @@ def _solver(opts: SolverOptions):
 
 def _build(model: Model, opts: SolverOptions):
     """``step_control="per_patient"``: vmap over one diffeqsolve per patient."""
-    if opts.solver == "Rodas5P":  # per-lane Rosenbrock, same arguments and results
-        from .rosenbrock import build_rodas5p
-
-        return build_rodas5p(model, opts)
     import diffrax
 
     solver = _solver(opts)
@@ -255,8 +252,22 @@ def solve_batch(
     params, drivers: name -> scalar, (N,) or (N, k) array (k: e.g. dosing blocks).
     y0: (N, n_states), or (n_states,) for one patient, whose params/drivers then carry no
     patient axis.  ts: (T,) save times in the model's time unit, ascending; t0 defaults to ts[0].
+    Rodas5P: the N patients (padded to ``pad_to``) are a queue worked through by
+    ``min(BLOCK, pad_to)`` lanes (:mod:`.rosenbrock`); parameters equal for all N are shared.
     """
-    opts = (options or SolverOptions(rtol=model.default_rtol, atol=model.default_rtol * 1e-2)).resolved(model)
+    return _solve_batch(model, params, y0, ts, drivers, t0, _options(model, options), pad_to)
+
+
+def _options(model: Model, options: SolverOptions | None) -> SolverOptions:
+    return (options or SolverOptions(rtol=model.default_rtol, atol=model.default_rtol * 1e-2)).resolved(model)
+
+
+def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions, pad_to: int | None,
+                 lanes: int | None = None, shared: frozenset[str] | None = None,
+                 refill: int | None = None) -> BatchSolution:
+    """:func:`solve_batch` with resolved options; Rodas5P: ``lanes`` lanes (default ``min(BLOCK, queue)``),
+    the ``shared`` parameter names (default: those equal for all patients of this call) and lanes
+    per ``refill`` (default: :func:`.rosenbrock.build_rodas5p`'s)."""
     if np.ndim(y0) == 1:  # one patient: give every array value a patient axis
         params = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in params.items()}
         drivers = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in (drivers or {}).items()}
@@ -286,12 +297,20 @@ def solve_batch(
     ts_pad = np.concatenate([ts, np.repeat(ts[-1:], _bucket_ts(n_ts) - n_ts)])
     jumps = _fixed_width(model, jumps, float(ts[-1]))
     jumps = np.concatenate([jumps, np.repeat(jumps[-1:], n - n_real, axis=0)]) if n > n_real else jumps
-    args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
-    fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)
-    ys, ok, steps = fn(*args)
+    if opts.solver == "Rodas5P":  # a queue of n patients, n_real of them real, through the lanes
+        shared = lanes_mod.shared_names(p, n_real, model.lane_parameters) if shared is None else shared
+        args = (y0, *lanes_mod.split_params(p, shared), d, scale, ts_pad, np.asarray(t0), jumps,
+                np.asarray(n_real, np.int32))
+        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(min(lanes or BLOCK, n), refill))
+    else:
+        args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
+        fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)
+    ys, ok, steps, *it = fn(*args)
     ys = np.asarray(ys)[:, :n_ts]
+    # Rodas5P: the lane-steps paid (loop iterations x lanes), for benchmarks
+    extra = {"lane_steps": int(it[0]) * min(lanes or BLOCK, n)} if it else {}
     return BatchSolution(np.asarray(ts), ys[:n_real], tuple(model.state_names),
-                         np.asarray(ok)[:n_real], np.asarray(steps)[:n_real])
+                         np.asarray(ok)[:n_real], np.asarray(steps)[:n_real], extra)
 
 
 def _bucket(n: int) -> int:
@@ -411,7 +430,9 @@ def solve_chunked(
     (measured: 1 ulp).  So every compiled call here has exactly ``block`` lanes and patient i
     always sits in block i // block at lane i % block: results are bit-identical whatever the
     chunk size (rounded up to a whole number of blocks) and wherever a chunk runs.
-    ``progress(done, total)`` is called per chunk.
+    Rodas5P: each chunk is one queue worked through by ``block`` lanes (a lane that finishes its
+    patient takes the next), with the parameters shared by all N patients passed once; a patient's
+    numbers depend only on its own inputs and ``block``.  ``progress(done, total)`` is called per chunk.
     """
     y0 = np.atleast_2d(np.asarray(y0, dtype=np.float64))
     n = y0.shape[0]
@@ -420,13 +441,16 @@ def solve_chunked(
     if block < 1:
         raise ValueError(f"block: {block} must be >= 1")
     chunk_size = int(np.ceil(chunk_size / block) * block)
+    opts = _options(model, options)
+    lanes = opts.solver == "Rodas5P"
+    shared = lanes_mod.shared_names(_broadcast(params, n), n, model.lane_parameters) if lanes else None
     parts = []
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
-        for b0 in range(start, stop, block):
-            sl = slice(b0, min(b0 + block, stop))
-            parts.append(solve_batch(model, _take(params, sl, n), y0[sl], ts, _take(drivers or {}, sl, n), t0,
-                                     options, pad_to=block))
+        for b0 in range(start, stop, chunk_size if lanes else block):
+            sl = slice(b0, min(b0 + (chunk_size if lanes else block), stop))
+            parts.append(_solve_batch(model, _take(params, sl, n), y0[sl], ts, _take(drivers or {}, sl, n), t0,
+                                      opts, pad_to=chunk_size if lanes else block, lanes=block, shared=shared))
         if progress is not None:
             progress(stop, n)
     return BatchSolution(
@@ -435,6 +459,7 @@ def solve_chunked(
         parts[0].state_names,
         np.concatenate([p.ok for p in parts]),
         np.concatenate([p.num_steps for p in parts]),
+        {"lane_steps": sum(p.extra["lane_steps"] for p in parts)} if lanes else {},
     )
 
 

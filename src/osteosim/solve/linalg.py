@@ -8,7 +8,7 @@ the shared states, and solving by block substitution takes 3*6^3/3 + 4^3/3 flops
 lanes, LU of I/(h gamma) - J + the 8 stage solves, per lane): batched LAPACK 10.1-10.4 us, these
 kernels under a plain vmap (patients leading) 8.0-8.2 us, with patients on the minor axis (the
 custom batching rule below) 5.2-5.9 us; a whole Rodas5P solve of the Osteosim bench cohort is
-1.2x faster than with LAPACK (benchmarks/rosenbrock.py --linalg; results in
+1.2x faster than with LAPACK (benchmarks/rosenbrock_linalg.py; results in
 benchmarks/results/rosenbrock_linalg.md).  A Jacobian compressed by the same structure (10
 forward + 4 reverse directions instead of 22 forward, in benchmarks/rosenbrock_step.py) equals
 jacfwd to rounding but measured no faster (within 3 %), so the solver keeps jacfwd.
