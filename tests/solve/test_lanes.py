@@ -57,6 +57,22 @@ def test_chunking_does_not_change_any_bit(cohort, reference):
     assert reference.num_steps.min() > 50  # the patients really took many steps
 
 
+def test_named_shared_parameters_make_a_lone_patient_bit_identical(cohort, reference):
+    """A call holding one patient would share every parameter (all 'equal', a different compiled
+    split); naming the shared set, as the trial tasks do, keeps the full queue's split and numbers."""
+    prob, p, d, y0 = cohort
+    varied = {k for k, v in p.items() if not np.all(v == v[0])}
+    assert varied  # the cohort really varies some parameters per patient
+    shared = frozenset(p) - varied
+    assert lanes.shared_names({k: v[3:4] for k, v in p.items()}, 1) == set(p)  # the default split for one
+    full = _solve(cohort, chunk_size=24, shared=shared)
+    assert np.array_equal(full.ys, reference.ys)
+    one = solve_chunked(prob.model, {k: v[3:4] for k, v in p.items()}, y0[3:4], prob.ts,
+                        {k: (np.asarray(v)[3:4] if np.ndim(v) else v) for k, v in d.items()}, t0=prob.t0,
+                        options=OPTS, block=8, chunk_size=24, shared=shared)
+    assert np.array_equal(one.ys[0], reference.ys[3])
+
+
 def test_queue_order_does_not_change_any_bit(cohort, reference):
     order = np.random.default_rng(3).permutation(N)
     sol = _solve(cohort, order=order, chunk_size=24)

@@ -35,11 +35,14 @@ class RunInputs:
         return self.y0.shape[0]
 
     def solve(self, options: SolverOptions | None = None, *, block: int | None = None,
-              chunk_size: int | None = None):
+              chunk_size: int | None = None, shared: frozenset[str] | None = None):
         """Solve every lane: one :func:`solve_batch` call, or with ``block`` fixed-width compiled blocks
-        (:func:`solve_chunked`: bit-identical numbers whatever the chunking). Returns the BatchSolution."""
+        (:func:`solve_chunked`: bit-identical numbers whatever the chunking; ``shared``: the parameters
+        passed as shared scalars, see there). Returns the BatchSolution."""
         if block is None:
             return solve_batch(self.model, self.params, self.y0, self.ts, self.drivers, t0=self.t0, options=options)
         kw = {} if chunk_size is None else {"chunk_size": chunk_size}
+        if shared is not None:
+            kw["shared"] = shared
         return solve_chunked(self.model, self.params, self.y0, self.ts, self.drivers, t0=self.t0, options=options,
                              block=block, **kw)

@@ -423,6 +423,7 @@ def solve_chunked(
     chunk_size: int = 1024,
     progress=None,
     block: int = BLOCK,
+    shared: frozenset[str] | None = None,
 ) -> BatchSolution:
     """:func:`solve_batch` over chunks of patients: memory is bounded by the chunk, not by N.
 
@@ -432,7 +433,11 @@ def solve_chunked(
     chunk size (rounded up to a whole number of blocks) and wherever a chunk runs.
     Rodas5P: each chunk is one queue worked through by ``block`` lanes (a lane that finishes its
     patient takes the next), with the parameters shared by all N patients passed once; a patient's
-    numbers depend only on its own inputs and ``block``.  ``progress(done, total)`` is called per chunk.
+    numbers depend only on its own inputs and ``block``.  ``shared``: the parameter names passed as
+    shared scalars (default: those equal for all N patients); a caller that splits one population
+    over several calls (trial tasks) names them, so the split, and with it the last bit of every
+    number, does not depend on which patients a call happens to hold.
+    ``progress(done, total)`` is called per chunk.
     """
     y0 = np.atleast_2d(np.asarray(y0, dtype=np.float64))
     n = y0.shape[0]
@@ -443,7 +448,12 @@ def solve_chunked(
     chunk_size = int(np.ceil(chunk_size / block) * block)
     opts = _options(model, options)
     lanes = opts.solver == "Rodas5P"
-    shared = lanes_mod.shared_names(_broadcast(params, n), n, model.lane_parameters) if lanes else None
+    if not lanes:
+        shared = None
+    elif shared is None:
+        shared = lanes_mod.shared_names(_broadcast(params, n), n, model.lane_parameters)
+    else:
+        shared = frozenset(shared) - set(model.lane_parameters)
     parts = []
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)

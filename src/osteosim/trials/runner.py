@@ -149,8 +149,13 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     # of the trial's age range (the base parameters set the reference state of every patient)
     lo, hi = spec.population.age
     ages_grid = np.arange(np.round(lo * 12.0), np.round(hi * 12.0) + 1.0) / 12.0
+    # one queue for the task's patients (a lane that finishes takes the next patient), padded to a
+    # power-of-two number of blocks (few compiled shapes); the shared parameters are those the
+    # population does not vary, whichever patients this task holds
+    queue = block * 2 ** int(np.ceil(np.log2(max(1, -(-n // block)))))
+    shared = frozenset(base) - set(variability[0] if variability else ())
     hist = history_run(model, patients, variability, base, ages_grid).solve(_history_options(), block=block,
-                                                                            chunk_size=block)
+                                                                            chunk_size=queue, shared=shared)
     at = np.clip(np.rint((pop.age - ages_grid[0]) * 12.0).astype(int), 0, len(ages_grid) - 1)
     y_base = hist.ys[np.arange(n), at]
     ok_hist = hist.ok
