@@ -11,8 +11,11 @@ peak memory must stay under 4 GB (the chunked engine keeps one chunk per task in
     python benchmarks/trials.py --sizes 1000 --sizes 10000
     python benchmarks/trials.py --million --workers 16
     python benchmarks/trials.py --sizes 500000 --workers 2 --out /big/disk   # resumable
+    python benchmarks/trials.py --sizes 10000 --workers 0 --workers 2        # scaling with workers
 
-Writes benchmarks/results/trials.json (one entry per size, with the machine's load).
+Writes benchmarks/results/trials.json (one entry per size, with the machine's load) and
+benchmarks/results/trials_projection.json (scaling with workers where a size was run both
+in-process and with --workers, and the projection to a 64-core node: see ``projection``).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -97,11 +101,42 @@ def run(per_arm: int, workers: int, chunk: int, out: str | None = None) -> dict:
     return res
 
 
+def projection(rows: list[dict], cores: int = 64) -> list[dict]:
+    """Scaling with workers, and what it projects for a ``cores``-core node.
+
+    For each size measured both in-process (one worker) and with W > 1 local worker processes:
+    the parallel efficiency ``rate_W / (W x rate_1)`` and the projection ``rate_1 x cores x
+    efficiency`` (assumes the efficiency measured at W holds at ``cores``: tasks are independent
+    and the driver only writes Parquet, so this is an estimate, not a measurement).  A GPU is not
+    projected: no device was measured.
+    """
+    out = []
+    by_size: dict[int, dict] = {}
+    for r in rows:
+        # only rows of one invocation pair up (same code, same machine state); older rows have no run_id
+        if r.get("run_id") is None:
+            continue
+        by_size.setdefault((r.get("run_id"), r["patients_per_arm"]), {})[str(r["workers"])] = r
+    for (_, n), runs in sorted(by_size.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        one = runs.get("in-process")
+        for w, r in runs.items():
+            if one is None or w == "in-process":
+                continue
+            eff = r["patients_per_s"] / (int(w) * one["patients_per_s"])
+            rate = one["patients_per_s"] * cores * eff
+            out.append({"patients_per_arm": n, "workers": int(w), "rate_1": one["patients_per_s"],
+                        "rate_w": r["patients_per_s"], "efficiency": eff, f"projected_{cores}_cores_patients_per_s": rate,
+                        f"projected_{cores}_cores_1e6_minutes": 1e6 / rate / 60.0})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, action="append", help="patients per arm (repeatable); default 1e3 1e4 1e5")
     ap.add_argument("--million", action="store_true", help="also run 1e6 patients (500,000 per arm); checks < 4 GB")
-    ap.add_argument("--workers", type=int, default=0, help="local worker processes (0: one in-process worker)")
+    ap.add_argument("--workers", type=int, action="append",
+                    help="local worker processes (0: one in-process worker); repeatable: each size runs once per "
+                         "value, in one invocation (pairs for the scaling table)")
     ap.add_argument("--chunk-size", type=int, default=1024, help="patients per task")
     ap.add_argument("--out", help="keep each trial in OUT/per_arm_N (a killed benchmark then resumes there; the "
                                   "wall time of a resumed run covers only the patients it simulated)")
@@ -115,8 +150,10 @@ def main() -> None:
     # entries of earlier runs stay unless this run measures the same size with the same workers
     path = RESULTS / "trials.json"
     out = json.loads(path.read_text()) if path.exists() else []
-    for n in sizes:
-        res = run(n, args.workers, args.chunk_size, args.out)
+    run_id = time.strftime("%Y-%m-%dT%H:%M:%S")
+    for n, w in [(n, w) for n in sizes for w in (args.workers or [0])]:
+        res = run(n, w, args.chunk_size, args.out)
+        res["run_id"] = run_id
         if n == 500_000:
             # the whole process tree (driver + workers), sampled every 0.5 s
             res["under_4gb"] = res["peak_rss_tree_mb"] < 4096.0
@@ -125,6 +162,13 @@ def main() -> None:
         print(f"{2 * n:>9,} patients: {res['wall_s']:8.1f} s, {res['patients_per_s']:7.1f} patients/s, "
               f"peak RSS {res['peak_rss_mb']:7.0f} MB (largest child {res['peak_rss_children_mb']:.0f} MB, "
               f"whole tree {res['peak_rss_tree_mb']:.0f} MB)", flush=True)
+    proj = projection(out)
+    atomic_write_json(RESULTS / "trials_projection.json", proj)
+    for p in proj:
+        print(f"{2 * p['patients_per_arm']:>9,} patients, {p['workers']} workers: efficiency {p['efficiency']:.2f} "
+              f"({p['rate_w']:.0f} vs {p['rate_1']:.0f} patients/s in-process); 64-core projection "
+              f"{p['projected_64_cores_patients_per_s']:.0f} patients/s, 10^6 patients in "
+              f"{p['projected_64_cores_1e6_minutes']:.1f} min (estimate)", flush=True)
 
 
 if __name__ == "__main__":
