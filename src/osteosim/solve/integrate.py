@@ -301,14 +301,15 @@ def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions,
         shared = lanes_mod.shared_names(p, n_real, model.lane_parameters) if shared is None else shared
         args = (y0, *lanes_mod.split_params(p, shared), d, scale, ts_pad, np.asarray(t0), jumps,
                 np.asarray(n_real, np.int32))
-        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(min(lanes or BLOCK, n), refill))
+        n_lanes = min(lanes or BLOCK, n)
+        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(n_lanes, refill))
     else:
         args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
         fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)
     ys, ok, steps, *it = fn(*args)
     ys = np.asarray(ys)[:, :n_ts]
     # Rodas5P: the lane-steps paid (loop iterations x lanes), for benchmarks
-    extra = {"lane_steps": int(it[0]) * min(lanes or BLOCK, n)} if it else {}
+    extra = {"lane_steps": int(it[0]) * n_lanes} if it else {}
     return BatchSolution(np.asarray(ts), ys[:n_real], tuple(model.state_names),
                          np.asarray(ok)[:n_real], np.asarray(steps)[:n_real], extra)
 
@@ -455,12 +456,13 @@ def solve_chunked(
     else:
         shared = frozenset(shared) - set(model.lane_parameters)
     parts = []
+    call = chunk_size if lanes else block  # patients per compiled call: a queue, or one block
     for start in range(0, n, chunk_size):
         stop = min(start + chunk_size, n)
-        for b0 in range(start, stop, chunk_size if lanes else block):
-            sl = slice(b0, min(b0 + (chunk_size if lanes else block), stop))
+        for b0 in range(start, stop, call):
+            sl = slice(b0, min(b0 + call, stop))
             parts.append(_solve_batch(model, _take(params, sl, n), y0[sl], ts, _take(drivers or {}, sl, n), t0,
-                                      opts, pad_to=chunk_size if lanes else block, lanes=block, shared=shared))
+                                      opts, pad_to=call, lanes=block, shared=shared))
         if progress is not None:
             progress(stop, n)
     return BatchSolution(
