@@ -90,7 +90,7 @@ def peers_table(r: dict) -> str:
             par = [f"{k.split('_')[3]} worker processes: {_f(v)}/s" for k, v in e.items()
                    if k.startswith("patients_per_s_") and k.endswith("_workers")]
             if "ratio_basis" in r:  # per core: patients_per_s is the one-process rate
-                how = "1 core" + (f" ({', '.join(par)}, not in the ratios); " if par else "; ")
+                how = "one process" + (f" ({', '.join(par)}, pinned one per core: ratios.all_cores); " if par else "; ")
             else:
                 how = (f"1 core: {_f(e['patients_per_s_1_worker'])}/s, " + ", ".join(par) + " (the faster is "
                        "reported); " if par else "1 core; ")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..cores import pin_to_core, usable_cores
 from ..models.base import get_model
 from ..solve import SOLVERS, SolverOptions, solve_chunked
 from .accuracy import rel_err
@@ -107,13 +108,21 @@ def _osteosim_solve(prob: Problem, opts: SolverOptions, block: int, pool=None, s
             np.concatenate([p[2] for p in parts]), sl.stop - sl.start)
 
 
+def _pinned_worker(cores, *warm) -> None:
+    """A worker's start: pin it to the next free core (:mod:`osteosim.cores`), then compile (or load) the solve."""
+    pin_to_core(cores.get())
+    _solve_block(*warm)
+
+
 @contextlib.contextmanager
 def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
-    """``workers`` spawned processes, each with the solver compiled (or loaded from the cache) before timing.
+    """``workers`` spawned processes, each pinned to its own core and with the solver compiled (or
+    loaded from the cache) before timing.
 
     Processes, not threads: two threads running compiled solves of the full model at once
     deadlocked in XLA's CPU runtime (measured, 2 cores); processes are also what a local Dask
-    cluster uses.
+    cluster uses.  Pinned, because unpinned workers' XLA thread pools compete for every core
+    (:mod:`osteosim.cores`).
     """
     if workers <= 1:
         yield None
@@ -121,8 +130,12 @@ def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
+    ctx = mp.get_context("spawn")
+    cores = ctx.SimpleQueue()
+    for i in range(workers):
+        cores.put(i)
     warm = _block_tasks(prob, opts, block, slice(0, min(block, prob.n)))[0]
-    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=_solve_block, initargs=warm)
+    ex = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_pinned_worker, initargs=(cores, *warm))
     try:
         # a worker runs tasks only after its warm-up: wait until every worker has answered
         seen: set[int] = set()
@@ -138,18 +151,28 @@ def _worker_pool(prob: Problem, opts: SolverOptions, block: int, workers: int):
 def _plan(n: int, block: int | None, workers: int | None) -> tuple[int, int]:
     """Patients per task (= lanes per compiled call for the diffrax solvers) and worker processes.
 
-    Below 1,024 patients one task of 8*ceil(n/8) (a worker process costs seconds to start and
-    its IPC more than it saves); above, tasks of up to 1,024 (wide diffrax blocks amortise the
-    per-step loop overhead), timed in one process and again on one worker process per core.
+    Below 1,024 patients one task of 8*ceil(n/8); above, tasks of up to 1,024 (wide diffrax blocks
+    amortise the per-step loop overhead).  Timed in one process, and again on one pinned worker
+    process per core (:func:`_worker_block`) when there are at least ``MIN_PER_WORKER`` patients
+    per worker (a worker costs seconds to start).
     """
-    workers = workers or os.cpu_count() or 1
+    workers = workers or len(usable_cores())
     if block is None:
         per = n if n < 1024 else math.ceil(n / workers)
         block = min(1024, 8 * math.ceil(per / 8))
     block = max(1, int(block))
-    if n <= block:
+    if n < MIN_PER_WORKER * workers:
         workers = 1
     return block, int(workers)
+
+
+#: fewest patients per worker process for the all-core timing
+MIN_PER_WORKER = 256
+
+
+def _worker_block(n: int, block: int, workers: int) -> int:
+    """Patients per task on ``workers`` processes: at most ``block``, and at least one task per worker."""
+    return min(block, 8 * math.ceil(math.ceil(n / workers) / 8))
 
 
 def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int, ref: np.ndarray | None,
@@ -205,14 +228,18 @@ def _time_osteosim(prob: Problem, opts: SolverOptions, block: int, workers: int,
         out["max_rel_err"] = rel_err(ys[:n_ref], ref, floor)
     if workers > 1:
         t = time.perf_counter()
-        with _worker_pool(prob, opts, block, workers) as pool:
+        w_block = _worker_block(prob.n, block, workers)
+        with _worker_pool(prob, opts, w_block, workers) as pool:
             out["worker_start_s"] = time.perf_counter() - t
             t = time.perf_counter()
-            _osteosim_solve(prob, opts, block, pool)
+            w_ys = _osteosim_solve(prob, opts, w_block, pool)[0]
             out[f"patients_per_s_{workers}_workers"] = prob.n / (time.perf_counter() - t)
+        out["worker_block"] = w_block
+        # the same numbers whatever the tasks (persistent lanes: bit-identical; diffrax blocks: rounding)
+        out["workers_max_rel_diff"] = float(np.max(np.abs(w_ys - ys) / (np.abs(ys) + floor)))
         out["workers"] = workers
-        out["workers_note"] = (f"also timed on {workers} spawned worker processes (one task each); not used in "
-                               "the ratios, since the peer loops run in one process")
+        out["workers_note"] = (f"also timed on {workers} spawned worker processes, each pinned to its own core, "
+                               f"tasks of {w_block} patients: the machine's rate (ratios.all_cores)")
     else:
         out["workers"] = 1
     return out

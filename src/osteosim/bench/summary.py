@@ -27,8 +27,12 @@ def summary_md(res: dict, command: str = "") -> str:
                if k.startswith("patients_per_s_") and k.endswith("_workers")]
         rows.append(f"- osteosim: {o['solver']} ({o.get('solver_selection', {}).get('how', '')}), {o.get('path')}, "
                     f"{o['num_steps_mean']:.0f} steps per patient, compile {o['compile_s']:.1f} s excluded"
-                    + (f"; {', '.join(par)} (not in the ratios)" if par else "") + ".")
+                    + (f"; pinned one per core: {', '.join(par)}" if par else "") + ".")
     rows.append(f"- Ratios: {res.get('ratio_basis', '')}.")
+    every = res["ratios"].get("all_cores")
+    if every:
+        rows.append(f"- All-core ratios ({res.get('all_cores_ratio_basis', '')}): "
+                    + ", ".join(f"osteosim / {k[3:]} {v:.2f}x" for k, v in every.items()) + ".")
     cpu = res["ratios"].get("cpu_time")
     if cpu:
         rows.append("- CPU-time ratios (patients per CPU second of this process; less sensitive to other work on "

@@ -34,8 +34,8 @@ def bench(
                                "each one's fastest (all recorded): steadier ratios on a loaded machine."),
     quick: bool = typer.Option(False, "--quick", help="A tiny run (8 patients, 1 year, 4 loop patients, "
                                "reference on 2, no FLOP profile): checks the set-up, its timings mean little."),
-    workers: int = typer.Option(0, "--workers", help="Worker processes for osteosim's extra all-core timing (0: one "
-                                "per core; the ratios use one process, as the peer loops do)."),
+    workers: int = typer.Option(0, "--workers", help="Worker processes for osteosim's all-core timing (0: one "
+                                "per core, each pinned to its core; 1: no all-core timing)."),
     block: int = typer.Option(0, "--block", help="Patients per task (0: automatic)."),
     seed: int = typer.Option(7, "--seed", help="Seed of the cohort."),
     no_reference: bool = typer.Option(False, "--no-reference", help="Skip the rtol 1e-10 reference (no errors)."),
@@ -94,11 +94,13 @@ def bench(
         par = [f"{k.split('_')[3]} workers {v:,.1f}/s" for k, v in o.items()
                if k.startswith("patients_per_s_") and k.endswith("_workers")]
         c.print(f"osteosim: {o['solver']} at rtol {o['rtol']:g}, compile {o['compile_s']:.1f} s (excluded), tasks of "
-                f"{o['block']} patients" + (f"; {', '.join(par)} (not in the ratios)" if par else ""))
+                f"{o['block']} patients" + (f"; pinned {', '.join(par)}" if par else ""))
     cpu = res["ratios"].get("cpu_time", {})
+    every = res["ratios"].get("all_cores", {})
     for k, v in res["ratios"].items():
-        if k != "cpu_time":
-            c.print(f"osteosim / {k[3:]} = {v:.2f} (per core, wall time)"
+        if k.startswith("vs_"):
+            c.print(f"osteosim / {k[3:]} = {v:.2f} (one process, wall time)"
+                    + (f"; {every[k]:.2f} on every core ({o.get('workers')} pinned workers)" if k in every else "")
                     + (f"; {cpu[k]:.2f} in CPU time" if k in cpu else ""))
     bad = [e for e, a in res.get("accuracy", {}).items() if not a["meets"]]
     if bad:
