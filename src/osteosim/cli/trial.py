@@ -83,8 +83,7 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
 
     last = summary["visits_months"][-1]
     t = Table(title=f"{escape(summary['trial'])}: {summary['patients_per_arm']:,} per arm, {summary['years']:g} years. "
-                    f"BMD: mean % change at month {last}. Fractures: patients with >= 1 (%), relative risk vs "
-                    f"{escape(summary['control'])} (95% CI)")
+                    f"BMD: mean % change at month {last}. Fractures: patients with >= 1 (%)")
     t.add_column("arm")
     for s in SITES:
         t.add_column(f"{SITE_BY_NAME[s].abbr} %", justify="right")
@@ -97,17 +96,48 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
             v = a["bmd_pct_change"][s].get(last)
             row.append("–" if v is None else f"{v['mean']:+.2f}")
         for k in kinds:
-            fr, rr = a["fractures"][k], a["relative_risk"][k]
-            cell = f"{fr['events']} ({100 * fr['incidence']:.1f})"
-            if arm != summary["control"] and rr["rr"] is not None:
-                cell += f"\nRR {rr['rr']:.2f} ({rr['ci95'][0]:.2f}-{rr['ci95'][1]:.2f})"
-            row.append(cell)
+            fr = a["fractures"][k]
+            row.append(f"{fr['events']} ({100 * fr['incidence']:.1f})")
         t.add_row(*row)
     con = _console()
     con.print(t)
+    if summary.get("fracture_predictions"):
+        con.print(_predictions_table(summary))
     if out_dir is not None:
         con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
         con.print(_references_line(summary, out_dir / "summary.json"), markup=False)
+
+
+def _ratio(r: float | None, ci) -> str:
+    if r is None:
+        return "–"
+    return f"{r:.2f}" + (f" ({ci[0]:.2f}-{ci[1]:.2f})" if ci and ci[0] is not None else "")
+
+
+def _predictions_table(summary: dict):
+    """Simulated fracture ratios (all predictions) next to the published ones (trials.predictions)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=f"Fracture ratios vs {escape(summary['control'])}: simulated = predicted (nothing fitted to a "
+                    f"treated arm's fractures), published where the trial reports one; 95% CI")
+    for col in ("arm", "kind", "month", "measure"):
+        t.add_column(col)
+    t.add_column("simulated", justify="right")
+    t.add_column("status")
+    t.add_column("published", justify="right")
+    t.add_column("inside published CI")
+    for r in summary["fracture_predictions"]:
+        month = (f"{r['window_start']:g}-" if r["window_start"] else "") + f"{r['month']:g}"
+        if r["published_month"] is not None and r["published_month"] != r["month"]:
+            month += f" (pub. {r['published_month']:g})"
+        pub = _ratio(r["published"], r["published_ci95"]) + (" c" if r["published_ci_from_counts"] else "")
+        inside = {None: "–", True: "yes", False: "no"}[r["within_published_ci"]]
+        t.add_row(escape(r["arm"]), r["kind"], month, r["measure"], _ratio(r["simulated"], r["simulated_ci95"]),
+                  r["status"], pub, inside)
+    if any(r["published_ci_from_counts"] for r in summary["fracture_predictions"]):
+        t.caption = "c: CI computed from the published counts (log method), the paper's own CI not at hand"
+    return t
 
 
 def risk(

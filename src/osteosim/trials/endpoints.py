@@ -2,8 +2,9 @@
 
 ``summary.json``: ``{"arms": {arm: {"n", "bmd_pct_change": {site: {month: {"mean", "sd",
 "ci95"}}}, "fractures": {kind: {"events", "incidence", ...}}, "relative_risk": {kind: {"rr",
-"ci95"}}, "hazard_ratio": ...}}, ...}`` for kind in vertebral, hip, nonvertebral, any, versus
-the control arm.  BMD change is over the patients alive at the visit; a fracture event is a
+"ci95"}}, "hazard_ratio": ...}}, "fracture_predictions": [...], ...}`` for kind in vertebral,
+hip, nonvertebral, any, versus the control arm; ``fracture_predictions``: the simulated ratios
+per treated arm and kind, all predictions, next to the published ones (trials.predictions).  BMD change is over the patients alive at the visit; a fracture event is a
 patient with >= 1 new fracture of that kind during the trial (incidence = events / n).
 Aggregations run in DuckDB over the Parquet parts, so memory does not grow with N.
 """
@@ -20,10 +21,11 @@ from ..physiology.patient import SITES
 from . import stats
 from ..outcomes.fracture import ENDPOINT_KINDS
 from .outputs import months_grid
+from .predictions import fracture_predictions
 from .spec import PUBLISHED, TrialSpec
 from .store import TrialStore
 
-__all__ = ["finish", "published_comparison", "published_fracture_comparison", "month_key"]
+__all__ = ["finish", "published_comparison", "month_key"]
 
 
 def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
@@ -136,7 +138,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
         "power": power,
         "km": {"t_years": [float(x) for x in grid_years], "cumulative_incidence": km},
         "published_comparison": published_comparison(spec, arms),
-        "published_fracture_comparison": published_fracture_comparison(spec, by_arm),
+        "fracture_predictions": fracture_predictions(spec, by_arm),
         "method": {
             "design": "every arm starts from the same virtual patients (one untreated history each, branched at "
                       "randomisation); fracture draws are shared between arms (common random numbers), so "
@@ -184,40 +186,4 @@ def published_comparison(spec: TrialSpec, arms: dict) -> list[dict]:
                      "site": site, "month": key, "quantity": t.quantity, "unit": t.unit, "published": t.value_f,
                      "tolerance": t.tolerance_f, "simulated": sim, "within_tolerance": abs(sim - t.value_f) <= t.tolerance_f,
                      "source": t.source})
-    return out
-
-
-def published_fracture_comparison(spec: TrialSpec, events_by_arm: dict) -> list[dict]:
-    """Simulated vs published fracture outcomes (trials.published) of the trial the file names.
-
-    Simulated: share of patients with >= 1 fracture of the kind by the published month (the
-    trial's end where the template is shorter) in the control and the first treated arm, and
-    their risk ratio with its 95 % CI.  ``ratio_within_ci``: the simulated ratio lies inside
-    the published CI (None where the source gives no CI).
-    """
-    from .published import PUBLISHED_FRACTURES
-
-    treated = [a for a in spec.arms if a != spec.control]
-    if spec.published is None or not treated:
-        return []
-    ctrl, act = events_by_arm[spec.control], events_by_arm[treated[0]]
-    out = []
-    for pf in PUBLISHED_FRACTURES:
-        if pf.trial != spec.published:
-            continue
-        month = min(float(pf.month), spec.years * 12.0)
-        horizon = month / 12.0 + 1e-9
-        k_c = int((ctrl[C.TIME_TO.name(pf.kind)] <= horizon).sum())
-        k_t = int((act[C.TIME_TO.name(pf.kind)] <= horizon).sum())
-        rr = stats.relative_risk(k_t, len(act), k_c, len(ctrl))
-        out.append({
-            "trial": PUBLISHED[pf.trial], "kind": pf.kind, "published_month": pf.month, "simulated_month": month,
-            "arm": treated[0], "published_placebo_pct": pf.placebo_pct, "published_treated_pct": pf.treated_pct,
-            "published_ratio": pf.ratio, "published_ci95": list(pf.ci) if pf.ci else None, "measure": pf.measure,
-            "simulated_placebo_pct": 100.0 * k_c / len(ctrl) if len(ctrl) else None,
-            "simulated_treated_pct": 100.0 * k_t / len(act) if len(act) else None,
-            "simulated_rr": rr["rr"], "simulated_ci95": rr["ci95"],
-            "ratio_within_ci": (None if pf.ci is None or rr["rr"] is None else pf.ci[0] <= rr["rr"] <= pf.ci[1]),
-            "source": pf.source, "note": pf.note,
-        })
     return out

@@ -1,5 +1,6 @@
-"""report.html of a virtual trial: BMD curves with bands, fracture table, Kaplan-Meier plots,
-and simulated vs published side by side (one self-contained file, figures inline as PNG).
+"""report.html of a virtual trial: BMD curves with bands, fracture counts, Kaplan-Meier plots,
+a forest plot of the simulated (predicted) fracture ratios next to the published ones, and
+simulated vs published BMD (one self-contained file, figures inline as PNG).
 
 The layout is the jinja2 template ``osteosim/report/templates/trial.html.j2``; this module
 draws the figures and hands the summary over."""
@@ -65,6 +66,60 @@ def _km_figure(summary: dict) -> Figure:
     return fig
 
 
+#: the published results in the forest plot
+_PUBLISHED_COLOR = "#000000"
+#: the forest plot's RR axis: ratios and CI ends beyond these are drawn at the edge (arrow)
+_RR_LIMITS = (0.05, 20.0)
+
+
+def _forest_label(r: dict) -> str:
+    window = f"{r['window_start']:g}-{r['month']:g}" if r["window_start"] else f"{r['month']:g}"
+    if r["published_month"] is not None and r["published_month"] != r["month"]:
+        window += f" (published {r['published_month']:g})"
+    return f"{r['arm']} · {r['kind']} · {window} mo · {r['measure']}"
+
+
+def _interval(ax, y: float, point: float | None, ci, color: str, marker: str, label: str) -> None:
+    """A point with its 95 % CI on a log axis; ends past the axis limits are clipped and marked with an arrow."""
+    lo_lim, hi_lim = _RR_LIMITS
+    if ci and ci[0] is not None and ci[1] is not None:
+        lo, hi = max(ci[0], lo_lim), min(ci[1], hi_lim)
+        ax.plot([lo, hi], [y, y], color=color, lw=1.6, solid_capstyle="butt")
+        for end, clipped, m in ((lo, ci[0] < lo_lim, "<"), (hi, ci[1] > hi_lim, ">")):
+            if clipped:
+                ax.plot([end], [y], marker=m, color=color, ms=5)
+    if point is not None:
+        ax.plot([min(max(point, lo_lim), hi_lim)], [y], marker=marker, color=color, ms=6, ls="none", label=label)
+
+
+def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
+    """One row per (arm, fracture kind, month): simulated ratio (predicted) and published ratio with 95 % CIs."""
+    fig = Figure(figsize=(9.5, 0.42 * len(rows) + 1.3), layout="constrained")
+    ax = fig.subplots()
+    colors = dict(zip(arms, _COLORS))  # as in the BMD figure
+    seen: set[str] = set()
+    for i, r in enumerate(rows):
+        y = len(rows) - 1 - i
+        lab = f"simulated, {r['arm']} (predicted)"
+        _interval(ax, y + 0.14, r["simulated"], r["simulated_ci95"], colors.get(r["arm"], "#1f77b4"), "o",
+                  "" if lab in seen else lab)
+        seen.add(lab)
+        if r["simulated"] is None:
+            ax.text(1.0, y + 0.14, " no simulated events ", fontsize=7, va="center", ha="left", color="#777")
+        if r["published"] is not None:
+            lab = "published"
+            _interval(ax, y - 0.14, r["published"], r["published_ci95"], _PUBLISHED_COLOR, "s", "" if lab in seen else lab)
+            seen.add(lab)
+    ax.axvline(1.0, color="#777", lw=1.0, ls="--")
+    ax.set_xscale("log")
+    ax.set_xlim(*_RR_LIMITS)
+    ax.set_yticks(range(len(rows)), [_forest_label(r) for r in reversed(rows)], fontsize=8)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel("ratio treated / control (log scale; 95 % CI; 1 = no effect)")
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    return fig
+
+
 def render_report(spec: TrialSpec, summary: dict) -> str:
     """The trial's report.html (template ``report/templates/trial.html.j2``; figures inline as PNG)."""
     arms = summary["arms"]
@@ -80,5 +135,7 @@ def render_report(spec: TrialSpec, summary: dict) -> str:
         published_name=PUBLISHED.get(spec.published, "") if spec.published else "",
         bmd_png=_png_uri(_bmd_figure(summary)),
         km_png=_png_uri(_km_figure(summary)),
+        forest_png=(_png_uri(_forest_figure(summary["fracture_predictions"], list(arms)))
+                    if summary.get("fracture_predictions") else None),
         citations=summary.get("citations", []),
     )

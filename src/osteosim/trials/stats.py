@@ -3,6 +3,8 @@
 * mean BMD change: Student t interval (scipy);
 * relative risk of patients with >= 1 event: log (Katz) interval, statsmodels ``Table2x2``
   (0.5 added to every cell when one is empty);
+* rate ratio of first fractures per patient-year (an off-treatment window): log (Poisson)
+  interval, se = sqrt(1/a + 1/b) (0.5 added to both counts when one is zero);
 * hazard ratio of the treated arm: lifelines ``CoxPHFitter`` (Efron ties) on time to the
   first fracture, censored at death or the end of the trial;
 * Kaplan-Meier cumulative incidence: lifelines ``KaplanMeierFitter``;
@@ -16,7 +18,7 @@ import warnings
 
 import numpy as np
 
-__all__ = ["mean_ci", "relative_risk", "cox_hazard_ratio", "km_cumulative_incidence", "power_two_proportions",
+__all__ = ["mean_ci", "relative_risk", "rate_ratio", "cox_hazard_ratio", "km_cumulative_incidence", "power_two_proportions",
            "sample_size_two_proportions"]
 
 
@@ -39,6 +41,17 @@ def relative_risk(events_t: int, n_t: int, events_c: int, n_c: int) -> dict:
     t = Table2x2(table, shift_zeros=True)
     lo, hi = t.riskratio_confint(alpha=0.05, method="normal")
     return {"rr": float(t.riskratio), "ci95": [float(lo), float(hi)]}
+
+
+def rate_ratio(events_t: int, years_t: float, events_c: int, years_c: float) -> dict:
+    """Ratio of event rates treated / control (events per patient-year) with its 95 % CI (log method);
+    None where undefined (no follow-up in an arm, or no events in either)."""
+    if years_t <= 0 or years_c <= 0 or (events_t == 0 and events_c == 0):
+        return {"rr": None, "ci95": [None, None]}
+    a, b = (float(events_t), float(events_c)) if events_t and events_c else (events_t + 0.5, events_c + 0.5)
+    rr = (a / years_t) / (b / years_c)
+    half = 1.959963984540054 * math.sqrt(1.0 / a + 1.0 / b)
+    return {"rr": rr, "ci95": [rr * math.exp(-half), rr * math.exp(half)]}
 
 
 def cox_hazard_ratio(time, event, treated) -> dict:
