@@ -8,7 +8,8 @@ need the full size, so they live here.
     python benchmarks/trial_templates.py                  # every template, 1,000 per arm
     python benchmarks/trial_templates.py --per-arm 2000 --only freedom_like
 
-Writes benchmarks/results/trial_templates.json and prints a markdown table.
+Writes benchmarks/results/trial_templates.json and prints markdown tables (fractures: every simulated
+ratio is a prediction, trials.predictions; "c": CI computed from the published counts).
 """
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples" / "trials"
-TEMPLATES = ("fit1_like", "freedom_like", "fpt_like", "frame_like", "whi_like")
+TEMPLATES = ("fit1_like", "freedom_like", "fpt_like", "frame_like", "whi_like", "horizon_like", "vert_like", "arch_like",
+             "denosumab_discontinuation")
 
 
 def _fmt(x, f="+.2f"):
@@ -46,7 +48,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             s = run_trial(TrialSpec.from_mapping(data), tmp, workers=args.workers or None)
         out[name] = {"wall_s": time.perf_counter() - t, "per_arm": args.per_arm, "baseline": s["baseline"],
-                     "bmd": s["published_comparison"], "fractures": s["published_fracture_comparison"]}
+                     "bmd": s["published_comparison"], "fractures": [f for f in s["fracture_predictions"] if f["published"] is not None]}
         print(f"{name}: {out[name]['wall_s']:.0f} s", flush=True)
     atomic_write_json(HERE / "results" / "trial_templates.json", out)
     print("\n| template | row | quantity | month | published | simulated | within |\n|---|---|---|---|---|---|---|")
@@ -54,17 +56,22 @@ def main() -> None:
         for b in r["bmd"]:
             print(f"| {name} | {b['id']} | {b['site']} {b['quantity'][:40]} | {b['month']} | {b['published']:+.1f} ± "
                   f"{b['tolerance']:g} | {b['simulated']:+.2f} | {'yes' if b['within_tolerance'] else 'no'} |")
-    print("\n| template | kind | month | published % ctrl / treated | simulated % | published ratio (CI) | "
-          "simulated RR (CI) | in CI |\n|---|---|---|---|---|---|---|---|")
+    print("\n| template | kind | month | measure | published ctrl / treated | simulated ctrl / treated | "
+          "published ratio (CI) | simulated ratio (CI), predicted | in CI |\n|---|---|---|---|---|---|---|---|---|")
     for name, r in out.items():
         for f in r["fractures"]:
-            ci = f"({f['published_ci95'][0]:.2f}-{f['published_ci95'][1]:.2f})" if f["published_ci95"] else ""
+            ci = f"({f['published_ci95'][0]:.2f}-{f['published_ci95'][1]:.2f}{' c' if f['published_ci_from_counts'] else ''})" \
+                if f["published_ci95"] else ""
             sci = f"({_fmt(f['simulated_ci95'][0], '.2f')}-{_fmt(f['simulated_ci95'][1], '.2f')})"
-            print(f"| {name} (age {r['baseline']['age_mean']:.1f}) | {f['kind']} | {f['published_month']:g} | "
-                  f"{_fmt(f['published_placebo_pct'], '.1f')} / {_fmt(f['published_treated_pct'], '.1f')} | "
-                  f"{_fmt(f['simulated_placebo_pct'], '.1f')} / {_fmt(f['simulated_treated_pct'], '.1f')} | "
-                  f"{f['measure']} {f['published_ratio']:.2f} {ci} | {_fmt(f['simulated_rr'], '.2f')} {sci} | "
-                  f"{'–' if f['ratio_within_ci'] is None else ('yes' if f['ratio_within_ci'] else 'no')} |")
+            month = (f"{f['window_start']:g}-" if f["window_start"] else "") + f"{f['month']:g}"
+            if f["published_month"] != f["month"]:
+                month += f" (pub. {f['published_month']:g})"
+            unit = "" if f["unit"] == "%" else " /100 py"
+            print(f"| {name} (age {r['baseline']['age_mean']:.1f}) | {f['kind']} | {month} | {f['measure']} | "
+                  f"{_fmt(f['published_control'], '.1f')} / {_fmt(f['published_treated'], '.1f')}{unit} | "
+                  f"{_fmt(f['simulated_control'], '.1f')} / {_fmt(f['simulated_treated'], '.1f')}{unit} | "
+                  f"{f['published']:.2f} {ci} | {_fmt(f['simulated'], '.2f')} {sci} | "
+                  f"{'–' if f['within_published_ci'] is None else ('yes' if f['within_published_ci'] else 'no')} |")
     print(json.dumps({k: round(v["wall_s"]) for k, v in out.items()}))
 
 
