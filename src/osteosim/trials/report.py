@@ -100,7 +100,7 @@ def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
     seen: set[str] = set()
     for i, r in enumerate(rows):
         y = len(rows) - 1 - i
-        lab = f"simulated, {r['arm']} (predicted)"
+        lab = f"{r['arm']}: simulated (predicted)"
         _interval(ax, y + 0.14, r["simulated"], r["simulated_ci95"], colors.get(r["arm"], "#1f77b4"), "o",
                   "" if lab in seen else lab)
         seen.add(lab)
@@ -116,7 +116,7 @@ def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
     ax.set_yticks(range(len(rows)), [_forest_label(r) for r in reversed(rows)], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("ratio treated / control (log scale; 95 % CI; 1 = no effect)")
-    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False)
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if len(seen) > 3 else 3, frameon=False)
     return fig
 
 
