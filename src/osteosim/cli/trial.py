@@ -129,7 +129,7 @@ def risk(
     """A patient's 10-year probabilities (%) of hip and major osteoporotic fracture, with and without BMD."""
     from pydantic import ValidationError
 
-    from ..outcomes.fracture import ten_year_probability
+    from ..outcomes.fracture import RISK_AGE_RANGE, ten_year_probability
     from ..parameters.fracture_countries import check_country, country_label
     from ..physiology.patient import Patient
     from ..validation import format_validation_error
@@ -139,8 +139,9 @@ def risk(
             check_country(country)
         except ValueError as exc:
             raise ValueError(f"--{exc}") from None
-        if not (40.0 <= age <= 90.0):
-            raise ValueError(f"--age: {age:g} is not allowed (40..90 years, the range of the fracture model's inputs)")
+        lo, hi = RISK_AGE_RANGE
+        if not (lo <= age <= hi):
+            raise ValueError(f"--age: {age:g} is not allowed ({lo:g}..{hi:g} years, the range of the fracture model's inputs)")
         if sex not in ("female", "male"):
             raise ValueError(f"--sex: {sex!r} is not allowed (female | male)")
         try:

@@ -41,8 +41,10 @@ from ..parameters.fracture_countries import CountryTables, country_tables
 from ..physiology.sites import site_for_fracture
 
 __all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
-           "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model"]
+           "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model", "RISK_AGE_RANGE"]
 
+#: ages (years) the clinic calculator takes (the range of the fracture model's inputs)
+RISK_AGE_RANGE = (40.0, 90.0)
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
 #: fracture kinds of the trial endpoints: vertebral, hip, nonvertebral (hip or other), any
