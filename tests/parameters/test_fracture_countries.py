@@ -5,7 +5,8 @@ import yaml
 from importlib import resources
 
 from osteosim.outcomes.fracture import FractureModel, fracture_model, ten_year_probability
-from osteosim.parameters.fracture_countries import COUNTRIES, country_tables
+from osteosim import citations
+from osteosim.parameters.fracture_countries import COUNTRIES, country_citations, country_tables
 from osteosim.physiology.patient import Patient
 
 RAW = yaml.safe_load(resources.files("osteosim").joinpath("data/fracture_countries.yaml").read_text())
@@ -71,3 +72,9 @@ def test_bad_country_names_the_field():
         ten_year_probability(Patient(age=65.0), use_bmd=False, country="france")
     with pytest.raises(ValueError, match="country"):
         ten_year_probability(Patient(age=65.0), use_bmd=False, country="us", model=FractureModel())
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_every_country_cites_registered_sources(country):
+    keys = country_citations(country)
+    assert keys and all(citations.get(k).title for k in keys)

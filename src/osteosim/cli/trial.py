@@ -130,7 +130,7 @@ def risk(
     from pydantic import ValidationError
 
     from ..outcomes.fracture import RISK_AGE_RANGE, ten_year_probability
-    from ..parameters.fracture_countries import check_country, country_label
+    from ..parameters.fracture_countries import check_country, country_citations, country_label
     from ..physiology.patient import Patient
     from ..validation import format_validation_error
 
@@ -152,6 +152,7 @@ def risk(
             _fail(format_validation_error(exc))
         out = {"patient": patient.model_dump(exclude_none=True), "prior_vertebral_fracture": prior_vertebral_fracture,
                "country": country, "tables": country_label(country),
+               "citations": list(country_citations(country)),
                "without_bmd": ten_year_probability(patient, use_bmd=False, prior_vertebral=prior_vertebral_fracture,
                                                    country=country)}
         out["with_bmd"] = (ten_year_probability(patient, use_bmd=True, prior_vertebral=prior_vertebral_fracture,

@@ -17,6 +17,7 @@ import numpy as np
 import yaml
 
 from .. import citations
+from .fracture2026 import FRACTURE2026
 
 DATA_FILE = "data/fracture_countries.yaml"
 #: the countries ``osteosim risk --country`` accepts; "norway" is Fracture2026 (no tables)
@@ -151,3 +152,11 @@ def country_tables(country: str) -> CountryTables | None:
 
 def country_label(country: str) -> str:
     return _raw()["countries"][check_country(country)]["label"]
+
+
+def country_citations(country: str) -> tuple[str, ...]:
+    """Citation keys of the country's tables (Fracture2026's own for "norway")."""
+    tables = country_tables(country)
+    if tables is None:
+        return FRACTURE2026.cited_keys()
+    return tables.citation_keys

@@ -276,7 +276,7 @@ def heal(mapping: dict[str, Any]) -> dict[str, Any]:
 def risk(body: RiskIn) -> dict[str, Any]:
     """10-year hip and major osteoporotic fracture probabilities (%), with and without BMD (``osteosim risk``)."""
     from ..outcomes.fracture import HIP_SITE, RISK_AGE_RANGE, ten_year_probability
-    from ..parameters.fracture_countries import country_label
+    from ..parameters.fracture_countries import country_citations, country_label
 
     p, lo, hi = body.patient, *RISK_AGE_RANGE
     if p.species != "human":
@@ -287,4 +287,5 @@ def risk(body: RiskIn) -> dict[str, Any]:
     kw = {"prior_vertebral": body.prior_vertebral_fracture, "country": body.country}
     with_bmd = ten_year_probability(p, use_bmd=True, **kw) if HIP_SITE in p.measured_baseline() else None
     return {"country": body.country, "tables": country_label(body.country),
+            "citations": list(country_citations(body.country)),
             "without_bmd": ten_year_probability(p, use_bmd=False, **kw), "with_bmd": with_bmd}
