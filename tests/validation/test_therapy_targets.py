@@ -7,7 +7,8 @@ kept honest).  The fit itself is re-derived by `osteosim calibrate --therapies`.
 """
 import pytest
 
-from osteosim.calibration.therapies import CTX_ROWS, MARKER_ROWS, ROWS, _miss, _target_table, simulate_trial_targets
+from osteosim.calibration.therapies import (CTX_ROWS, MARKER_ROWS, ROWS, STRENGTH_ROWS, _miss, _target_table,
+                                            simulate_trial_targets, strength_table)
 from osteosim.models import Osteosim
 
 #: target id -> reason (see the issue [3/7] closing note)
@@ -48,3 +49,21 @@ def test_trial_target(simulated, tid):
             f"{tid} now passes: remove it from KNOWN_MISSES")
     assert abs(_miss(simulated[tid], lo, hi)) <= tol, (
         f"{tid}: simulated {simulated[tid]:.2f}, target {lo if lo == hi else (lo, hi)} ± {tol} ({source})")
+
+
+#: strength checks (rows 81c-82: predictions; 81a/81b fit the mineral exponent) the model misses, with the reason
+STRENGTH_MISSES: dict[str, str] = {
+    "81d": "denosumab hip FE strength +15.5 vs +8.6 % at 36 months: the total-hip BMD gain is already too large (22b) "
+           "and most of it is mineral in the model, which the strength law amplifies (q ~ 2.1)",
+    "81e": "placebo hip FE strength -2.0 vs -5.6 %: QCT strength falls faster than DXA BMD (cortical thinning, "
+           "porosity, perforation: issue 17 items 1-4 are not modelled yet)",
+}
+
+
+@pytest.mark.parametrize("tid", [r[0] for r in STRENGTH_ROWS])
+def test_strength_check(simulated, tid):
+    value, _, tol, source = strength_table()[tid]
+    miss = abs(simulated[tid] - value) > tol
+    if tid in STRENGTH_MISSES:
+        pytest.xfail(STRENGTH_MISSES[tid]) if miss else pytest.fail(f"{tid} now passes: remove it from STRENGTH_MISSES")
+    assert not miss, f"{tid}: simulated {simulated[tid]:.2f}, target {value} ± {tol} ({source})"

@@ -19,6 +19,7 @@ from scipy.optimize import least_squares
 
 from ..models.osteosim import Osteosim
 from ..outcomes.patient_run import relative_bmd
+from ..outcomes.strength import strength
 from ..physiology.patient import SITES, Patient
 from ..runs import Lane, build_run
 from ..solve import SolverOptions
@@ -28,7 +29,8 @@ from ..units import DAYS_PER_YEAR
 from ..trials.published import PUBLISHED_BMD_TARGETS
 from ..trials.targets import load_targets
 
-__all__ = ["TRIALS", "FITTED", "simulate_trial_targets", "fit", "write_fit", "FIT_PATH"]
+__all__ = ["TRIALS", "FITTED", "STRENGTH_ROWS", "solve_cohort", "simulate_trial_targets", "strength_rows", "strength_table",
+           "fit", "write_fit", "FIT_PATH"]
 
 MONTH = DAYS_PER_YEAR / 12.0
 YEAR = DAYS_PER_YEAR
@@ -74,7 +76,9 @@ ARMS = {
     "frame": Arm("romosozumab", (DosingBlock(0.0, MONTH, 12, 210.0),)),
     "whi": Arm("estrogen", (DosingBlock(0.0, 1.0, int(36 * MONTH), 0.625),)),
 }
-SAVE_MONTHS = np.array([0.0, 1.0, 6.0, 12.0, 19.0, 24.0, 36.0])
+SAVE_MONTHS = np.array([0.0, 1.0, 6.0, 12.0, 18.0, 19.0, 24.0, 36.0])
+#: month -> its row in a solution saved at SAVE_MONTHS
+MONTH_ROW = {float(m): i for i, m in enumerate(SAVE_MONTHS)}
 
 #: fitted effect strengths and their bounds
 FITTED = {
@@ -94,6 +98,12 @@ SOLVER = SolverOptions(rtol=1e-6, atol=1e-8)
 
 #: the published BMD results fitted (data/published_trials.yaml bmd_targets: id, trial, site, month, kind)
 ROWS = PUBLISHED_BMD_TARGETS
+#: QCT finite-element strength changes (calibration-targets.csv use V: checks, never fitted):
+#: (id, trial, site, month, kind) with kind as in ROWS; strength from outcomes.strength
+STRENGTH_ROWS = [("81a", "freedom", "total_hip", 36, "vs"), ("81b", "freedom", "lumbar_spine", 36, "vs"),
+                 ("81c", "freedom", "total_hip", 12, "pct"), ("81d", "freedom", "total_hip", 36, "pct"),
+                 ("81e", "freedom", "total_hip", 36, "pbo"), ("81f", "freedom", "lumbar_spine", 36, "pbo"),
+                 ("82", "fpt", "total_hip", 18, "pct")]
 CTX_ROWS = [("23a", "freedom", 1), ("23b", "freedom", 6)]
 #: marker shape targets that are not rows of calibration-targets.csv:
 #: (id, trial, marker, month, low, high, tolerance, source), markers in % of baseline
@@ -122,11 +132,10 @@ def _cohort() -> tuple[list[tuple[str, str]], list[Lane]]:
     return names, lanes
 
 
-def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[str, float]:
-    """Simulated value of each therapy target (and the CTX nadir/trough in % of baseline)."""
+def solve_cohort(params: dict, model: Osteosim | None = None) -> dict[tuple[str, str], np.ndarray]:
+    """(trial, arm) -> states (len(SAVE_MONTHS), n_states) of each trial's patient, placebo and active."""
     model = model or Osteosim()
     names, lanes = _cohort()
-    out = {}
     # one batch per trial age (the save times are ages)
     by_age: dict[float, list[int]] = {}
     for i, (trial, _) in enumerate(names):
@@ -137,26 +146,47 @@ def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[
         sol = build_run(model, [lanes[i] for i in idx], params, ts=ts).solve(SOLVER)
         for j, i in enumerate(idx):
             results[names[i]] = sol.ys[j]
-    m_idx = {m: int(np.where(SAVE_MONTHS == m)[0][0]) for m in SAVE_MONTHS}
+    return results
 
+
+def _pct_rows(results: dict, model, rows, measure) -> dict[str, float]:
+    """Each row (id, trial, site, month, kind) of % changes of ``measure(model, ys, site)``: pct (active
+    arm from baseline), pbo (placebo arm) or vs (active minus placebo, percentage points)."""
     def pct(trial, arm, site, month):
-        r = relative_bmd(model, results[(trial, arm)], site)
-        return 100.0 * (r[m_idx[month]] / r[0] - 1.0)
+        r = measure(model, results[(trial, arm)], site)
+        return 100.0 * (r[MONTH_ROW[month]] / r[0] - 1.0)
 
-    for tid, trial, site, month, kind in ROWS:
+    out = {}
+    for tid, trial, site, month, kind in rows:
         if kind == "pct":
             out[tid] = pct(trial, "active", site, month)
         elif kind == "pbo":
             out[tid] = pct(trial, "placebo", site, month)
         else:
             out[tid] = pct(trial, "active", site, month) - pct(trial, "placebo", site, month)
+    return out
+
+
+def strength_rows(results: dict, params: dict, model: Osteosim | None = None) -> dict[str, float]:
+    """Simulated value of each strength check (:data:`STRENGTH_ROWS`) from :func:`solve_cohort`'s states."""
+    model = model or Osteosim()
+    return _pct_rows(results, model, STRENGTH_ROWS, lambda m, ys, site: strength(m, ys, params, site))
+
+
+def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[str, float]:
+    """Simulated value of each therapy target (and the CTX nadir/trough in % of baseline) and of each
+    strength check."""
+    model = model or Osteosim()
+    results = solve_cohort(params, model)
+    out = _pct_rows(results, model, ROWS, relative_bmd)
+    out.update(strength_rows(results, params, model))
     rho = np.array([params[f"turnover_{s}"] for s in SITES])
 
     def marker(trial, cell, month):  # CTX (osteoclasts) or P1NP (osteoblasts), % of baseline
         ys = results[(trial, "active")]
         rate = sum(r * ys[:, model.state_names.index(f"{cell}_{s}")] * ys[:, model.state_names.index(f"bv_{s}")]
                    for r, s in zip(rho, SITES))
-        return 100.0 * rate[m_idx[month]] / rate[0]
+        return 100.0 * rate[MONTH_ROW[month]] / rate[0]
 
     for tid, trial, month in CTX_ROWS:
         out[tid] = marker(trial, "oca", month)
@@ -177,6 +207,12 @@ def _target_table() -> dict[str, tuple[float, float, float, str]]:
     for tid, _, _, _, lo, hi, tol, source in MARKER_ROWS:
         out[tid] = (lo, hi, tol, source)
     return out
+
+
+def strength_table() -> dict[str, tuple[float, float, float, str]]:
+    """id -> (value, value, tolerance, source) of the strength checks (:data:`STRENGTH_ROWS`; not fitted)."""
+    t = load_targets()
+    return {tid: (t[tid].value_f, t[tid].value_f, t[tid].tolerance_f, t[tid].source) for tid, *_ in STRENGTH_ROWS}
 
 
 def _miss(value, lo, hi):

@@ -12,15 +12,40 @@ def calibrate(
     therapies: bool = typer.Option(False, "--therapies", help="Fit the drug effect strengths to the trial targets instead."),
     fractures: bool = typer.Option(False, "--fractures", help="Fit the trial-population fracture incidence factors "
                                    "to the published placebo arms instead."),
+    strength: bool = typer.Option(False, "--strength", help="Fit the strength law's mineral exponent to the FREEDOM "
+                                  "QCT finite-element strength changes instead."),
 ) -> None:
-    """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence) parameters to the published targets."""
+    """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
+    --strength, the strength law's mineral exponent) parameters to the published targets."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
 
-    if therapies and fractures:
-        raise typer.BadParameter("give one of --therapies and --fractures")
+    if therapies + fractures + strength > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures and --strength")
+    if strength:
+        from ..calibration import strength as sf
+
+        if check:
+            ok, diffs = sf.check()
+            for k, (old, new, rel) in diffs.items():
+                _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
+            if not ok:
+                raise typer.Exit(1)
+            return
+        result = sf.fit()
+        t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
+        for c in ("target", "simulated", "value", "tolerance", "pass", "fitted", "source"):
+            t.add_column(c)
+        for k, r in result["report"].items():
+            t.add_row(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
+                      "yes" if r["fitted"] else "check", r["source"][:60])
+        _console().print(t)
+        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+        if write:
+            _console().print(f"wrote {sf.write_fit(result)}")
+        return
     if fractures:
         from ..calibration import trial_fractures as tf
 

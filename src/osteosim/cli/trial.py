@@ -151,18 +151,27 @@ def risk(
     family_history: bool = typer.Option(False, "--parental-hip-fracture", help="Parental hip fracture."),
     smoker: bool = typer.Option(False, "--smoker", help="Current smoking."),
     glucocorticoids: bool = typer.Option(False, "--glucocorticoids", help="Current oral glucocorticoids."),
+    country: str = typer.Option("us", "--country", help="Incidence and mortality tables: us (default; Caucasian, "
+                                "NIS 2006 hip incidence, SSA life table) | uk (CPRD / ONS) | norway (Fracture2026, "
+                                "the Harstad incidences the trial engine uses; the default before --country existed)."),
     json_out: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """A patient's 10-year probabilities (%) of hip and major osteoporotic fracture, with and without BMD."""
     from pydantic import ValidationError
 
-    from ..outcomes.fracture import ten_year_probability
+    from ..outcomes.fracture import RISK_AGE_RANGE, ten_year_probability
+    from ..parameters.fracture_countries import check_country, country_citations, country_label
     from ..physiology.patient import Patient
     from ..validation import format_validation_error
 
     with _user_errors():
-        if not (40.0 <= age <= 90.0):
-            raise ValueError(f"--age: {age:g} is not allowed (40..90 years, the range of the fracture model's inputs)")
+        try:
+            check_country(country)
+        except ValueError as exc:
+            raise ValueError(f"--{exc}") from None
+        lo, hi = RISK_AGE_RANGE
+        if not (lo <= age <= hi):
+            raise ValueError(f"--age: {age:g} is not allowed ({lo:g}..{hi:g} years, the range of the fracture model's inputs)")
         if sex not in ("female", "male"):
             raise ValueError(f"--sex: {sex!r} is not allowed (female | male)")
         try:
@@ -172,15 +181,21 @@ def risk(
         except ValidationError as exc:
             _fail(format_validation_error(exc))
         out = {"patient": patient.model_dump(exclude_none=True), "prior_vertebral_fracture": prior_vertebral_fracture,
-               "without_bmd": ten_year_probability(patient, use_bmd=False, prior_vertebral=prior_vertebral_fracture)}
-        out["with_bmd"] = (ten_year_probability(patient, use_bmd=True, prior_vertebral=prior_vertebral_fracture)
+               "country": country, "tables": country_label(country),
+               "citations": list(country_citations(country)),
+               "without_bmd": ten_year_probability(patient, use_bmd=False, prior_vertebral=prior_vertebral_fracture,
+                                                   country=country)}
+        out["with_bmd"] = (ten_year_probability(patient, use_bmd=True, prior_vertebral=prior_vertebral_fracture,
+                                                country=country)
                            if tscore_femoral_neck is not None else None)
     if json_out:
         typer.echo(json.dumps(out, indent=2))
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    t = Table(title=f"10-year fracture probability (%), {sex}, {age:g} y (competing mortality; osteosim Fracture2026)")
+    t = Table(title=f"10-year fracture probability (%), {sex}, {age:g} y (competing mortality; "
+                    f"{escape(out['tables'])})")
     t.add_column("")
     t.add_column("hip", justify="right")
     t.add_column("major osteoporotic", justify="right")

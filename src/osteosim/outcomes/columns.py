@@ -35,7 +35,7 @@ __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILE
            "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
            "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE",
            "VISIT_PATIENT", "VISIT_ARM", "MONTH", "VISIT_AGE", "VISIT_BMD", "VISIT_BMD_TRUE", "VISIT_TSCORE",
-           "BMD_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
+           "BMD_PCT_CHANGE", "VISIT_STRENGTH", "STRENGTH_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
            "EVENT_PATIENT", "EVENT_ARM", "EVENT_AGE", "SEX", "BMI", "RISK_FLAGS", "BASELINE_TSCORE", "TIME_TO",
            "N_FRACTURES", "DEATH_TIME", "EVENT_SOLVER_OK"]
 
@@ -142,8 +142,8 @@ CTX = Column("ctx", "% of baseline", "serum CTX: skeleton-wide resorption, turno
 P1NP = Column("p1np", "% of baseline", "serum P1NP: skeleton-wide formation, turnover-weighted over the sites",
               "markers")
 MARROW_FAT = Column("marrow_fat_fraction", "1", "marrow adipocyte fraction of the lumbar spine", "marrow_fat")
-STRENGTH = _site("strength_{site}", "1", "strength index relative to the young-adult peak "
-                 "(apparent density squared, Carter & Hayes 1977)", "strength")
+STRENGTH = _site("strength_{site}", "1", "bone strength relative to the young-adult peak: BV^b_site mineral^q "
+                 "(Morgan 2003 site exponents, Currey 1988 mineral effect; outcomes.strength)", "strength")
 
 #: what each state of the Osteosim model is (unit, description, plot group); the names and their order
 #: are the model's own (models.osteosim SITE_STATES per site, then GLOBAL_STATES)
@@ -229,12 +229,16 @@ VISIT_BMD_TRUE = _site("bmd_true_{site}", "g/cm^2", "simulated BMD (what the fra
                        **_T)
 VISIT_TSCORE = _site("tscore_{site}", "SD", "T-score of the measured BMD", table="visits", **_T)
 BMD_PCT_CHANGE = _site("bmd_pct_change_{site}", "%", "measured BMD change from the baseline scan", table="visits", **_T)
+VISIT_STRENGTH = _site("strength_{site}", "1", "simulated bone strength relative to the young-adult peak "
+                       "(outcomes.strength)", table="visits", **_T)
+STRENGTH_PCT_CHANGE = _site("strength_pct_change_{site}", "%", "simulated strength change from randomisation",
+                            table="visits", **_T)
 FRACTURES = Column("{kind}_fractures", "1", "fractures of the kind since randomisation (cumulative)", per="kind",
                    table="visits", **_T)
 ALIVE = Column("alive", "bool", "alive at the visit", table="visits", **_T)
 VISIT_SOLVER_OK = Column("solver_ok", "bool", "the patient's solves succeeded", table="visits", **_T)
 VISITS: tuple[Column, ...] = (VISIT_PATIENT, VISIT_ARM, MONTH, VISIT_AGE, VISIT_BMD, VISIT_BMD_TRUE, VISIT_TSCORE,
-                              BMD_PCT_CHANGE, FRACTURES, ALIVE, VISIT_SOLVER_OK)
+                              BMD_PCT_CHANGE, VISIT_STRENGTH, STRENGTH_PCT_CHANGE, FRACTURES, ALIVE, VISIT_SOLVER_OK)
 
 EVENT_PATIENT = Column("patient", "1", "patient index within the arm", table="events", **_T)
 EVENT_ARM = Column("arm", "", "arm name", table="events", **_T)

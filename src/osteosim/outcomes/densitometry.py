@@ -18,7 +18,7 @@ from ..physiology.who import who_category
 #: population (Looker 1998), the WHO reference standard (Kanis 2008) and the WHO categories (Kanis 1994)
 CITATION_KEYS: tuple[str, ...] = ("Looker1998", "Kanis2008", "Kanis1994")
 
-__all__ = ["reference", "male_peak_z", "peak_bmd", "tscore", "bmd_from_tscore", "who_category", "strength_index"]
+__all__ = ["reference", "male_peak_z", "peak_bmd", "tscore", "bmd_from_tscore", "who_category"]
 
 
 def reference(p: dict, site: str) -> tuple[float, float]:
@@ -56,8 +56,3 @@ def tscore(bmd, p: dict, site: str):
 def bmd_from_tscore(t, p: dict, site: str):
     mean, sd = reference(p, site)
     return mean + np.asarray(t) * sd
-
-
-def strength_index(bv, mineral, p: dict):
-    """Relative strength (1 = young-adult peak): apparent density squared (Carter & Hayes 1977)."""
-    return (np.asarray(bv) * np.asarray(mineral)) ** p["strength_density_exponent"]

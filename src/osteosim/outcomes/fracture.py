@@ -37,11 +37,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
+from ..parameters.fracture_countries import CountryTables, country_tables
 from ..physiology.sites import site_for_fracture
 
 __all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
-           "ten_year_probability", "FractureHistory"]
+           "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model", "RISK_AGE_RANGE"]
 
+#: ages (years) the clinic calculator takes (the range of the fracture model's inputs)
+RISK_AGE_RANGE = (40.0, 90.0)
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
 KINDS = ("vertebral", "hip", "other")
 #: fracture kinds of the trial endpoints: vertebral, hip, nonvertebral (hip or other), any
@@ -214,6 +217,35 @@ class FractureModel:
         return h * self.prior_rr(rf, since, vh)
 
 
+class CountryFractureModel(FractureModel):
+    """The hazards of :class:`FractureModel` with a country's incidence and mortality (the clinic calculator).
+
+    Hip incidence and mortality come from the country's tables (osteosim.parameters.fracture_countries);
+    the vertebral and other incidences are Fracture2026's scaled by the same ratio as the hip
+    (country hip / Fracture2026 hip at that age and sex): FRAX's imputation of the other major
+    fractures from the hip.  Relative risks, gradients and their normalisations are Fracture2026's.
+    """
+
+    def __init__(self, tables: CountryTables, params: Mapping[str, float] | None = None,
+                 population: Mapping[str, float] | None = None):
+        super().__init__(params, population, setting="general")
+        self.tables = tables
+
+    def base_incidence(self, age, female) -> np.ndarray:
+        base = super().base_incidence(age, female)
+        ratio = self.tables.hip_incidence(age, female) / base[..., _H]
+        return base * ratio[..., None]
+
+    def mortality(self, age, female) -> np.ndarray:
+        return self.tables.mortality(age, female)
+
+
+def fracture_model(country: str | None = None) -> FractureModel:
+    """The calculator's model for ``country`` (us | uk | norway); None or "norway": Fracture2026 itself."""
+    tables = None if country is None else country_tables(country)
+    return FractureModel() if tables is None else CountryFractureModel(tables)
+
+
 def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
                   tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray) -> FractureHistory:
     """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
@@ -252,7 +284,8 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
 
 
 def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool = False, years: float = 10.0,
-                         model: FractureModel | None = None, steps_per_year: int = 12) -> dict[str, float]:
+                         model: FractureModel | None = None, steps_per_year: int = 12,
+                         country: str | None = None) -> dict[str, float]:
     """10-year probabilities (%) of a first hip and a first major osteoporotic fracture (MOF).
 
     Competing mortality as in FRAX; BMD (the patient's femoral-neck T-score, and the spine's
@@ -260,11 +293,15 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
     probability from clinical risk factors alone (BMI then enters).  MOF = hip, clinical
     vertebral (a share of all vertebral fractures), forearm and humerus (a share of other
     non-vertebral fractures).  Hazards are piecewise constant over ``1/steps_per_year``.
+    ``country`` (us | uk | norway) picks the incidence and mortality tables (:func:`fracture_model`);
+    None keeps Fracture2026's (Norwegian hip incidence), as ``"norway"`` does.
     """
     from .densitometry import tscore as _tscore
     from ..parameters.osteosim2026 import OSTEOSIM2026
 
-    model = model or FractureModel()
+    if model is not None and country is not None:
+        raise ValueError("country: give a country or a model, not both")
+    model = model or fracture_model(country)
     rf = RiskFactors.from_patient(patient, prior_vertebral=prior_vertebral)
     z_ls = z_fn = None
     if use_bmd:

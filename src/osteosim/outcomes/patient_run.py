@@ -22,6 +22,7 @@ from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
 from .columns import AGE, BMD, CTX, MARROW_FAT, P1NP, STRENGTH, T_YEARS, TSCORE, ZSCORE
+from .strength import strength
 
 __all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
 
@@ -122,7 +123,7 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     cols[P1NP.name()] = 100.0 * form / form[0]
     cols[MARROW_FAT.name()] = _col(model, ys, "fat_lumbar_spine")
     for site in SITES:
-        cols[STRENGTH.name(site)] = dens.strength_index(_col(model, ys, f"bv_{site}"), _col(model, ys, f"mineral_{site}"), p)
+        cols[STRENGTH.name(site)] = strength(model, ys, p, site)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
     cols.update(outputs_over_time(model, sol.ts, ys, p, d))

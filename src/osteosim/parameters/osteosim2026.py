@@ -61,6 +61,15 @@ _R("Parfitt2002", authors="Parfitt AM", year=2002,
 _R("CarterHayes1977", authors="Carter DR, Hayes WC", year=1977,
    title="The compressive behavior of bone as a two-phase porous structure", journal="J Bone Joint Surg Am",
    volume="59", pages="954-962")
+_R("Morgan2003", authors="Morgan EF, Bayraktar HH, Keaveny TM", year=2003,
+   title="Trabecular bone modulus-density relationships depend on anatomic site", journal="J Biomech",
+   volume="36", pages="897-904")
+_R("Keaveny2014", authors="Keaveny TM, McClung MR, Genant HK, et al.", year=2014,
+   title="Femoral and vertebral strength improvements in postmenopausal women with osteoporosis treated with denosumab",
+   journal="J Bone Miner Res", volume="29", pages="158-165")
+_R("Currey1988", authors="Currey JD", year=1988,
+   title="The effect of porosity and mineral content on the Young's modulus of elasticity of compact bone",
+   journal="J Biomech", volume="21", pages="131-139")
 _R("Robling2008", authors="Robling AG et al.", year=2008,
    title="Mechanical stimulation of bone in vivo reduces osteocyte expression of Sost/sclerostin",
    journal="J Biol Chem", volume="283", pages="5866-5875")
@@ -98,6 +107,12 @@ _FITTED = FittedValues(
     ("Greendale2012", "Guthrie1998"),
 )
 _fit = _FITTED.param
+_STRENGTH_FIT = FittedValues(
+    "strength_fit.json",
+    "fitted by osteosim.calibration.strength to calibration-targets.csv rows 81a, 81b (FREEDOM QCT finite-element "
+    "strength, denosumab minus placebo at 36 months, Keaveny 2014)",
+    ("Keaveny2014", "Currey1988"),
+)
 
 YEAR = 365.25
 
@@ -163,7 +178,13 @@ _EXT = [
     P("peak_z_family_history", -0.3, "SD", f"{_A} sized from Seeman 1989 (daughters of osteoporotic women have lower spine and hip BMD)", "peak BMD shift with parental hip fracture", ("Seeman1989",)),
     P("peak_z_per_bmi", 0.04, "SD/(kg/m^2)", f"{_A}: heavier adults have higher BMD; 0.04 SD per BMI unit from 25", "peak BMD shift per BMI unit"),
     # --- markers and strength --------------------------------------------------------------------------
-    P("strength_density_exponent", 2.0, "1", "Carter & Hayes 1977: compressive strength ~ apparent density^2", "strength index ~ (BV * mineral)^exponent", ("CarterHayes1977",)),
+    # strength per site (outcomes.strength): S = BV^b_site * mineral^q, relative to the young-adult peak.
+    # Morgan 2003's modulus-density exponents do not differ significantly between sites (1.49-2.18), but
+    # each site has its own fit; yield strain is nearly uniform within a site, so strength scales as modulus
+    P("strength_exponent_lumbar_spine", 1.56, "1", "Morgan 2003 Table 2: vertebral trabecular bone (T10-L5, n = 61), E = 4730 rho^1.56 (r^2 0.73); strength ~ modulus (uniform yield strain within a site)", "strength ~ BV^exponent at the lumbar spine", ("Morgan2003",)),
+    P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip bone (assumption)", "strength ~ BV^exponent at the total hip", ("Morgan2003",)),
+    P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "strength ~ BV^exponent at the femoral neck", ("Morgan2003",)),
+    _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
 ]
 
 OSTEOSIM2026 = ParameterSet.from_list(

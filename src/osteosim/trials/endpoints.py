@@ -1,10 +1,11 @@
 """Trial endpoints from the recorded parts, and the output files of the contract.
 
 ``summary.json``: ``{"arms": {arm: {"n", "bmd_pct_change": {site: {month: {"mean", "sd",
-"ci95"}}}, "fractures": {kind: {"events", "incidence", ...}}, "relative_risk": {kind: {"rr",
-"ci95"}}, "hazard_ratio": ...}}, "fracture_predictions": [...], ...}`` for kind in vertebral,
-hip, nonvertebral, any, versus the control arm; ``fracture_predictions``: the simulated ratios
-per treated arm and kind, all predictions, next to the published ones (trials.predictions).  BMD change is over the patients alive at the visit; a fracture event is a
+"ci95"}}}, "strength_pct_change": (the same), "fractures": {kind: {"events", "incidence", ...}},
+"relative_risk": {kind: {"rr", "ci95"}}, "hazard_ratio": ...}}, "fracture_predictions": [...], ...}``
+for kind in vertebral, hip, nonvertebral, any, versus the control arm; ``fracture_predictions``:
+the simulated ratios per treated arm and kind, all predictions, next to the published ones
+(trials.predictions).  BMD change is over the patients alive at the visit; a fracture event is a
 patient with >= 1 new fracture of that kind during the trial (incidence = events / n).
 Aggregations run in DuckDB over the Parquet parts, so memory does not grow with N.
 """
@@ -42,9 +43,9 @@ def month_key(m: float) -> str:
     return str(int(m)) if float(m).is_integer() else f"{m:g}"
 
 
-def _bmd(store: TrialStore, spec: TrialSpec) -> dict:
-    sel = ", ".join(f"avg({C.BMD_PCT_CHANGE.name(s)}) AS mean_{s}, stddev_samp({C.BMD_PCT_CHANGE.name(s)}) AS sd_{s}"
-                    for s in SITES)
+def _visit_means(store: TrialStore, spec: TrialSpec, column: C.Column) -> dict:
+    """{arm: {site: {month: {mean, sd, ci95, n}}}} of a per-site visit column (patients alive at the visit)."""
+    sel = ", ".join(f"avg({column.name(s)}) AS mean_{s}, stddev_samp({column.name(s)}) AS sd_{s}" for s in SITES)
     arm, month = C.VISIT_ARM.name(), C.MONTH.name()
     df = store.query(f"SELECT {arm} AS arm, {month} AS month, count(*) AS n, {sel} FROM {{parts}} "
                      f"WHERE {C.ALIVE.name()} AND {C.VISIT_SOLVER_OK.name()} AND {month} > 0 "
@@ -81,7 +82,8 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     death_time = C.DEATH_TIME.name()
     ev = store.query("SELECT * FROM {parts}", "events")
     years = spec.years
-    bmd = _bmd(store, spec)
+    bmd = _visit_means(store, spec, C.BMD_PCT_CHANGE)
+    strength = _visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
     km: dict = {kind: {} for kind in ENDPOINT_KINDS}
@@ -98,7 +100,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
             km[kind][arm] = stats.km_cumulative_incidence(t, event, grid_years) if n else []
         arms[arm] = {"n": n, "regimen": list(spec.arms[arm]), "solver_failures": int((~e[C.EVENT_SOLVER_OK.name()]).sum()),
                      "deaths": int(e[death_time].notna().sum()), "person_years": person_years,
-                     "bmd_pct_change": bmd[arm], "fractures": fr}
+                     "bmd_pct_change": bmd[arm], "strength_pct_change": strength[arm], "fractures": fr}
     ctrl = by_arm[spec.control]
     power: dict = {}
     for arm, e in by_arm.items():

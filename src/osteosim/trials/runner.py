@@ -130,6 +130,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     from ..outcomes.fracture import FractureModel, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
+    from ..outcomes.strength import strength, strength_pct_change
     from ..solve.integrate import BLOCK
     from .engine import ShiftedModel
     from .population import sample_population
@@ -184,6 +185,9 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
             cols[C.VISIT_BMD_TRUE.name(s)] = b_true.ravel()
             cols[C.VISIT_TSCORE.name(s)] = to_tscore(b, base, s).ravel()
             cols[C.BMD_PCT_CHANGE.name(s)] = (100.0 * (b / b[:, :1] - 1.0)).ravel()
+            st = strength(model, ys[:, visit_idx], base, s)
+            cols[C.VISIT_STRENGTH.name(s)] = st.ravel()
+            cols[C.STRENGTH_PCT_CHANGE.name(s)] = strength_pct_change(st).ravel()
         cum = np.concatenate([np.zeros((n, 1, 3), dtype=np.int64), hist_ev.counts_by_interval], axis=1)[:, visit_idx]
         for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
             cols[C.FRACTURES.name(kind)] = cum[:, :, k].ravel()

@@ -1,4 +1,7 @@
-"""Published targets (calibration and validation): a verbatim copy of shared/reference/targets/calibration-targets.csv.
+"""Published targets (calibration and validation): shared/reference/targets/calibration-targets.csv, verbatim,
+plus the rows osteosim adds (each with its source): 81a-81f and 82, QCT finite-element strength changes
+under drugs (``use`` V: validation only, never fitted; the reference's own tags are C calibrate,
+S shape check, fixed constant).
 
 The copy ships with the package (``osteosim/data/calibration-targets.csv``) so a
 fit can be re-derived anywhere; each row keeps its source and confidence tag.

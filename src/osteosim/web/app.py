@@ -36,7 +36,7 @@ from ..validation import format_validation_error
 from . import tasks
 from .jobs import JobManager, JobsFull
 from .runner import Busy, ModelWorker, SolveFailed, prepare_scenario, simulate_payload
-from .schemas import JOB_ID_PATTERN, ColumnsOut, HealIn, Limits, ScenarioIn, SiteOut, TrialIn
+from .schemas import JOB_ID_PATTERN, ColumnsOut, HealIn, Limits, RiskIn, ScenarioIn, SiteOut, TrialIn
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -248,6 +248,15 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
     async def simulate(body: ScenarioIn) -> dict[str, Any]:
         """Run one scenario (the `osteosim simulate` contract as JSON): time series by column and the summary."""
         return await _answer(body)
+
+    @app.post("/api/risk", tags=["simulate"])
+    async def risk(body: RiskIn) -> dict[str, Any]:
+        """A clinic patient's FRAX-style 10-year hip and major osteoporotic fracture probabilities (%), with and
+        without BMD, from the chosen country's incidence and mortality (`osteosim risk` as JSON)."""
+        try:
+            return tasks.risk(body)
+        except tasks.InputError as exc:
+            raise _error(422, str(exc)) from None
 
     @app.get("/api/models", tags=["reference"])
     async def models() -> list[dict[str, Any]]:

@@ -10,14 +10,16 @@ concern (no file paths, bounded sizes) lives here as :class:`Limits`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..healing import HealingScenario
+from ..parameters.fracture_countries import COUNTRIES
+from ..physiology.patient import Patient
 from ..scenario import ScenarioFile
 
-__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "SiteOut", "ColumnOut", "ColumnsOut", "JOB_ID_PATTERN"]
+__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "RiskIn", "SiteOut", "ColumnOut", "ColumnsOut", "JOB_ID_PATTERN"]
 
 #: job ids are uuid4 hex strings (anything else is a 422 before any lookup)
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -84,6 +86,20 @@ class TrialIn(BaseModel):
     patients_per_arm: int | None = Field(None, ge=1, description="overrides population.patients_per_arm")
     years: float | None = Field(None, gt=0, description="overrides years")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+class RiskIn(BaseModel):
+    """A clinic patient's 10-year fracture probabilities (``osteosim risk`` as JSON)."""
+
+    model_config = ConfigDict(**_STRICT, json_schema_extra={"examples": [{
+        "patient": {"sex": "female", "age": 70, "bmi": 25, "tscore_femoral_neck": -2.5, "prior_fracture": True},
+        "country": "uk"}]})
+
+    patient: Patient = Field(description="age 40..90, sex, BMI, clinical risk factors, and the femoral-neck "
+                                         "T-score or BMD for the probability with BMD")
+    prior_vertebral_fracture: bool = Field(False, description="a prevalent vertebral fracture")
+    country: Literal[COUNTRIES] = Field("us", description="incidence and mortality tables: us (Caucasian) | uk | "
+                                                          "norway (Fracture2026, the trial engine's)")
 
 
 class HealIn(HealingScenario):

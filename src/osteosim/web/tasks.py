@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..io_utils import to_jsonable
-from .schemas import Limits
+from .schemas import Limits, RiskIn
 
 __all__ = ["InputError", "features", "model_list", "model_detail", "therapy_catalog", "citation_list", "site_list",
            "column_catalog",
-           "trial_templates", "prepare_trial", "trial_target", "heal", "TEMPLATES_DIR"]
+           "trial_templates", "prepare_trial", "trial_target", "heal", "risk", "TEMPLATES_DIR"]
 
 #: trial templates shipped with the repository (server-owned; a client picks one by name)
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "examples" / "trials"
@@ -271,3 +271,21 @@ def heal(mapping: dict[str, Any]) -> dict[str, Any]:
     if compare and mapping.get("treatment"):
         out["untreated"] = _healing_run(dict(mapping, treatment=[]))
     return out
+
+
+def risk(body: RiskIn) -> dict[str, Any]:
+    """10-year hip and major osteoporotic fracture probabilities (%), with and without BMD (``osteosim risk``)."""
+    from ..outcomes.fracture import HIP_SITE, RISK_AGE_RANGE, ten_year_probability
+    from ..parameters.fracture_countries import country_citations, country_label
+
+    p, lo, hi = body.patient, *RISK_AGE_RANGE
+    if p.species != "human":
+        raise InputError(f"patient.species: {p.species!r} is not allowed (human: the calculator's incidences are human)")
+    if not lo <= p.age <= hi:
+        raise InputError(f"patient.age: {p.age:g} is not allowed ({lo:g}..{hi:g} years, the range of the fracture "
+                         f"model's inputs)")
+    kw = {"prior_vertebral": body.prior_vertebral_fracture, "country": body.country}
+    with_bmd = ten_year_probability(p, use_bmd=True, **kw) if HIP_SITE in p.measured_baseline() else None
+    return {"country": body.country, "tables": country_label(body.country),
+            "citations": list(country_citations(body.country)),
+            "without_bmd": ten_year_probability(p, use_bmd=False, **kw), "with_bmd": with_bmd}

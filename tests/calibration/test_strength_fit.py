@@ -1,0 +1,17 @@
+"""osteosim.calibration.strength: the strength law's mineral exponent, re-derived from its targets."""
+from osteosim.calibration import strength as sf
+from osteosim.models import Osteosim
+
+
+def test_fit_is_reproduced_and_reports_every_strength_row():
+    ok, diffs = sf.check()
+    assert ok, diffs
+    result = sf.fit()
+    q = result["values"][sf.PARAMETER]
+    assert sf.BOUNDS[0] < q < sf.BOUNDS[1]
+    # the shipped parameter set reads the stored fit
+    assert Osteosim().default_parameters().values_dict()[sf.PARAMETER] == diffs[sf.PARAMETER][0]
+    rep = result["report"]
+    assert {k for k, r in rep.items() if r["fitted"]} == set(sf.FITTED_ROWS)
+    assert all(rep[k]["pass"] for k in sf.FITTED_ROWS)
+    assert len(rep) >= 7  # the checks are reported beside the fitted rows
