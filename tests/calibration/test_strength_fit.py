@@ -15,3 +15,12 @@ def test_fit_is_reproduced_and_reports_every_strength_row():
     assert {k for k, r in rep.items() if r["fitted"]} == set(sf.FITTED_ROWS)
     assert all(rep[k]["pass"] for k in sf.FITTED_ROWS)
     assert len(rep) >= 7  # the checks are reported beside the fitted rows
+
+
+def test_cli_takes_one_fit_at_a_time():
+    from typer.testing import CliRunner
+
+    from osteosim.cli.app import app
+
+    r = CliRunner().invoke(app, ["calibrate", "--strength", "--fractures"])
+    assert r.exit_code == 2 and "give one of --therapies, --fractures and --strength" in r.output

@@ -24,49 +24,37 @@ def calibrate(
 
     if therapies + fractures + strength > 1:
         raise typer.BadParameter("give one of --therapies, --fractures and --strength")
-    if strength:
+    if strength or fractures:
         from ..calibration import strength as sf
-
-        if check:
-            ok, diffs = sf.check()
-            for k, (old, new, rel) in diffs.items():
-                _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
-            if not ok:
-                raise typer.Exit(1)
-            return
-        result = sf.fit()
-        t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
-        for c in ("target", "simulated", "value", "tolerance", "pass", "fitted", "source"):
-            t.add_column(c)
-        for k, r in result["report"].items():
-            t.add_row(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
-                      "yes" if r["fitted"] else "check", r["source"][:60])
-        _console().print(t)
-        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
-        if write:
-            _console().print(f"wrote {sf.write_fit(result)}")
-        return
-    if fractures:
         from ..calibration import trial_fractures as tf
 
+        module = sf if strength else tf
         if check:
-            ok, diffs = tf.check()
+            ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
                 _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
             if not ok:
                 raise typer.Exit(1)
             return
-        result = tf.fit()
-        t = Table(title="trial fracture incidence: placebo arms, % with >= 1 fracture")
-        for c in ("target", "published", "general population", "fitted", "source"):
+        result = module.fit()
+        if strength:
+            t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
+            cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
+            rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
+                     "yes" if r["fitted"] else "check", r["source"][:60]) for k, r in result["report"].items()]
+        else:
+            t = Table(title="trial fracture incidence: placebo arms, % with >= 1 fracture")
+            cols = ("target", "published", "general population", "fitted", "source")
+            rows = [(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
+                     f"{r['simulated_fitted_pct']:.2f}", r["source"][:60]) for k, r in result["report"].items()]
+        for c in cols:
             t.add_column(c)
-        for k, r in result["report"].items():
-            t.add_row(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
-                      f"{r['simulated_fitted_pct']:.2f}", r["source"][:60])
+        for row in rows:
+            t.add_row(*row)
         _console().print(t)
         _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
         if write:
-            _console().print(f"wrote {tf.write_fit(result)}")
+            _console().print(f"wrote {module.write_fit(result)}")
         return
 
     if therapies:
