@@ -52,3 +52,21 @@ def test_cli_prints_predicted_vs_published(run, capsys):
     text = capsys.readouterr().out
     assert "Fracture ratios vs placebo" in text and "predicted" in text
     assert "0.32 (0.26-0.41)" in text  # FREEDOM's published 36-month vertebral RR next to the simulated one
+
+
+def test_strength_per_visit_in_parquet_summary_and_report(run):
+    """Issue 17 item 5: simulated strength per site in patients.parquet, summary.json and report.html."""
+    import pandas as pd
+
+    from osteosim.physiology.patient import SITES
+
+    out, summary = run
+    visits = pd.read_parquet(out / "patients.parquet")
+    for site in SITES:
+        base = visits[visits["month"] == 0]
+        assert (base[f"strength_pct_change_{site}"] == 0.0).all() and (visits[f"strength_{site}"] > 0).all()
+    den = summary["arms"]["denosumab"]["strength_pct_change"]["lumbar_spine"]
+    pbo = summary["arms"]["placebo"]["strength_pct_change"]["lumbar_spine"]
+    last = max(den, key=float)
+    assert den[last]["mean"] > pbo[last]["mean"]  # the antiresorptive keeps more strength than placebo
+    assert 'alt="Bone strength change from randomisation' in (out / "report.html").read_text()

@@ -181,6 +181,7 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         "baseline": {},
         "final": {},
         "bmd_pct_change": {},
+        "strength_pct_change": {},
         "who_category": {},
     }
     for site in SITES:
@@ -191,6 +192,7 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         out["final"][bmd] = b1
         out["final"][tscore] = float(last[tscore])
         out["bmd_pct_change"][site] = 100.0 * (b1 / b0 - 1.0)
+        out["strength_pct_change"][site] = 100.0 * (float(last[STRENGTH.name(site)]) / float(first[STRENGTH.name(site)]) - 1.0)
         out["who_category"][site] = dens.who_category(float(last[tscore]))
     out["final"]["ctx_pct_baseline"] = float(last[CTX.name()])
     out["final"]["p1np_pct_baseline"] = float(last[P1NP.name()])

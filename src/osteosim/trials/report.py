@@ -28,13 +28,15 @@ def _png_uri(fig: Figure) -> str:
     return f"data:image/png;base64,{base64.b64encode(figure_png_bytes(fig, dpi=90)).decode()}"
 
 
-def _bmd_figure(summary: dict) -> Figure:
+def _change_figure(summary: dict, key: str = "bmd_pct_change", label: str = "BMD change from baseline (%)") -> Figure:
+    """Mean change per arm and site over the visits (``key``: bmd_pct_change or strength_pct_change), with
+    the SD (light) and the 95 % CI of the mean (dark)."""
     fig = Figure(figsize=(11, 3.6), layout="constrained")
     axes = fig.subplots(1, len(SITES), sharey=True)
     for ax, site in zip(axes, SITES):
         for color, dash, (arm, a) in zip(_COLORS, _DASHES, summary["arms"].items()):
-            months = [0.0] + [float(m) for m in a["bmd_pct_change"][site]]
-            vals = [a["bmd_pct_change"][site][m] for m in a["bmd_pct_change"][site]]
+            months = [0.0] + [float(m) for m in a[key][site]]
+            vals = [a[key][site][m] for m in a[key][site]]
             mean = [0.0] + [v["mean"] for v in vals]
             sd = [0.0] + [v["sd"] or 0.0 for v in vals]
             lo = [0.0] + [v["ci95"][0] if v["ci95"][0] is not None else v["mean"] for v in vals]
@@ -46,7 +48,7 @@ def _bmd_figure(summary: dict) -> Figure:
         ax.axhline(0.0, color="#999", lw=0.8)
         ax.set_title(SITE_LABELS.get(site, site))
         ax.set_xlabel("months")
-    axes[0].set_ylabel("BMD change from baseline (%)")
+    axes[0].set_ylabel(label)
     axes[-1].legend(fontsize=8)
     return fig
 
@@ -133,7 +135,9 @@ def render_report(spec: TrialSpec, summary: dict) -> str:
         kinds=ENDPOINT_KINDS,
         has_msc=any("msc" in " ".join(a["regimen"]).lower() for a in arms.values()),
         published_name=PUBLISHED.get(spec.published, "") if spec.published else "",
-        bmd_png=_png_uri(_bmd_figure(summary)),
+        bmd_png=_png_uri(_change_figure(summary)),
+        strength_png=_png_uri(_change_figure(summary, "strength_pct_change", "strength change (%)"))
+        if all("strength_pct_change" in a for a in summary["arms"].values()) else None,
         km_png=_png_uri(_km_figure(summary)),
         forest_png=(_png_uri(_forest_figure(summary["fracture_predictions"], list(arms)))
                     if summary.get("fracture_predictions") else None),

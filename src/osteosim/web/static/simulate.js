@@ -215,6 +215,7 @@ async function simulateAll() {
 function renderResults() {
   renderSummary();
   plotBmd();
+  plotStrength();
   plotMarkers();
   plotCells();
   plotRisk();
@@ -223,6 +224,7 @@ function renderResults() {
 function renderSummary() {
   const head = el("tr", {}, el("th", { class: "text" }, "Regimen"),
     ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} BMD change`)),
+    ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} strength change`)),
     ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} T-score (end)`)),
     el("th", {}, "CTX at end (% of start)"), el("th", {}, "P1NP at end (% of start)"));
   const rows = state.results.map((r) => {
@@ -230,6 +232,7 @@ function renderSummary() {
     return el("tr", {},
       el("td", { class: "text" }, el("span", { class: "swatch", style: `background:${r.color}` }), r.name),
       ...SITES.map((site) => el("td", {}, fmt(s.bmd_pct_change?.[site], 1, " %"))),
+      ...SITES.map((site) => el("td", {}, fmt(s.strength_pct_change?.[site], 1, " %"))),
       ...SITES.map((site) => {
         const t = s.final?.[`tscore_${site}`];
         // the WHO category the server computed (osteosim.physiology.who): no thresholds are copied here
@@ -293,6 +296,31 @@ function plotBmd() {
     layout[`yaxis${i ? i + 1 : ""}`] = { title: { text: i === 0 ? "BMD (g/cm²)" : "" }, range: [lo, hi] };
   });
   Plotly.react("bmd-plot", traces, layout, PLOT_CONFIG);
+}
+
+function plotStrength() {
+  // strength per site relative to the young-adult peak (osteosim.outcomes.strength: Morgan 2003 site exponents
+  // and the fitted mineral effect): it moves more than BMD, which is why fracture risk follows it
+  const traces = [];
+  SITES.forEach((site, i) => {
+    state.results.forEach((r) => traces.push({
+      x: series(r, "age"), y: series(r, `strength_${site}`), name: r.name, legendgroup: r.name, showlegend: i === 0,
+      mode: "lines", line: { color: r.color, width: 2 }, xaxis: axisName("x", i), yaxis: axisName("y", i),
+      hovertemplate: `${SITE_LABELS[site]}<br>age %{x:.1f}: strength %{y:.2f} of the young-adult peak<extra>${r.name}</extra>`,
+    }));
+  });
+  const layout = {
+    title: { text: "Bone strength per site (1 = young-adult peak)", font: { size: 14 } },
+    grid: { rows: 1, columns: 3, pattern: "independent" }, height: 340, margin: { t: 60, r: 10, b: 50, l: 60 },
+    legend: { orientation: "h", y: -0.25 },
+    annotations: SITES.map((site, i) => ({ text: SITE_LABELS[site], showarrow: false, xref: `${axisName("x", i)} domain`,
+      yref: `${axisName("y", i)} domain`, x: 0.5, y: 1.06, font: { size: 13 } })),
+  };
+  SITES.forEach((_, i) => {
+    layout[`xaxis${i ? i + 1 : ""}`] = { title: { text: "age (years)" } };
+    layout[`yaxis${i ? i + 1 : ""}`] = { title: { text: i === 0 ? "strength (relative)" : "" }, rangemode: "tozero" };
+  });
+  Plotly.react("strength-plot", traces, layout, PLOT_CONFIG);
 }
 
 function plotMarkers() {
