@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from ..physiology.patient import SITES
 from ..report.style import SITE_LABELS, figure_png_bytes
@@ -72,6 +73,8 @@ def _km_figure(summary: dict) -> Figure:
 _PUBLISHED_COLOR = "#000000"
 #: the forest plot's RR axis: ratios and CI ends beyond these are drawn at the edge (arrow)
 _RR_LIMITS = (0.05, 20.0)
+#: labelled ratios on the forest plot's log axis
+_RR_TICKS = (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0)
 
 
 def _forest_label(r: dict) -> str:
@@ -114,7 +117,13 @@ def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
             seen.add(lab)
     ax.axvline(1.0, color="#777", lw=1.0, ls="--")
     ax.set_xscale("log")
-    ax.set_xlim(*_RR_LIMITS)
+    # the axis spans the drawn points and CI ends (and 1), with a margin, inside the clipping limits
+    ends = [v for r in rows for v in (r["simulated"], r["published"], *(r["simulated_ci95"] or ()),
+                                      *(r["published_ci95"] or ())) if v is not None and v > 0]
+    lo, hi = max(_RR_LIMITS[0], min(ends + [1.0]) / 1.5), min(_RR_LIMITS[1], max(ends + [1.0]) * 1.5)
+    ax.set_xlim(lo, hi)
+    ax.set_xticks([t for t in _RR_TICKS if lo <= t <= hi], [f"{t:g}" for t in _RR_TICKS if lo <= t <= hi])
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_yticks(range(len(rows)), [_forest_label(r) for r in reversed(rows)], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("ratio treated / control (log scale; 95 % CI; 1 = no effect)")
