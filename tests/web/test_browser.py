@@ -127,6 +127,9 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     page.wait_for_selector("#trial-results:not([hidden])", timeout=240_000)
     assert page.locator("#trial-status .badge").inner_text() == "done"
     assert page.locator("#bmd-table tbody tr").count() == 6  # 2 arms x 3 sites
+    # FREEDOM's published ratios beside the simulated ones, each marked predicted
+    predictions = page.inner_text("#prediction-table")
+    assert "predicted" in predictions and "0.32 (0.26–0.41)" in predictions
     report = page.locator("#report-link")
     assert report.is_visible()
     r = httpx.get(server + report.get_attribute("href"))

@@ -111,6 +111,23 @@ function showResults(job) {
   el("tbody", {}, ...names.map((arm) => el("tr", {}, el("td", { class: "text" }, arm),
     ...kinds.map((k) => { const f = arms[arm].fractures?.[k]; return el("td", {}, f ? `${f.events} (${fmt(100 * f.incidence, 1, " %")})` : "–"); }),
     ...kinds.map((k) => { const r = arms[arm].relative_risk?.[k]; return el("td", {}, r && r.rr !== null && r.rr !== undefined ? `${fmt(r.rr, 2)} (${r.ci95 ? `${fmt(r.ci95[0], 2)}–${fmt(r.ci95[1], 2)}` : "–"})` : "–"); }))))));
+  showPredictions(job.summary?.fracture_predictions || []);
+}
+
+// simulated fracture ratios are predictions (nothing is fitted to a treated arm's fractures), shown next to the
+// published trial's ratio where the trial file names one (summary.json "fracture_predictions")
+function showPredictions(rows) {
+  const ratio = (v, ci) => (v === null || v === undefined ? "–"
+    : `${fmt(v, 2)} (${ci && ci[0] !== null && ci[1] !== null ? `${fmt(ci[0], 2)}–${fmt(ci[1], 2)}` : "no CI"})`);
+  const inside = (r) => (r.within_published_ci === null || r.within_published_ci === undefined ? "–" : r.within_published_ci ? "yes" : "no");
+  const head = el("thead", {}, el("tr", {},
+    ...["arm", "kind", "month", "measure", "simulated (95% CI)", "status", "published (95% CI)", "inside published CI"]
+      .map((h, i) => el("th", { class: i < 2 ? "text" : "" }, h))));
+  const body = el("tbody", {}, ...rows.map((r) => el("tr", {},
+    el("td", { class: "text" }, r.arm), el("td", { class: "text" }, r.kind), el("td", {}, fmt(r.month, 0)),
+    el("td", {}, r.measure), el("td", {}, ratio(r.simulated, r.simulated_ci95)), el("td", {}, r.status),
+    el("td", {}, ratio(r.published, r.published_ci95)), el("td", {}, inside(r)))));
+  $("prediction-table").replaceChildren(rows.length ? el("table", {}, head, body) : "");
 }
 
 async function init() {
