@@ -299,8 +299,10 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
                         futs.append(f)
                     return futs
 
-                # the first chunk alone warms the compiled solvers; the others then share them
-                futures = submit(pending[:1])
+                # in one process (in-process, or a cluster's multi-threaded worker) the first chunk alone
+                # warms the compiled solvers and the others then share them; local worker processes
+                # each load or compile their own, so they all start at once (else one core idles for a task)
+                futures = submit(pending if workers else pending[:1])
                 queue = as_completed(futures)
                 for fut in queue:
                     res = fut.result()
