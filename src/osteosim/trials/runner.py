@@ -43,18 +43,20 @@ __all__ = ["run_trial", "simulate_chunk", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
 
 #: patients per Dask task (a multiple of the solver block)
 DEFAULT_CHUNK = 256
-#: solvers (measured on 256 FREEDOM-like patients, one chunk, 2 cores, warm; benchmarks/trials.py):
+#: solvers (measured per task of 1,024 FREEDOM-like patients, one process pinned to one core, warm;
+#: benchmarks/trials_window.py; benchmarks/README.md, "Trial window"):
 #: * untreated history, age 25 to randomisation: the model's stiff solver (Rodas5P; the lifetime
 #:   solve is stiff: explicit Tsit5 took 4.1-6.6 s per 256 patients) at rtol 1e-5 instead of the
 #:   patient-run 1e-6 (engine-study.md: max rel err 1.4e-5 against an rtol 1e-10 reference), and
 #:   the measured-baseline rescaling sets BMD at entry anyway;
-#: * trial window: explicit Tsit5 at rtol 1e-5 with the block's shared step (solve/integrate.py).
-#:   Over a few years from a remodelling state the model is not stiff, and the implicit default
-#:   needs ~800 steps per patient under denosumab (the osteoclast rebound at the end of each
-#:   dosing interval): 64 patients x 3 years against Kvaerno5 at rtol 1e-8 (max error in LS BMD %
-#:   change): denosumab 4e-6 %, 14 ms vs 380 ms per patient; placebo, alendronate, teriparatide,
-#:   MSC + denosumab <= 9e-6 %.  Shared steps: denosumab arm 0.7 s vs 1.3 s per 256 patients per
-#:   patient steps, BMD % change within 2.4e-6 of them.
+#: * an untreated arm's window: Rodas5P lanes too (smooth and stiff: 7 steps per patient over 3
+#:   years against Tsit5's 159 shared steps; 0.25 s vs 1.25 s per task);
+#: * a treated arm's window: explicit Tsit5 at rtol 1e-5 with the block's shared step
+#:   (solve/integrate.py).  Each dose excites transients the error control follows (~360 steps per
+#:   patient under denosumab for either method: accuracy-limited, not stiff), and a Tsit5 shared
+#:   step costs ~8 us per patient against ~28 us for a Rodas5P lane-step (3.2 s vs 11 s per task).
+#:   64 patients x 3 years against Kvaerno5 at rtol 1e-8 (max error in LS BMD % change):
+#:   denosumab 4e-6 %; placebo, alendronate, teriparatide, MSC + denosumab <= 9e-6 %.
 TRIAL_RTOL = 1e-5
 HISTORY_RTOL = 1e-5
 #: the untreated history saves every month of the trial's age range, padded to this many
@@ -62,9 +64,12 @@ HISTORY_RTOL = 1e-5
 MIN_HISTORY_SAVES = 512
 
 
-def _trial_options():
+def _trial_options(treated: bool = True):
+    """A treated arm's window: Tsit5 with the block's shared step; an untreated one: Rodas5P lanes."""
     from ..solve import SolverOptions
 
+    if not treated:
+        return SolverOptions(solver="Rodas5P", rtol=TRIAL_RTOL, atol=TRIAL_RTOL * 1e-2)
     return SolverOptions(solver="Tsit5", rtol=TRIAL_RTOL, atol=TRIAL_RTOL * 1e-2, step_control="shared")
 
 
@@ -74,8 +79,8 @@ def _history_options():
     return SolverOptions(rtol=HISTORY_RTOL, atol=HISTORY_RTOL * 1e-2)
 
 
-TRIAL_SOLVER = ("untreated history: the model's stiff solver (Rodas5P), rtol 1e-5, atol 1e-7; trial window: "
-                "Tsit5 with the block's shared step, rtol 1e-5, atol 1e-7 (scaled states)")
+TRIAL_SOLVER = ("untreated history and untreated arms: the model's stiff solver (Rodas5P), rtol 1e-5, atol 1e-7; "
+                "treated arms' window: Tsit5 with the block's shared step, rtol 1e-5, atol 1e-7 (scaled states)")
 
 
 def _model_and_params():
@@ -167,8 +172,11 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     visit_idx = np.searchsorted(grid, np.concatenate([[0.0], spec.visits_months]))
     visits, events = [], []
     for arm, regimen in spec.regimens().items():
-        run = arm_run(shifted, patients, variability, base, regimen, pop.age, spec.years, grid)
-        sol = replace(run, y0=y_base).solve(_trial_options(), block=block, chunk_size=block)
+        run = replace(arm_run(shifted, patients, variability, base, regimen, pop.age, spec.years, grid), y0=y_base)
+        if regimen:
+            sol = run.solve(_trial_options(), block=block, chunk_size=block)
+        else:  # Rodas5P lanes: one queue, the same shared parameters as the history (chunk-independent)
+            sol = run.solve(_trial_options(treated=False), block=block, chunk_size=queue, shared=shared)
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
@@ -216,7 +224,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
 # ----------------------------------------------------------------------------------------------
 # the Dask driver
 @contextlib.contextmanager
-def _client(workers: int | None, scheduler: str | None):
+def _client(workers: int | None, scheduler: str | None, pin: bool = True):
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
@@ -235,6 +243,10 @@ def _client(workers: int | None, scheduler: str | None):
         cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
                                silence_logs=40)
     client = Client(cluster)
+    if workers and pin:
+        from .pinning import PinToCore, usable_cores
+
+        client.register_plugin(PinToCore(usable_cores()))
     try:
         yield client
     finally:
@@ -245,13 +257,14 @@ def _client(workers: int | None, scheduler: str | None):
 def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler: str | None = None,
               seed: int | None = None, progress: Callable[[int, int], None] | None = None,
               should_stop: Callable[[], bool] | None = None, chunk_size: int = DEFAULT_CHUNK,
-              block: int | None = None) -> dict:
+              block: int | None = None, pin: bool = True) -> dict:
     """Run (or resume) ``spec`` into ``out_dir``; returns the summary (also ``out_dir/summary.json``).
 
     ``progress(done_patients, total_patients)`` after each chunk; ``should_stop()`` returning
     True cancels the remaining chunks (what is recorded stays, a later run resumes) and the
     return value is ``{"cancelled": True, "done_patients", "total_patients"}``.
-    ``chunk_size`` patients per task (rounded up to the block); ``block`` solver lanes.
+    ``chunk_size`` patients per task (rounded up to the block); ``block`` solver lanes; ``pin``:
+    each local worker process on its own core (:mod:`.pinning`; ``workers`` only).
     """
     from ..solve.integrate import BLOCK
     from . import endpoints
@@ -279,7 +292,7 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
         if pending:
             from dask.distributed import as_completed
 
-            with _client(workers, scheduler) as client:
+            with _client(workers, scheduler, pin) as client:
                 ranges = {}
 
                 def submit(chunks):
@@ -290,8 +303,10 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
                         futs.append(f)
                     return futs
 
-                # the first chunk alone warms the compiled solvers; the others then share them
-                futures = submit(pending[:1])
+                # in one process (in-process, or a cluster's multi-threaded worker) the first chunk alone
+                # warms the compiled solvers and the others then share them; local worker processes
+                # each load or compile their own, so they all start at once (else one core idles for a task)
+                futures = submit(pending if workers else pending[:1])
                 queue = as_completed(futures)
                 for fut in queue:
                     res = fut.result()
