@@ -11,28 +11,39 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["usable_cores", "pin_to_core"]
+__all__ = ["usable_cores", "pin_process", "pin_to_core"]
 
 
 def usable_cores() -> list[int]:
-    """The cores this process may run on (all of ``os.cpu_count()`` where the OS cannot say)."""
+    """The cores this process may run on (all of ``os.cpu_count()`` where the OS cannot say), ascending."""
     try:
         return sorted(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
         return list(range(os.cpu_count() or 1))
 
 
-def pin_to_core(index: int) -> int | None:
-    """Pin the calling process to the ``index``-th usable core (modulo their number).
+def pin_process(core: int) -> bool:
+    """Pin every thread of this process to ``core`` (threads started before included, e.g. a Dask
+    worker's task thread; threads started later inherit the core); False where the OS does not allow it."""
+    if not hasattr(os, "sched_setaffinity"):
+        return False
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:  # no /proc: at least the calling thread
+        tids = [0]
+    pinned = False
+    for tid in tids:
+        try:
+            os.sched_setaffinity(tid, {core})
+            pinned = True
+        except OSError:  # a thread that exited meanwhile, or a core this process may not use
+            pass
+    return pinned
 
-    Returns the core, or None where the OS does not support pinning (the process then runs
-    unpinned, which is slower but gives the same numbers).  Call it first thing in a worker,
-    before JAX starts its thread pool.
-    """
+
+def pin_to_core(index: int) -> int | None:
+    """Pin this process to the ``index``-th usable core (round robin): the core, or None where the OS
+    cannot pin (the process then runs unpinned: slower, same numbers).  Call it before JAX starts."""
     cores = usable_cores()
     core = cores[int(index) % len(cores)]
-    try:
-        os.sched_setaffinity(0, {core})
-    except (AttributeError, OSError):  # pragma: no cover - no sched_setaffinity here
-        return None
-    return core
+    return core if pin_process(core) else None

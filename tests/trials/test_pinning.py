@@ -5,7 +5,8 @@ import threading
 
 import pytest
 
-from osteosim.trials.pinning import PinToCore, usable_cores
+from osteosim.cores import usable_cores
+from osteosim.trials.pinning import PinToCore
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no sched_setaffinity here")
 

@@ -244,7 +244,8 @@ def _client(workers: int | None, scheduler: str | None, pin: bool = True):
                                silence_logs=40)
     client = Client(cluster)
     if workers and pin:
-        from .pinning import PinToCore, usable_cores
+        from ..cores import usable_cores
+        from .pinning import PinToCore
 
         client.register_plugin(PinToCore(usable_cores()))
     try:
