@@ -8,7 +8,7 @@ import typer
 
 from .console import _console, _f, _status
 from .errors import _solve, _user_errors
-from .output import _check_out, _references_line, _result_files, _write_files
+from .output import _check_out, _references_line, _result_files, _write_files, prepare_result_files
 
 
 def simulate(
@@ -26,6 +26,7 @@ def simulate(
         if ensemble < 1:
             raise ValueError(f"--ensemble: {ensemble} is not allowed (a whole number >= 1)")
         out_dir = _check_out(Path(out))
+        warming = prepare_result_files()
         scen = load_scenario(scenario)
         sim = scen.simulation()
         with _status(f"simulating {scen.model} for {sim.years if sim.years is not None else 'default'} years"):
@@ -35,7 +36,7 @@ def simulate(
                 result = _solve(sim, run=lambda s: run_ensemble(s, ensemble, DEFAULT_SEED if seed is None else seed))
             else:
                 result = _solve(sim)
-        files = _result_files(result)
+        files = _result_files(result, warming)
         with atomic_output_dir(out_dir) as tmp:
             _write_files(tmp, files)
 
