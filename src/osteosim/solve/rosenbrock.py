@@ -44,13 +44,21 @@ __all__ = ["build_rodas5p", "rodas5p_step"]
 SAFETY = 0.9
 FACTOR_MIN = 0.2  # smallest step-size change per step
 FACTOR_MAX = 6.0  # largest
+#: blocks of fewer lanes step their stages in a loop (rodas5p_step's ``stages_in_loop``)
+LOOP_BELOW_LANES = 64
 
 
-def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None):
+def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None, stages_in_loop: bool = False):
     """One Rodas5P step of one lane. f(t, y) -> (n,); t, h: scalars; y: (n,).
 
     ``structure``: the model's declared block structure (``Model.block_structure``): the linear
     systems are then factored block by block (:mod:`.linalg`); None: dense LAPACK LU.
+    ``stages_in_loop``: the 8 stages as a ``fori_loop`` (the RHS and the solve appear once in the
+    compiled program) instead of unrolled (8 copies).  Measured on the Osteosim model (postmenopausal
+    scenario, one patient in 8 lanes): the cached executable 7.3 -> 4.3 MB, its load from the
+    compile cache 0.77 -> 0.37 s, first compile about 1.5x faster, output bit-identical; but
+    with 256 lanes and 1024 patients 1.11-1.13x the CPU time per patient (the unrolled stages fuse
+    across stages and skip zero coefficients), so :func:`build_rodas5p` loops only for few lanes.
     Returns (y_new, err (n,) the embedded error, dense (3, n) the dense-output rows).
     """
     if structure is not None and structure.n_states != y.shape[0]:
@@ -60,6 +68,8 @@ def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None):
         jac = linalg.blocks_of(jac, structure)
     _, dfdt = jax.jvp(lambda s: f(s, y), (t,), (jnp.ones_like(t),))
     lu = linalg.factor(linalg.shifted(jac, 1.0 / (h * tab.GAMMA)), structure)
+    if stages_in_loop:
+        return _stages_looped(f, t, y, h, dfdt, lu, structure)
     ks = []
     for i in range(8):
         u = y
@@ -78,6 +88,26 @@ def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None):
     return y_new, ks[7], dense
 
 
+def _stages_looped(f, t, y, h, dfdt, lu, structure):
+    """The stages of :func:`rodas5p_step` in a ``fori_loop``, the same formulas: stage i's k goes to
+    row i of an (8, n) buffer whose rows >= i are still zero, so the terms of coefficients that the
+    unrolled form skips add exact zeros."""
+    a, c, c_t, d = (jnp.asarray(x, y.dtype) for x in (tab.A, tab.C, tab.C_T, tab.D))
+
+    def stage(i, ks):
+        u = y
+        for j in range(7):
+            u = u + a[i, j] * ks[j]
+        rhs = f(t + c_t[i] * h, u) + (h * d[i]) * dfdt
+        for j in range(7):
+            rhs = rhs + (c[i, j] / h) * ks[j]
+        return ks.at[i].set(linalg.solve(lu, rhs, structure))
+
+    ks = jax.lax.fori_loop(0, 8, stage, jnp.zeros((8,) + y.shape, y.dtype))
+    y_new = y + sum(tab.A[7, j] * ks[j] for j in range(7)) + ks[7]
+    return y_new, ks[7], jnp.asarray(tab.H) @ ks
+
+
 def _dense_eval(y, y_new, dense, theta):
     """Rodas5P's interpolant. y, y_new: (n,); dense: (3, n); theta: (T,) in [0, 1] -> (T, n)."""
     th = theta[:, None]
@@ -93,6 +123,9 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
     """
     rtol, atol, max_steps = opts.rtol, opts.atol, opts.max_steps
     n_lanes = int(lanes)
+    # few lanes (one patient's run: the CLI, the web app): a small executable that compiles and
+    # loads fast matters more than the ~10 % throughput of unrolled stages (see rodas5p_step)
+    stages_in_loop = n_lanes < LOOP_BELOW_LANES
     per_refill = max(1, min(n_lanes, refill or n_lanes // 32))
 
     def solve(y0, shared, pp, drv, scale, ts, t0, jumps, n_real):
@@ -106,7 +139,7 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
         def lane_step(t, z, h, pi, di):
             def f(s, x):
                 return model.rhs(s, x * scale, {**shared, **pi}, di) / scale
-            return rodas5p_step(f, t, z, h, model.block_structure)
+            return rodas5p_step(f, t, z, h, model.block_structure, stages_in_loop)
 
         step = jax.vmap(lane_step)
         # scaled once for the whole queue: computed inside the loop, XLA may round it differently
