@@ -120,5 +120,6 @@ def test_plan_times_every_core_only_with_enough_patients_per_worker():
     assert _plan(1000, None, 2) == (1000, 2)  # one task in one process, two pinned workers as well
     assert _plan(MIN_PER_WORKER * 2 - 1, None, 2)[1] == 1  # too few patients for two workers
     assert _plan(5000, None, 2) == (1024, 2)
+    assert _plan(8192, None, 2, max_block=4096) == (4096, 2)  # stiff models: one long Rodas5P queue per worker
     assert _worker_block(1000, 1000, 2) == 504  # one task per worker, lanes a multiple of 8
     assert _worker_block(5000, 1024, 2) == 1024  # never above the task size

@@ -12,7 +12,7 @@ import numpy as np
 from ..solve import SolverOptions, solve_batch
 from .bone_models_loop import _time_bone_models
 from .machine import machine_info, profile_info
-from .osteosim_engine import (PEER_RTOL, _label, _pick_solver, _plan, _time_osteosim, candidates,
+from .osteosim_engine import (MAX_QUEUE, PEER_RTOL, STIFF_MODELS, _label, _pick_solver, _plan, _time_osteosim, candidates,
                               default_atol, default_rtol, solver_options)
 from .problem import build_problem
 from .roadrunner_loop import _time_roadrunner
@@ -98,7 +98,7 @@ def run_benchmark(
     scale = np.asarray(m.state_scale(), dtype=float)
     peer_atol_abs = peer_atol * scale
     floor = 1e-6 * scale
-    block, workers = _plan(prob.n, block, workers)
+    block, workers = _plan(prob.n, block, workers, MAX_QUEUE if m.name in STIFF_MODELS else 1024)
     n_ref = min(ref_patients, prob.n)
     ref = None
     ref_info = None
