@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from osteosim.calibration import trial_fractures as tf
-from osteosim.outcomes.fracture import FractureModel, RiskFactors
+from osteosim.outcomes.fracture import KIND_SITES, KINDS, FractureModel, RiskFactors
 from osteosim.parameters.fracture2026 import FRACTURE2026
 
 
@@ -16,7 +16,8 @@ def test_fit_recovers_a_known_scaling(monkeypatch):
         for kind in ("vertebral", "nonvertebral"):
             pub = [p.placebo_pct for p in tf._targets() if tf.TEMPLATES[p.trial] == template and p.kind == kind]
             out[kind] = np.full(per_arm, -np.log1p(-pub[0] / 100.0) / 0.4 if pub else 0.01)
-        return {"vertebral": out["vertebral"], "hip": 0.3 * out["nonvertebral"], "other": 0.7 * out["nonvertebral"]}
+        return {"vertebral": out["vertebral"], "hip": 0.3 * out["nonvertebral"], "wrist": 0.2 * out["nonvertebral"],
+                "other": 0.5 * out["nonvertebral"]}
 
     monkeypatch.setattr(tf, "cumulative_hazards", fake)
     res = tf.fit(per_arm=10)
@@ -43,9 +44,10 @@ def test_shipped_factors_scale_the_trial_setting_only():
     assert 0.1 < stored["trial_vertebral_incidence_factor"] < 1.0  # trial volunteers break fewer bones
     rf = RiskFactors(*(np.zeros(1) for _ in range(4)), np.full(1, 26.5), np.zeros(1), np.zeros(1))
     rf.female[:] = 1.0
-    g = FractureModel().hazards(np.array([70.0]), rf, np.zeros(1), np.zeros(1))
-    t = FractureModel(setting="trial").hazards(np.array([70.0]), rf, np.zeros(1), np.zeros(1))
-    np.testing.assert_allclose(t[0] / g[0], [p["trial_vertebral_incidence_factor"], p["trial_nonvertebral_incidence_factor"],
-                                             p["trial_nonvertebral_incidence_factor"]])
+    z = {s: np.zeros(1) for s in KIND_SITES.values()}
+    g = FractureModel().hazards(np.array([70.0]), rf, z)
+    t = FractureModel(setting="trial").hazards(np.array([70.0]), rf, z)
+    np.testing.assert_allclose(t[0] / g[0], [p["trial_vertebral_incidence_factor" if k == "vertebral"
+                                               else "trial_nonvertebral_incidence_factor"] for k in KINDS])
     with pytest.raises(ValueError, match="setting: 'clinic' is not allowed"):
         FractureModel(setting="clinic")

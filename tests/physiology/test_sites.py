@@ -41,9 +41,9 @@ def test_reference_parameters_exist():
 def test_fracture_kinds():
     assert site_for_fracture("vertebral") == "lumbar_spine"
     assert site_for_fracture("hip") == site_for_fracture("other") == "femoral_neck"
-    assert set(FRACTURE_SITE_KINDS) == {"vertebral", "hip", "other"}
-    with pytest.raises(ValueError, match="fracture kind: 'wrist'"):
-        site_for_fracture("wrist")
+    assert set(FRACTURE_SITE_KINDS) == {"vertebral", "hip", "wrist", "other"}
+    with pytest.raises(ValueError, match="fracture kind: 'humerus'"):
+        site_for_fracture("humerus")
     with pytest.raises(ValueError, match="site: 'wrist' is not allowed; allowed: lumbar_spine"):
         site("wrist")
 

@@ -14,7 +14,7 @@ from trial_helpers import tiny
 def test_every_entry_names_a_published_trial_and_a_simulated_kind():
     for pf in PUBLISHED_FRACTURES:
         assert pf.trial in PUBLISHED
-        assert pf.kind in ("vertebral", "hip", "nonvertebral", "any")
+        assert pf.kind in ("vertebral", "hip", "wrist", "nonvertebral", "any")
         assert pf.measure in ("RR", "HR", "rate ratio") and pf.ratio > 0 and pf.source
         if pf.ci:
             assert pf.ci[0] < pf.ratio < pf.ci[1]
@@ -48,7 +48,7 @@ def _events(n, years_to_first, deaths=()):
     t[: len(years_to_first)] = years_to_first
     d = np.full(n, np.nan)
     d[n - len(deaths):] = deaths
-    return pd.DataFrame({**{f"time_{k}": t for k in ("vertebral", "hip", "nonvertebral", "any")}, "death_time": d})
+    return pd.DataFrame({**{f"time_{k}": t for k in ("vertebral", "hip", "wrist", "nonvertebral", "any")}, "death_time": d})
 
 
 def test_predictions_count_fractures_by_the_published_month():
@@ -101,7 +101,7 @@ def test_rate_ratio_in_an_off_treatment_window():
 def test_no_published_trial_every_arm_and_kind_predicted():
     spec = TrialSpec.from_mapping(tiny())
     rows = fracture_predictions(spec, {"placebo": _events(4, [0.5]), "denosumab": _events(4, [])})
-    assert [(r["arm"], r["kind"]) for r in rows] == [("denosumab", k) for k in ("vertebral", "hip", "nonvertebral", "any")]
+    assert [(r["arm"], r["kind"]) for r in rows] == [("denosumab", k) for k in ("vertebral", "hip", "wrist", "nonvertebral", "any")]
     assert all(r["published"] is None and r["status"] == "predicted" for r in rows)
 
 

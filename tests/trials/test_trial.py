@@ -16,7 +16,7 @@ from osteosim.trials.store import StoreMismatch
 
 from trial_helpers import BLOCK, tiny
 
-KINDS = ("vertebral", "hip", "nonvertebral", "any")
+KINDS = ("vertebral", "hip", "wrist", "nonvertebral", "any")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ fewer bones than women of the same age, BMD and risk factors in those cohorts (h
 volunteers, and trials recruit many women in regions with lower incidence: FRAME's Latin
 American centres, for instance): simulated placebo arms of the template trials have 2-4 times
 the published placebo incidence.  Two factors scale the background incidence of a trial
-population, one for (morphometric) vertebral and one for nonvertebral (hip and other)
+population, one for (morphometric) vertebral and one for nonvertebral (hip, wrist and other)
 fractures; they are fitted here to the published placebo incidences of FREEDOM, FIT-1, the
 Fracture Prevention Trial and FRAME (osteosim.trials.published).  Treated arms are not used:
 the relative risks of treatment stay predictions of the mechanism.
@@ -27,11 +27,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ..outcomes.fracture import NONVERTEBRAL_KINDS
+
 __all__ = ["GROUPS", "TEMPLATES", "cumulative_hazards", "fit", "write_fit", "check", "FIT_PATH"]
 
 #: factor parameter of Fracture2026 -> fracture kinds of the model it scales
 GROUPS = {"trial_vertebral_incidence_factor": ("vertebral",),
-          "trial_nonvertebral_incidence_factor": ("hip", "other")}
+          "trial_nonvertebral_incidence_factor": NONVERTEBRAL_KINDS}
 #: published trial -> template of examples/trials that mimics it
 TEMPLATES = {"freedom": "freedom_like", "fit1": "fit1_like", "fpt": "fpt_like", "frame": "frame_like"}
 _KIND_GROUP = {"vertebral": "trial_vertebral_incidence_factor", "nonvertebral": "trial_nonvertebral_incidence_factor"}
@@ -56,7 +58,7 @@ def cumulative_hazards(template: str, months: float, per_arm: int, examples: Pat
     from scipy.interpolate import interp1d
 
     from ..outcomes.densitometry import tscore
-    from ..outcomes.fracture import KINDS, FractureModel, RiskFactors
+    from ..outcomes.fracture import KIND_SITES, KINDS, FractureModel, RiskFactors
     from ..parameters.osteosim2026 import OSTEOSIM2026
     from ..trials import TrialSpec, run_trial
 
@@ -75,7 +77,7 @@ def cumulative_hazards(template: str, months: float, per_arm: int, examples: Pat
     base = OSTEOSIM2026.values_dict()
     n = len(ev)
     visit_months = vis["month"].to_numpy().reshape(n, -1)[0]
-    tsc = {s: tscore(vis[f"bmd_true_{s}"].to_numpy().reshape(n, -1), base, s) for s in ("lumbar_spine", "femoral_neck")}
+    tsc = {s: tscore(vis[f"bmd_true_{s}"].to_numpy().reshape(n, -1), base, s) for s in set(KIND_SITES.values())}
     rf = RiskFactors(
         female=(ev["sex"] == "female").to_numpy(float), smoker=ev["smoker"].to_numpy(float),
         parental_hip=ev["family_history"].to_numpy(float), glucocorticoids=ev["glucocorticoids"].to_numpy(float),
@@ -92,8 +94,7 @@ def cumulative_hazards(template: str, months: float, per_arm: int, examples: Pat
     for j, m in enumerate(starts):
         dt = min(1.0, horizon - m) / 12.0
         age = age0 + m / 12.0
-        h = fm.hazards(age, rf, fm.zscore("lumbar_spine", at["lumbar_spine"][:, j], age, rf.female),
-                       fm.zscore("femoral_neck", at["femoral_neck"][:, j], age, rf.female))
+        h = fm.hazards(age, rf, {s: fm.zscore(s, at[s][:, j], age, rf.female) for s in at})
         cum += h * dt
     return {k: cum[:, i] for i, k in enumerate(KINDS)}
 
@@ -106,7 +107,7 @@ def fit(per_arm: int = 1000) -> dict:
     lam = {}
     for pf in targets:
         h = cumulative_hazards(TEMPLATES[pf.trial], pf.month, per_arm)
-        lam[(pf.trial, pf.kind)] = h["vertebral"] if pf.kind == "vertebral" else h["hip"] + h["other"]
+        lam[(pf.trial, pf.kind)] = h["vertebral"] if pf.kind == "vertebral" else sum(h[k] for k in NONVERTEBRAL_KINDS)
 
     def incidence(c: float, key) -> float:
         return 100.0 * float(np.mean(-np.expm1(-c * lam[key])))

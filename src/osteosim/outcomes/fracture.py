@@ -1,7 +1,8 @@
 """Fracture risk: per-site hazards with competing mortality, event sampling, 10-year probabilities.
 
-Kinds: ``vertebral`` (new morphometric), ``hip`` and ``other`` non-vertebral (non-hip).  For
-kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)::
+Kinds: ``vertebral`` (new morphometric), ``hip``, ``wrist`` (distal forearm) and ``other``
+non-vertebral (neither hip nor wrist: humerus, pelvis, ribs, ankle...).  For kind k the hazard (per
+year) of a patient at age a is (FRAX-style Poisson model)::
 
     lambda_k = base_k(a, sex) * GR_k^(-z_k) / E[GR_k^(-Z)] * prod_j RR_kj^(x_j) / E[RR_kj^(X_j)] * M_k
 
@@ -11,7 +12,7 @@ kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)
   fewer bones than the cohorts the incidences come from);
 * ``z_k``: the patient's *current* BMD as an age-matched Z-score at the site that
   :mod:`osteosim.physiology.sites` names for kind k (lumbar spine for vertebral, femoral
-  neck for hip and other), from the model's BMD; ``GR_k`` the published gradient
+  neck for hip, wrist and other), from the model's BMD; ``GR_k`` the published gradient
   of risk per SD.  The divisions by the population means (Z ~ N(0, 1), risk factors at
   their reference prevalence, prior fracture included) make the population-average hazard
   equal the published incidence, so the inputs are reproduced when a reference population is simulated;
@@ -40,26 +41,32 @@ from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from ..parameters.fracture_countries import CountryTables, country_tables
 from ..physiology.sites import site_for_fracture
 
-__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
+__all__ = ["KINDS", "ENDPOINT_KINDS", "NONVERTEBRAL_KINDS", "UNIFORM_COLUMNS", "N_UNIFORMS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events", "endpoint_first_times", "KIND_SITES",
            "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model", "RISK_AGE_RANGE"]
 
 #: ages (years) the clinic calculator takes (the range of the fracture model's inputs)
 RISK_AGE_RANGE = (40.0, 90.0)
 #: fracture kinds of the model; trial endpoints add "nonvertebral" (hip + other) and "any"
-KINDS = ("vertebral", "hip", "other")
-#: fracture kinds of the trial endpoints: vertebral, hip, nonvertebral (hip or other), any
-ENDPOINT_KINDS = ("vertebral", "hip", "nonvertebral", "any")
+KINDS = ("vertebral", "hip", "wrist", "other")
+#: fracture kinds of the trial endpoints: vertebral, hip, wrist, nonvertebral (hip, wrist or other), any
+ENDPOINT_KINDS = ("vertebral", "hip", "wrist", "nonvertebral", "any")
+#: the non-vertebral kinds of the model (the trial endpoint "nonvertebral" is any of them)
+NONVERTEBRAL_KINDS = ("hip", "wrist", "other")
+#: the age (years) at which each kind's women's incidence parameter ``<kind>_incidence_women_<age>`` is given
+INCIDENCE_REFERENCE_AGE = {"vertebral": 65, "hip": 52, "wrist": 65, "other": 65}
+#: columns of a patient's monthly uniforms (trials.population): one per kind, death, time within the
+#: month.  The wrist's column was added last, so the draws of the other columns kept their stream.
+UNIFORM_COLUMNS = {"vertebral": 0, "hip": 1, "other": 2, "death": 3, "time": 4, "wrist": 5}
+N_UNIFORMS = len(UNIFORM_COLUMNS)
 
 #: the references a run that uses this module cites (its parameter set's sources)
 CITATION_KEYS: tuple[str, ...] = FRACTURE2026.cited_keys()
-_V, _H, _O = range(3)
-#: the sites whose BMD enters the hazards (physiology.sites): the spine's for vertebral fractures,
-#: one hip site's for hip and other fractures (the hazards take these two Z-scores)
-VERTEBRAL_SITE = site_for_fracture("vertebral")
-HIP_SITE = site_for_fracture("hip")
-if site_for_fracture("other") != HIP_SITE:
-    raise ValueError("physiology.sites: hip and other fractures must read the same site "
-                     "(the hazards take two Z-scores)")
+_V, _H, _W, _O = (KINDS.index(k) for k in ("vertebral", "hip", "wrist", "other"))
+#: the site whose BMD enters each kind's hazard (physiology.sites)
+KIND_SITES: dict[str, str] = {k: site_for_fracture(k) for k in KINDS}
+#: the spine's site (vertebral fractures) and the hip's (the clinic calculator's T-score)
+VERTEBRAL_SITE = KIND_SITES["vertebral"]
+HIP_SITE = KIND_SITES["hip"]
 
 
 @dataclass
@@ -85,9 +92,9 @@ class RiskFactors:
 class FractureHistory:
     """Sampled events of N patients over a grid of intervals.
 
-    ``first_time`` (N, 3): years from the start to the first fracture of each kind (inf: none);
-    ``count`` (N, 3): number of fractures of each kind; ``death_time`` (N,): years (inf: alive
-    at the end); ``counts_by_interval`` (N, T, 3): cumulative fractures at the end of each interval.
+    ``first_time`` (N, 4): years from the start to the first fracture of each kind (KINDS order; inf: none);
+    ``count`` (N, 4): number of fractures of each kind; ``death_time`` (N,): years (inf: alive
+    at the end); ``counts_by_interval`` (N, T, 4): cumulative fractures at the end of each interval.
     """
 
     first_time: np.ndarray
@@ -128,12 +135,12 @@ class FractureModel:
         return (np.asarray(tscore, float) - self.mean_tscore(site, age, female)) / self.p["tscore_sd_at_age"]
 
     def base_incidence(self, age, female) -> np.ndarray:
-        """(N, 3) population incidence per year of vertebral, hip, other at ``age``."""
+        """(N, 4) population incidence per year of each kind (KINDS order) at ``age``."""
         p, age, female = self.p, np.asarray(age, float), np.asarray(female, float)
         out = []
-        for kind, ref_age, ref in (("vertebral", 65.0, "vertebral_incidence_women_65"), ("hip", 52.0, "hip_incidence_women_52"),
-                                   ("other", 65.0, "other_incidence_women_65")):
-            women = p[ref] * 2.0 ** ((age - ref_age) / p[f"{kind}_doubling_years"])
+        for kind in KINDS:
+            ref_age = INCIDENCE_REFERENCE_AGE[kind]
+            women = p[f"{kind}_incidence_women_{ref_age}"] * 2.0 ** ((age - ref_age) / p[f"{kind}_doubling_years"])
             if self.setting == "trial":
                 women = women * p["trial_vertebral_incidence_factor" if kind == "vertebral" else "trial_nonvertebral_incidence_factor"]
             out.append(women * (female + (1.0 - female) * p[f"{kind}_men_ratio"]))
@@ -153,7 +160,10 @@ class FractureModel:
         return np.exp((1.0 - f) * np.log(lo) + f * np.log(hi))
 
     def risk_factor_rr(self, rf: RiskFactors, age, use_bmd: bool) -> np.ndarray:
-        """(N, 3) product of normalised clinical-risk-factor RRs (the prior-fracture RR itself is in prior_rr)."""
+        """(N, 4) product of normalised clinical-risk-factor RRs (the prior-fracture RR itself is in prior_rr).
+
+        FRAX's RRs are for hip fractures and for osteoporotic fractures: the hip kind takes the
+        first, every other kind (vertebral, wrist, other) the second."""
         p, pop = self.p, self.pop
         cols = []
         for hip in (False, True):
@@ -171,29 +181,30 @@ class FractureModel:
                 r = r * np.exp(b * (rf.bmi - pop["bmi_mean"]) - 0.5 * (b * pop["bmi_sd"]) ** 2)
             cols.append(r)
         other, hip = cols
-        return np.stack([other, hip, other], axis=-1)
+        return np.stack([hip if k == "hip" else other for k in KINDS], axis=-1)
 
-    def bmd_rr(self, z_ls, z_fn, female) -> np.ndarray:
-        """(N, 3) normalised BMD gradient terms from age-matched Z-scores (spine, femoral neck)."""
+    def gradients(self, female) -> np.ndarray:
+        """(N, 4) gradient of risk per SD lower BMD of each kind at its site (KIND_SITES)."""
         p = self.p
         female = np.asarray(female, float)
-        g = np.stack([np.full_like(female, p["gr_vertebral"]),
-                      female * p["gr_hip_women"] + (1.0 - female) * p["gr_hip_men"],
-                      np.full_like(female, p["gr_other"])], axis=-1)
-        beta = np.log(g)
-        z = np.stack([np.asarray(z_ls, float), np.asarray(z_fn, float), np.asarray(z_fn, float)], axis=-1)
-        return np.exp(-beta * z - 0.5 * beta ** 2)
+        return np.stack([female * p["gr_hip_women"] + (1.0 - female) * p["gr_hip_men"] if k == "hip"
+                         else np.full_like(female, p[f"gr_{k}"]) for k in KINDS], axis=-1)
+
+    def bmd_rr(self, z: Mapping[str, np.ndarray], female) -> np.ndarray:
+        """(N, 4) normalised BMD gradient terms from age-matched Z-scores per site (KIND_SITES of each kind)."""
+        beta = np.log(self.gradients(female))
+        zk = np.stack([np.asarray(z[KIND_SITES[k]], float) for k in KINDS], axis=-1)
+        return np.exp(-beta * zk - 0.5 * beta ** 2)
 
     def prior_rr(self, rf: RiskFactors, since_last, vertebral_history) -> np.ndarray:
-        """(N, 3) multiplier of prior fractures.
+        """(N, 4) multiplier of prior fractures.
 
         since_last: years since the last fracture in the simulation (inf: none);
         vertebral_history: 1.0 where a vertebral fracture is known (prevalent or new).
         """
         p = self.p
-        prevalent = np.stack([np.where(rf.prior_fracture > 0, p["rr_prior_fracture"], 1.0),
-                              np.where(rf.prior_fracture > 0, p["rr_prior_fracture_hip"], 1.0),
-                              np.where(rf.prior_fracture > 0, p["rr_prior_fracture"], 1.0)], axis=-1)
+        prevalent = np.stack([np.where(rf.prior_fracture > 0, p["rr_prior_fracture_hip" if k == "hip" else "rr_prior_fracture"],
+                                       1.0) for k in KINDS], axis=-1)
         tau = np.asarray(since_last, float)
         imminent = np.where(np.isfinite(tau),
                             p["imminent_rr_10y"] + (self.imminent_early - p["imminent_rr_10y"])
@@ -204,14 +215,16 @@ class FractureModel:
         m[:, _V] = np.where(vert, m[:, _V] * p["rr_vertebral_after_vertebral"] / p["rr_prior_fracture"], m[:, _V])
         return m
 
-    def hazards(self, age, rf: RiskFactors, z_ls=None, z_fn=None, since_last=None, vertebral_history=None) -> np.ndarray:
-        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead)."""
+    def hazards(self, age, rf: RiskFactors, z: Mapping[str, np.ndarray] | None = None, since_last=None,
+                vertebral_history=None) -> np.ndarray:
+        """(N, 4) hazards per year of KINDS; ``z``: age-matched BMD Z-score per site (every site of
+        KIND_SITES), None: without BMD (BMI enters instead)."""
         age = np.asarray(age, float)
         n = rf.female.shape[0]
-        use_bmd = z_fn is not None
+        use_bmd = z is not None
         h = self.base_incidence(age, rf.female) * self.risk_factor_rr(rf, age, use_bmd)
         if use_bmd:
-            h = h * self.bmd_rr(z_ls, z_fn, rf.female)
+            h = h * self.bmd_rr(z, rf.female)
         since = np.full(n, np.inf) if since_last is None else since_last
         vh = rf.prior_vertebral if vertebral_history is None else vertebral_history
         return h * self.prior_rr(rf, since, vh)
@@ -247,40 +260,55 @@ def fracture_model(country: str | None = None) -> FractureModel:
 
 
 def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
-                  tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray) -> FractureHistory:
+                  tscores: Mapping[str, np.ndarray], uniforms: np.ndarray) -> FractureHistory:
     """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
 
-    tscore_ls, tscore_fn: (N, T+1) current T-scores at the grid points (the hazard of an
-    interval uses its start); uniforms: (N, T, 5) in [0, 1) from each patient's own stream
-    (vertebral, hip, other, death, time within the interval).  A fracture changes the hazards
-    of later intervals (imminent risk, vertebral concordance).
+    tscores: site -> (N, T+1) current T-scores at the grid points (every site of KIND_SITES; the
+    hazard of an interval uses its start); uniforms: (N, T, N_UNIFORMS) in [0, 1) from each
+    patient's own stream (columns: UNIFORM_COLUMNS).  A fracture changes the hazards of later
+    intervals (imminent risk, vertebral concordance).
     """
-    n, n_int = tscore_fn.shape[0], len(t_years) - 1
-    first = np.full((n, 3), np.inf)
-    count = np.zeros((n, 3), dtype=np.int64)
-    cum = np.zeros((n, n_int, 3), dtype=np.int64)
+    sites = sorted(set(KIND_SITES.values()))
+    missing = [s for s in sites if s not in tscores]
+    if missing:
+        raise ValueError(f"tscores: no T-scores for {', '.join(missing)} (the fracture kinds read {', '.join(sites)})")
+    if uniforms.shape[-1] != N_UNIFORMS:
+        raise ValueError(f"uniforms: {uniforms.shape[-1]} columns per interval, {N_UNIFORMS} needed ({', '.join(UNIFORM_COLUMNS)})")
+    kind_cols = [UNIFORM_COLUMNS[k] for k in KINDS]
+    n, n_int = uniforms.shape[0], len(t_years) - 1
+    first = np.full((n, len(KINDS)), np.inf)
+    count = np.zeros((n, len(KINDS)), dtype=np.int64)
+    cum = np.zeros((n, n_int, len(KINDS)), dtype=np.int64)
     death = np.full(n, np.inf)
     last = np.full(n, -np.inf)  # time of the last new fracture (years from start)
     vert_hist = rf.prior_vertebral.astype(float).copy()
     for j in range(n_int):
         t0, dt = t_years[j], t_years[j + 1] - t_years[j]
         age = age0 + t0
-        z_ls = model.zscore(VERTEBRAL_SITE, tscore_ls[:, j], age, rf.female)
-        z_fn = model.zscore(HIP_SITE, tscore_fn[:, j], age, rf.female)
-        h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist)
+        z = {s: model.zscore(s, tscores[s][:, j], age, rf.female) for s in sites}
+        h = model.hazards(age, rf, z, since_last=t0 - last, vertebral_history=vert_hist)
         alive = np.isinf(death)
         u = uniforms[:, j]
-        event = (u[:, :3] < -np.expm1(-h * dt)) & alive[:, None]
-        when = t0 + u[:, 4] * dt
+        event = (u[:, kind_cols] < -np.expm1(-h * dt)) & alive[:, None]
+        when = t0 + u[:, UNIFORM_COLUMNS["time"]] * dt
         first = np.where(event & np.isinf(first), when[:, None], first)
         count += event
         cum[:, j] = count
         any_event = event.any(axis=1)
         last = np.where(any_event, when, last)
         vert_hist = np.where(event[:, _V], 1.0, vert_hist)
-        dies = alive & (u[:, 3] < -np.expm1(-model.mortality(age, rf.female) * dt))
+        dies = alive & (u[:, UNIFORM_COLUMNS["death"]] < -np.expm1(-model.mortality(age, rf.female) * dt))
         death = np.where(dies, when, death)
     return FractureHistory(first, count, death, cum)
+
+
+def endpoint_first_times(first_time: np.ndarray) -> dict[str, np.ndarray]:
+    """Years to the first fracture of each trial endpoint (ENDPOINT_KINDS) from ``first_time`` (N, len(KINDS))."""
+    col = {k: first_time[:, i] for i, k in enumerate(KINDS)}
+    out = {k: col[k] for k in ENDPOINT_KINDS if k in col}
+    out["nonvertebral"] = np.min(np.stack([col[k] for k in NONVERTEBRAL_KINDS]), axis=0)
+    out["any"] = first_time.min(axis=1)
+    return {k: out[k] for k in ENDPOINT_KINDS}
 
 
 def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool = False, years: float = 10.0,
@@ -291,8 +319,9 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
     Competing mortality as in FRAX; BMD (the patient's femoral-neck T-score, and the spine's
     when given) is taken to keep its age-matched Z-score.  ``use_bmd=False`` gives the
     probability from clinical risk factors alone (BMI then enters).  MOF = hip, clinical
-    vertebral (a share of all vertebral fractures), forearm and humerus (a share of other
-    non-vertebral fractures).  Hazards are piecewise constant over ``1/steps_per_year``.
+    vertebral (a share of all vertebral fractures), forearm and humerus (a share of the wrist
+    and other non-vertebral fractures together).  A kind whose site (KIND_SITES) has no measured T-score takes the
+    femoral neck's Z-score, as FRAX does for every kind.  Hazards are piecewise constant over ``1/steps_per_year``.
     ``country`` (us | uk | norway) picks the incidence and mortality tables (:func:`fracture_model`);
     None keeps Fracture2026's (Norwegian hip incidence), as ``"norway"`` does.
     """
@@ -303,18 +332,18 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
         raise ValueError("country: give a country or a model, not both")
     model = model or fracture_model(country)
     rf = RiskFactors.from_patient(patient, prior_vertebral=prior_vertebral)
-    z_ls = z_fn = None
+    z = None
     if use_bmd:
         bp = OSTEOSIM2026.values_dict()
         t = {}
         for site, (kind, v) in patient.measured_baseline().items():
-            if site in (HIP_SITE, VERTEBRAL_SITE):
+            if site in KIND_SITES.values():
                 t[site] = v if kind == "tscore" else float(_tscore(v, bp, site))
         if HIP_SITE not in t:
             raise ValueError(f"tscore_{HIP_SITE}: needed for the probability with BMD (give tscore_{HIP_SITE} or "
                              f"bmd_{HIP_SITE}, or ask for the probability without BMD)")
-        z_fn = model.zscore(HIP_SITE, t[HIP_SITE], patient.age, rf.female)
-        z_ls = model.zscore(VERTEBRAL_SITE, t[VERTEBRAL_SITE], patient.age, rf.female) if VERTEBRAL_SITE in t else z_fn
+        z_hip = model.zscore(HIP_SITE, t[HIP_SITE], patient.age, rf.female)
+        z = {s: model.zscore(s, t[s], patient.age, rf.female) if s in t else z_hip for s in set(KIND_SITES.values())}
     p = model.p
     dt = 1.0 / steps_per_year
     # every step's hazards in one call (the web app asks for 11 ages per Simulate: a Python loop over
@@ -322,8 +351,8 @@ def ten_year_probability(patient, *, use_bmd: bool = True, prior_vertebral: bool
     # order (the recursion s_{j+1} = s_j exp(-(rate_j + mu_j) dt)); numpy's array power differs from
     # its scalar one by an ulp, so the probabilities moved by at most 5.5e-16 relative (3840 cases)
     ages = patient.age + np.arange(int(round(years * steps_per_year))) * dt
-    h = model.hazards(ages, rf, z_ls, z_fn)
-    mof = h[:, _H] + p["clinical_vertebral_fraction"] * h[:, _V] + p["mof_share_other"] * h[:, _O]
+    h = model.hazards(ages, rf, z)
+    mof = h[:, _H] + p["clinical_vertebral_fraction"] * h[:, _V] + p["mof_share_other"] * (h[:, _W] + h[:, _O])
     mu = model.mortality(ages, rf.female)
     prob = {}
     for which, rate in (("hip", h[:, _H]), ("mof", mof)):

@@ -23,6 +23,11 @@ _R("Johnell2005", authors="Johnell O et al.", year=2005, title="Predictive value
 _R("Marshall1996", authors="Marshall D, Johnell O, Wedel H", year=1996,
    title="Meta-analysis of how well measures of bone mineral density predict occurrence of osteoporotic fractures",
    journal="BMJ", volume="312", pages="1254-1259")
+_R("Brogren2007", authors="Brogren E, Petranek M, Atroshi I", year=2007,
+   title="Incidence and characteristics of distal radius fractures in a southern Swedish region",
+   journal="BMC Musculoskelet Disord", volume="8", pages="48")
+_R("ONeill2001", authors="O'Neill TW et al.", year=2001, title="Incidence of distal forearm fracture in British men and women",
+   journal="Osteoporos Int", volume="12", pages="555-558")
 _R("Kanis2004PriorFracture", authors="Kanis JA et al.", year=2004,
    title="A meta-analysis of previous fracture and subsequent fracture risk", journal="Bone", volume="35",
    pages="375-382")
@@ -96,13 +101,21 @@ FRACTURE2026 = ParameterSet.from_list(
         P("vertebral_incidence_women_65", 10.7e-3, "1/year", "EPOS morphometric vertebral fracture, women 50-79 (recalled), placed at the mid age 65", "new (morphometric) vertebral fracture incidence, women at 65", ("Felsenberg2002",)),
         P("vertebral_doubling_years", 9.0, "year", f"{_A}: vertebral incidence rises with age more slowly than hip (EPOS shows a marked rise 50-79)", "doubling time of vertebral incidence with age", ("Felsenberg2002",)),
         P("vertebral_men_ratio", 5.7 / 10.7, "1", "EPOS men/women (recalled)", "vertebral incidence of men relative to women", ("Felsenberg2002",)),
-        P("other_incidence_women_65", 1.5e-2, "1/year", f"{_A}: non-hip nonvertebral fragility fractures (forearm, humerus, pelvis, ribs...) ~1.5 %/y at 65, sized so that with hip and clinical vertebral fractures the lifetime risk from 50 approaches the Malmo 47 %", "other nonvertebral fracture incidence, women at 65", ("Kanis2000Lifetime",)),
-        P("other_doubling_years", 12.0, "year", f"{_A}: forearm fractures plateau after 65, so other nonvertebral incidence rises slowly", "doubling time of other nonvertebral incidence"),
+        # wrist (distal forearm): incidence from a population register; the rest of the non-hip
+        # nonvertebral fractures ("other") is what remains of the earlier all-non-hip assumption
+        # (1.5 %/y at 65 doubling every 12 y, sized on the Malmo lifetime risks), so hip + wrist + other
+        # keep that total at 65 and at 85
+        P("wrist_incidence_women_65", 5.6e-3, "1/year", "Brogren 2007 (southern Sweden 2001, AO-classified distal radius fractures): women 50-79 56 per 10,000 person-years, placed at the mid age 65", "wrist (distal radius) fracture incidence, women at 65", ("Brogren2007",)),
+        P("wrist_doubling_years", 18.4, "year", "derived from Brogren 2007: 56 per 10,000 at 50-79 (taken at 65) to 119 at 80+ (taken at 85) is a doubling every 18.4 years; wrist incidence flattens in old age as falls onto the outstretched hand give way to sideways falls", "doubling time of wrist incidence with age", ("Brogren2007",)),
+        P("wrist_men_ratio", 9.0 / 36.8, "1", "O'Neill 2001 (UK, 6 centres, 3,161 fractures): age-adjusted incidence 9.0 (men) vs 36.8 (women) per 10,000 person-years at 35+", "wrist incidence of men relative to women", ("ONeill2001",)),
+        P("other_incidence_women_65", 1.5e-2 - 5.6e-3, "1/year", f"{_A}: non-hip nonvertebral fragility fractures (forearm, humerus, pelvis, ribs...) ~1.5 %/y at 65, sized so that with hip and clinical vertebral fractures the lifetime risk from 50 approaches the Malmo 47 %, less the wrist's 0.56 %/y (Brogren 2007)", "other nonvertebral (neither hip nor wrist) fracture incidence, women at 65", ("Kanis2000Lifetime", "Brogren2007")),
+        P("other_doubling_years", 10.4, "year", f"{_A}: the earlier non-hip total (doubling every 12 y from 1.5 %/y at 65: 4.8 %/y at 85) less the wrist's 1.19 %/y at 85 (Brogren 2007) is a doubling every 10.4 y", "doubling time of other nonvertebral incidence", ("Brogren2007",)),
         P("other_men_ratio", 0.5, "1", f"{_A}: men's nonvertebral incidence about half of women's (Malmo lifetime any-fracture 23.8 vs 47.3 %)", "other nonvertebral incidence of men relative to women", ("Kanis2000Lifetime",)),
         # --- BMD gradients of risk (per SD lower BMD, age-matched) -----------------------------
         P("gr_hip_women", 2.88, "RR/SD", "Johnell 2005, FN BMD, women at 65 (row 50a)", "hip fracture RR per SD lower femoral-neck BMD, women", ("Johnell2005",)),
         P("gr_hip_men", 2.94, "RR/SD", "Johnell 2005, FN BMD, men at 65 (row 50b)", "hip fracture RR per SD lower femoral-neck BMD, men", ("Johnell2005",)),
         P("gr_vertebral", 2.3, "RR/SD", "Marshall 1996, spine BMD -> vertebral fracture (row 52)", "vertebral fracture RR per SD lower lumbar-spine BMD", ("Marshall1996",)),
+        P("gr_wrist", 1.4, "RR/SD", "Marshall 1996 (recalled): forearm fracture RR 1.4 per SD lower BMD measured at the hip (1.7 at the distal radius)", "wrist fracture RR per SD lower femoral-neck BMD", ("Marshall1996",)),
         P("gr_other", 1.38, "RR/SD", "Johnell 2005, FN BMD -> osteoporotic fracture, women (row 51), applied to other nonvertebral fractures", "other nonvertebral fracture RR per SD lower femoral-neck BMD", ("Johnell2005",)),
         # population BMD by age (T-score on the female young-adult reference): the Z of a patient
         P("fn_tscore_women_55", -0.8, "SD", f"{_A}: NHANES III women's FN BMD falls from ~0.76 g/cm2 at 50-59 to ~0.59 at 80+ (recalled)", "mean FN T-score of women at 55", ("LookerNHANES1998",)),
@@ -137,7 +150,7 @@ FRACTURE2026 = ParameterSet.from_list(
         _TRIAL_FIT.param("trial_nonvertebral_incidence_factor", 1.0, "1", "hip and other nonvertebral incidence of a trial population relative to the general population", (0.02, 5.0), "1: no difference"),
         # --- reporting ------------------------------------------------------------------------------
         P("clinical_vertebral_fraction", 1.0 / 3.0, "1", "Cooper 1992 (recalled): about one in three vertebral fractures comes to clinical attention", "share of vertebral fractures that are clinical (major osteoporotic fracture)", ("Cooper1992",)),
-        P("mof_share_other", 0.5, "1", f"{_A}: forearm and humerus are about half of the non-hip nonvertebral fractures", "share of other nonvertebral fractures that are major osteoporotic"),
+        P("mof_share_other", 0.5, "1", f"{_A}: forearm and humerus are about half of the non-hip nonvertebral fractures (wrist and other kinds together)", "share of the non-hip nonvertebral fractures (wrist and other kinds) that are major osteoporotic"),
         # --- competing mortality (Gompertz) ---------------------------------------------------------
         P("mortality_women_65", 0.0107, "1/year", "US life tables 2019 (recalled)", "death hazard of women at 65", ("Arias2019LifeTables",)),
         P("mortality_men_65", 0.0170, "1/year", "US life tables 2019 (recalled)", "death hazard of men at 65", ("Arias2019LifeTables",)),

@@ -57,7 +57,7 @@ SITE_TABLE: tuple[Site, ...] = (
          "peak_z_male_hip", ("Looker1998",), (), "dxa_precision_th"),
     # Kanis 2008: the femoral neck (NHANES III women 20-29) is the reference site for women and men
     Site("femoral_neck", "Femoral neck", "FN", "#8c564b", "peak_bmd_femoral_neck", "sd_bmd_femoral_neck",
-         "peak_z_male_hip", ("Looker1998", "Kanis2008"), ("hip", "other"), "dxa_precision_fn"),
+         "peak_z_male_hip", ("Looker1998", "Kanis2008"), ("hip", "wrist", "other"), "dxa_precision_fn"),
 )
 
 #: site names in order

@@ -10,7 +10,7 @@ it, in a fixed order:
    fracture at the trial's fraction; trial background calcium and vitamin D;
 2. between-patient variability: log-normal multipliers (median 1) on the per-site turnover
    rates (one factor per patient) and on each drug's effect strength;
-3. the uniforms of the fracture model (one per kind, death and event time, per month);
+3. the uniforms of the fracture model (vertebral, hip, other, death and event time, per month);
 4. age and baseline T-scores by rejection: candidate ages follow the survival curve of the
    population above the lower age limit (older women are fewer), T-scores at that age a
    correlated normal around the population mean for the age (Fracture2026, the fracture
@@ -19,7 +19,8 @@ it, in a fixed order:
    years since menopause).  Ages are whole months (the engine saves the untreated history
    monthly);
 5. DXA measurement error of every visit's scan, per site (Population2026 precision CVs): the
-   reported BMD is what a densitometer would read; fracture hazards use the simulated BMD.
+   reported BMD is what a densitometer would read; fracture hazards use the simulated BMD;
+6. the wrist's fracture uniforms (per month; drawn last so the draws above are unchanged by them).
 
 Baseline BMD is the *measured baseline* of [1/7]: each patient's T-scores are given as
 ``tscore_<site>``, which rescales that site's young-adult peak so the simulated BMD at
@@ -32,7 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..outcomes.fracture import FractureModel, RiskFactors
+from ..outcomes.fracture import N_UNIFORMS, FractureModel, RiskFactors
 from ..parameters.fracture2026 import POPULATION2026
 from ..physiology.patient import SITES, Patient
 from ..physiology.sites import SITE_TABLE
@@ -50,8 +51,9 @@ VARIABLE_PARAMETERS = {
     "romo_kd": "cv_drug_sensitivity",
     "est_ed50": "cv_drug_sensitivity",
 }
-#: uniforms per patient and month for the fracture model: vertebral, hip, other, death, time
-N_UNIFORMS = 5
+#: the fracture uniforms drawn in step 3 of a patient's stream (vertebral, hip, other, death, time; the
+#: columns that existed before the wrist's, which step 6 draws)
+_N_FIRST_UNIFORMS = 5
 #: DXA precision (CV) parameter of Population2026 per site
 DXA_PRECISION = {s.name: s.dxa_precision for s in SITE_TABLE}
 #: candidates drawn per rejection round, and the most rounds before a population is impossible
@@ -65,7 +67,7 @@ def patient_rng(seed: int, index: int) -> np.random.Generator:
 
 @dataclass
 class VirtualPopulation:
-    """Covariates of N patients (arrays (N,)), their multipliers and fracture uniforms (N, T, 5)."""
+    """Covariates of N patients (arrays (N,)), their multipliers and fracture uniforms (N, T, N_UNIFORMS)."""
 
     index: np.ndarray
     age: np.ndarray
@@ -211,7 +213,7 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
                                                   "prevalent_vertebral")}
     tscore = {s: np.zeros(n) for s in SITES}
     mult = {k: np.zeros(n) for k in VARIABLE_PARAMETERS}
-    uniforms = np.zeros((n, n_months, 5))
+    uniforms = np.zeros((n, n_months, N_UNIFORMS))
     # survival of the population from the lower age limit (Gompertz), tilted to the trial's mean age:
     # the age density of candidates
     g = fm.p["mortality_gompertz_slope"]
@@ -240,8 +242,8 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
         # 2. between-patient variability
         for k, cv in VARIABLE_PARAMETERS.items():
             mult[k][row] = _lognormal(rng, pp[cv])
-        # 3. fracture-model uniforms
-        uniforms[row] = rng.random((n_months, 5))
+        # 3. fracture-model uniforms (the columns drawn before the wrist's existed)
+        uniforms[row, :, :_N_FIRST_UNIFORMS] = rng.random((n_months, _N_FIRST_UNIFORMS))
         # 4. age and T-scores by rejection
         for _ in range(_MAX_ROUNDS):
             age = lo + (hi - lo) * rng.random(_BATCH)
@@ -270,6 +272,9 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
         e = rng.standard_normal((len(SITES), n_visits))
         for j, s in enumerate(SITES):
             dxa[s][row] = cv_dxa[s] * e[j]
+        # 6. the fracture uniforms added later (the wrist's): drawn last, so every earlier draw of the
+        # patient's stream is what it was before they existed
+        uniforms[row, :, _N_FIRST_UNIFORMS:] = rng.random((n_months, N_UNIFORMS - _N_FIRST_UNIFORMS))
     return VirtualPopulation(
         index=np.asarray(indices, dtype=np.int64), age=out["age"], female=np.full(n, female),
         tscore=tscore, menopause_age=out["menopause_age"], bmi=out["bmi"], weight_kg=out["weight_kg"],

@@ -132,7 +132,7 @@ def arm_run(shifted, patients: list, variability: list[dict], base: dict, regime
 
 def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
     """Patients ``start..stop-1`` through every arm: ``{"visits": DataFrame, "events": DataFrame}``."""
-    from ..outcomes.fracture import FractureModel, sample_events
+    from ..outcomes.fracture import FractureModel, endpoint_first_times, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
     from ..outcomes.strength import strength, strength_pct_change
@@ -180,7 +180,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
-        hist_ev = sample_events(fm, t_years, pop.age, rf, tsc["lumbar_spine"], tsc["femoral_neck"], pop.uniforms)
+        hist_ev = sample_events(fm, t_years, pop.age, rf, tsc, pop.uniforms)
         ok = ok_hist & sol.ok
         cols = {C.VISIT_PATIENT.name(): np.repeat(pop.index, len(visit_idx)), C.VISIT_ARM.name(): arm,
                 C.MONTH.name(): np.tile(grid[visit_idx], n),
@@ -196,7 +196,8 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
             st = strength(model, ys[:, visit_idx], base, s)
             cols[C.VISIT_STRENGTH.name(s)] = st.ravel()
             cols[C.STRENGTH_PCT_CHANGE.name(s)] = strength_pct_change(st).ravel()
-        cum = np.concatenate([np.zeros((n, 1, 3), dtype=np.int64), hist_ev.counts_by_interval], axis=1)[:, visit_idx]
+        cum = np.concatenate([np.zeros((n, 1, len(C.AXES["kind"])), dtype=np.int64), hist_ev.counts_by_interval],
+                             axis=1)[:, visit_idx]
         for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
             cols[C.FRACTURES.name(kind)] = cum[:, :, k].ravel()
         cols[C.ALIVE.name()] = (np.repeat(hist_ev.death_time, len(visit_idx)) > np.tile(grid[visit_idx] / 12.0, n))
@@ -209,9 +210,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
               **{col.name(): flag for col, flag in zip(C.RISK_FLAGS, flags, strict=True)}}
         for s in SITES:
             ev[C.BASELINE_TSCORE.name(s)] = pop.tscore[s]
-        firsts = {"vertebral": ft[:, 0], "hip": ft[:, 1], "nonvertebral": np.minimum(ft[:, 1], ft[:, 2]),
-                  "any": ft.min(axis=1)}
-        for kind, t in firsts.items():
+        for kind, t in endpoint_first_times(ft).items():
             ev[C.TIME_TO.name(kind)] = np.where(np.isfinite(t), t, np.nan)
         for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
             ev[C.N_FRACTURES.name(kind)] = hist_ev.count[:, k]

@@ -105,7 +105,8 @@ function showResults(job) {
   Plotly.react("trial-bmd-plot", traces, { title: { text: `${SITE_LABELS[SITES[0]] || "Lumbar spine"} BMD change by arm (mean, 95% CI)`, font: { size: 14 } },
     xaxis: { title: { text: "months" } }, yaxis: { title: { text: "% change from baseline" } }, height: 340,
     margin: { t: 50, r: 10, b: 50, l: 60 } }, PLOT_CONFIG);
-  const kinds = ["vertebral", "hip", "nonvertebral", "any"];
+  // the trial's endpoints, in the summary's order (outcomes.fracture.ENDPOINT_KINDS)
+  const kinds = Object.keys(arms[names[0]]?.fractures || {});
   $("fracture-table").replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, el("th", { class: "text" }, "arm"),
     ...kinds.map((k) => el("th", {}, `${k}: events (incidence)`)), ...kinds.map((k) => el("th", {}, `${k}: RR (95% CI)`)))),
   el("tbody", {}, ...names.map((arm) => el("tr", {}, el("td", { class: "text" }, arm),
