@@ -76,7 +76,7 @@ def site(name: str) -> Site:
 
 
 def site_for_fracture(kind: str) -> str:
-    """The site whose BMD drives the hazard of fracture ``kind`` (vertebral, hip, other)."""
+    """The site whose BMD drives the hazard of fracture ``kind`` (vertebral, hip, wrist, other)."""
     try:
         return FRACTURE_SITE_KINDS[kind]
     except KeyError:

@@ -3,7 +3,7 @@
 ``summary.json``: ``{"arms": {arm: {"n", "bmd_pct_change": {site: {month: {"mean", "sd",
 "ci95"}}}, "strength_pct_change": (the same), "fractures": {kind: {"events", "incidence", ...}},
 "relative_risk": {kind: {"rr", "ci95"}}, "hazard_ratio": ...}}, "fracture_predictions": [...], ...}``
-for kind in vertebral, hip, nonvertebral, any, versus the control arm; ``fracture_predictions``:
+for kind in vertebral, hip, wrist, nonvertebral, any, versus the control arm; ``fracture_predictions``:
 the simulated ratios per treated arm and kind, all predictions, next to the published ones
 (trials.predictions).  BMD change is over the patients alive at the visit; a fracture event is a
 patient with >= 1 new fracture of that kind during the trial (incidence = events / n).
