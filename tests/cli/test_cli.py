@@ -333,3 +333,13 @@ def test_export_sbml_command(tmp_path):
     bad = runner.invoke(app, ["export-sbml", "NoSuchModel", "--out", str(tmp_path / "x.xml")])
     assert bad.exit_code != 0
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_simulate_versus_untreated_needs_a_regimen(tmp_path):
+    """--versus-untreated compares the scenario's regimen with no treatment: without a regimen it is an error
+    that names the option, and nothing is written."""
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["simulate", str(EXAMPLES / "man_52.yaml"), "--out", str(out), "--versus-untreated"])
+    assert res.exit_code != 0
+    assert "--versus-untreated" in res.output and "regimen" in res.output
+    assert not out.exists()

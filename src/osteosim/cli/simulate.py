@@ -17,6 +17,10 @@ def simulate(
     json_out: bool = typer.Option(False, "--json", help="Print the summary JSON to stdout."),
     ensemble: int = typer.Option(1, "--ensemble", help="Number of parameter draws (uncertainty bands)."),
     seed: int = typer.Option(None, "--seed", help="Seed of the ensemble's Latin hypercube (default: a fixed seed)."),
+    versus_untreated: bool = typer.Option(
+        False, "--versus-untreated",
+        help="Also run the patient without the regimen and write DIR/clinician.png: T-score, strength and "
+             "10-year fracture probability over time, treated and untreated."),
 ) -> None:
     """Run one scenario and write DIR/timeseries.csv, DIR/summary.json and DIR/plot.png."""
     from ..io_utils import atomic_output_dir, to_jsonable
@@ -29,6 +33,9 @@ def simulate(
         warming = prepare_result_files()
         scen = load_scenario(scenario)
         sim = scen.simulation()
+        if versus_untreated and (scen.regimen is None or sim.patient is None or sim.patient.species != "human"):
+            raise ValueError(f"--versus-untreated: {scenario} needs a human patient and a regimen to compare with "
+                             "no treatment")
         with _status(f"simulating {scen.model} for {sim.years if sim.years is not None else 'default'} years"):
             if ensemble > 1:
                 from ..outcomes.ensemble import DEFAULT_SEED, run_ensemble
@@ -37,6 +44,8 @@ def simulate(
             else:
                 result = _solve(sim)
         files = _result_files(result, warming)
+        if versus_untreated:
+            files["clinician.png"] = _clinician_png(scen, sim, result)
         with atomic_output_dir(out_dir) as tmp:
             _write_files(tmp, files)
 
@@ -44,7 +53,7 @@ def simulate(
     if json_out:
         typer.echo(json.dumps(summary, indent=2, allow_nan=False))
     else:
-        _print_run_summary(result, out_dir)
+        _print_run_summary(result, out_dir, list(files))
     if summary.get("solver_ok") is False:
         typer.echo(
             "warning: the solver did not reach the end of the run (solver_ok = false); "
@@ -54,7 +63,21 @@ def simulate(
         raise typer.Exit(1)
 
 
-def _print_run_summary(result, out_dir: Path) -> None:
+def _clinician_png(scen, sim, treated) -> bytes:
+    """The clinician's page (report.clinician) of the scenario's patient with and without its regimen."""
+    from ..report.clinician import plot_clinician
+    from ..report.style import figure_png_bytes
+    from ..simulation import Simulation
+
+    untreated_sim = Simulation(patient=sim.patient, model=sim.model, years=sim.years, parameters=sim.parameters,
+                               drivers=sim.drivers or None, saves_per_year=sim.saves_per_year)
+    with _status("simulating the same patient without treatment"):
+        untreated = _solve(untreated_sim)
+    label = "; ".join(str(x) for x in scen.regimen_text)
+    return figure_png_bytes(plot_clinician({"no treatment": untreated, label: treated}), dpi=110)
+
+
+def _print_run_summary(result, out_dir: Path, names: list[str]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -90,5 +113,5 @@ def _print_run_summary(result, out_dir: Path) -> None:
             if name in df.columns:
                 t.add_row(escape(name), f"{df[name].iloc[0]:.6g}", f"{df[name].iloc[-1]:.6g}")
         con.print(t)
-    con.print(f"wrote {escape(str(out_dir))}/ (timeseries.csv, summary.json, plot.png)")
+    con.print(f"wrote {escape(str(out_dir))}/ ({', '.join(names)})")
     con.print(_references_line(result.summary, out_dir / "summary.json"), markup=False)

@@ -13,10 +13,16 @@ __all__ = ["as_regimen", "dose_tables"]
 
 
 def as_regimen(regimen: Any):
-    """A parsed Regimen from a Regimen, a list of regimen strings/mappings, or None (empty)."""
+    """A parsed Regimen from a Regimen, one regimen string or mapping, a list of them, or None (empty)."""
+    from collections.abc import Mapping
+
     from ..therapies import Regimen, parse_regimen
 
-    return regimen if isinstance(regimen, Regimen) else parse_regimen(list(regimen or []))
+    if isinstance(regimen, Regimen):
+        return regimen
+    if isinstance(regimen, (str, Mapping)):  # one prescription, not a sequence of characters or keys
+        regimen = [regimen]
+    return parse_regimen(list(regimen or []))
 
 
 def dose_tables(regimen, start_days: float, span_days: float, patient=None,

@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..io_utils import to_jsonable
-from ..outcomes.columns import AGE, T_YEARS, TSCORE, ordered
-from ..physiology.patient import SITES
+from ..outcomes.columns import ordered
+from ..outcomes.risk_course import ten_year_risk_course
 from ..physiology.who import WHO_THRESHOLDS
 from ..runs import Lane, build_run
 from ..scenario import Scenario, ScenarioError, parse_scenario
@@ -155,44 +155,6 @@ def _who_bands(params: dict[str, float]) -> dict[str, dict[str, float]]:
 #: output points of every web simulation (so any span reuses one compiled solve; 24 a year over 10 years)
 SAVE_POINTS = 241
 
-#: at most this many ages get a 10-year fracture probability per run (each costs ~0.03 s of Python)
-RISK_POINTS = 21
-
-
-def _fracture_risk(result, df) -> dict[str, Any] | None:
-    """10-year hip and major-osteoporotic fracture probabilities (%) along the simulated trajectory.
-
-    At each age the FRAX-style calculation of :func:`osteosim.outcomes.fracture.ten_year_probability`
-    gets the patient's risk factors and the T-scores the model computed at that age, so a
-    treatment changes the risk only through the BMD it produced.  None for species without
-    the fracture model (rats) or while the fracture module is not installed.
-    """
-    try:
-        from ..outcomes.fracture import HIP_SITE, ten_year_probability
-    except ImportError:
-        return None
-    patient = result.patient
-    if patient is None or patient.species != "human" or TSCORE.name(HIP_SITE) not in df:
-        return None
-    # one point per whole year of the run (fewer for long runs): the probability changes slowly
-    t = df[T_YEARS.name()].to_numpy()
-    wanted = np.linspace(t[0], t[-1], int(min(RISK_POINTS, np.floor(t[-1] - t[0]) + 1, len(df))))
-    rows = sorted(set(int(np.abs(t - w).argmin()) for w in wanted))
-    out: dict[str, list] = {"age": [], "hip": [], "major_osteoporotic": []}
-    for i in rows:
-        # the Patient's measured-baseline fields (bmd_<site>, tscore_<site>) take the model's T-scores
-        update = {"age": round(float(df[AGE.name()].iloc[i]), 6)}
-        for site in SITES:
-            tscore = TSCORE.name(site)
-            update[f"bmd_{site}"] = None
-            update[f"tscore_{site}"] = float(df[tscore].iloc[i]) if tscore in df else None
-        prob = ten_year_probability(patient.model_copy(update=update), use_bmd=True)
-        out["age"].append(update["age"])
-        out["hip"].append(round(prob["hip"], 4))
-        out["major_osteoporotic"].append(round(prob["major_osteoporotic"], 4))
-    return out
-
-
 def simulate_payload(scen: Scenario) -> dict[str, Any]:
     """Solve a validated scenario and return what ``POST /api/simulate`` answers.
 
@@ -214,7 +176,7 @@ def simulate_payload(scen: Scenario) -> dict[str, Any]:
     }
     if result.patient is not None and result.parameters is not None:
         out["who_bands"] = _who_bands(result.parameters.values_dict())
-        risk = _fracture_risk(result, df)
+        risk = ten_year_risk_course(result.patient, df)
         if risk is not None:
             out["fracture_risk"] = risk
     return out
