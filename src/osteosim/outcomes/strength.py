@@ -84,7 +84,8 @@ def cavity_factor(rs_per_bv, p: Mapping[str, float], site: str) -> np.ndarray:
 def fracture_strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
     """Relative strength of ``site`` with the resorption-cavity stress riser: :func:`strength` x
     :func:`cavity_factor` (1 = young-adult peak); ys (..., n_states) -> (...)."""
-    return strength(model, ys, p, site) * cavity_factor(remodeling_space(model, ys, site), p, site)
+    c = cavity_factor(remodeling_space(model, ys, site), p, site)  # first: its errors name the missing state
+    return strength(model, ys, p, site) * c
 
 
 def strength_pct_change(strength: np.ndarray) -> np.ndarray:
