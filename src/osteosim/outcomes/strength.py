@@ -24,7 +24,7 @@ strength).  With ``x = rs / bv`` the remodeling space per bone volume present (m
 ``x0 = turnover_site * T_F``: the young-adult remodeling space, so C = 1 at the young-adult peak.
 Linear in the cavity load: the dilute-defect (first-order) form, cavities far apart so their
 stress fields do not interact; one micro-FE point per site fixes ``c_site``
-(:mod:`osteosim.calibration.cavity`).  C is clipped at 0 (a cavity load over 1/c_site, about 5x
+(:mod:`osteosim.calibration.cavity`).  C is clipped at 0 (a cavity load over 1/c_site, 5.6-7.4x
 the reference woman's, is outside the law's range).
 """
 from __future__ import annotations
