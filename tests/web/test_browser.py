@@ -56,8 +56,9 @@ def test_simulate_two_regimens_and_see_the_bmd_plot(server, page, shots):
     # 3 sites x 3 regimens lines, each with the WHO bands behind it
     assert page.locator("#bmd-plot .scatterlayer .trace").count() == 9
     assert page.locator("#bmd-plot .shapelayer path").count() >= 9
-    assert page.locator("#strength-plot .scatterlayer .trace").count() == 9  # 3 sites x 3 regimens
-    assert "strength change" in page.inner_text("#summary thead")
+    # 3 sites x 3 regimens, strength and (dotted) fracture strength
+    assert page.locator("#strength-plot .scatterlayer .trace").count() == 18
+    assert "fracture strength change" in page.inner_text("#summary thead")
     assert page.locator("#markers-plot .scatterlayer .trace").count() == 6
     assert page.locator("#cells-plot .scatterlayer .trace").count() == 12
     assert page.locator("#risk-plot .scatterlayer .trace").count() == 6  # MOF and hip per regimen

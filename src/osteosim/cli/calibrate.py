@@ -14,6 +14,8 @@ def calibrate(
                                    "to the published placebo arms instead."),
     strength: bool = typer.Option(False, "--strength", help="Fit the strength law's mineral exponent to the FREEDOM "
                                   "QCT finite-element strength changes instead."),
+    cavity: bool = typer.Option(False, "--cavity", help="Derive the resorption-cavity stress-riser coefficients "
+                                "from the micro-FE strength losses instead."),
 ) -> None:
     """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent) parameters to the published targets."""
@@ -22,13 +24,14 @@ def calibrate(
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
 
-    if therapies + fractures + strength > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures and --strength")
-    if strength or fractures:
+    if therapies + fractures + strength + cavity > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength and --cavity")
+    if strength or fractures or cavity:
+        from ..calibration import cavity as cv
         from ..calibration import strength as sf
         from ..calibration import trial_fractures as tf
 
-        module = sf if strength else tf
+        module = sf if strength else cv if cavity else tf
         if check:
             ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
@@ -37,7 +40,12 @@ def calibrate(
                 raise typer.Exit(1)
             return
         result = module.fit()
-        if strength:
+        if cavity:
+            t = Table(title="resorption-cavity stress riser: c = strength loss / (rs/bv) of the reference woman")
+            cols = ("site", "rs/bv reference", "rs young adult", "strength loss", "C reference vs young")
+            rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
+                     f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
+        elif strength:
             t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
             cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
             rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",

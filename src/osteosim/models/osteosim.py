@@ -3,7 +3,8 @@
 Per skeletal site (lumbar spine, total hip, femoral neck): osteoblast precursors
 OBp, active osteoblasts OBa, active osteoclasts OCa (pM, the Pivonka core), bone
 volume ``bv`` and mean mineral content ``mineral`` (both relative to the
-young-adult peak) and marrow fat fraction ``fat``.  Shared: the marrow MSC
+young-adult peak), marrow fat fraction ``fat`` and the remodeling space ``rs``
+(bone resorbed but not yet refilled, relative to the young-adult bone volume).  Shared: the marrow MSC
 (osteoprogenitor) pool ``msc`` and the osteoclast precursor pool ``ocp`` (both
 relative to age 25).  Time ``t`` is the patient's age in days.
 
@@ -12,6 +13,12 @@ drivers (estrogen, PTH set-point, mechanical load, glucocorticoids, smoking)
 come from :mod:`osteosim.physiology.drivers`.  With every extension gain at zero
 and the Pivonka bone-volume constants, the cells and bone volume of each site
 are exactly Pivonka 2008 (see :meth:`Osteosim.pivonka_reduction`).
+
+The remodeling space is downstream only: ``drs/dt = J_res - rs / T_F`` (Little's law: the
+resorption flux ``J_res`` that already removes bone volume, times the mean time ``T_F`` a
+resorbed volume waits to be refilled), and no other rate reads it, so it adds information
+(the resorption-cavity stress riser of :func:`osteosim.outcomes.strength.fracture_strength`)
+without changing any other state.
 Equations and assumptions: docs/model.md.
 """
 from __future__ import annotations
@@ -33,15 +40,22 @@ from .base import BlockStructure, Model, register_model
 from .blocks import signalling as sig
 from .pivonka2008 import steady_state_cells
 
-__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES"]
+__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space"]
 
-SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat")
+SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
 
 
 def _site(p, stem):
     return jnp.stack([p[f"{stem}_{s}"] for s in SITES])
+
+
+def young_remodeling_space(p, site: str) -> float:
+    """Steady remodeling space at the young-adult peak (fraction of the young-adult bone volume):
+    resorption flux there (``turnover_<site>``, 1/day, with bv = 1 and resorption at its reference)
+    times the mean refill time T_F (days)."""
+    return p[f"turnover_{site}"] * p["remodeling_refill_time"]
 
 
 @register_model
@@ -61,7 +75,7 @@ class Osteosim(Model):
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
-    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 6 states
+    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 7 states
     #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
     block_structure = BlockStructure.from_names(
         state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
@@ -78,7 +92,7 @@ class Osteosim(Model):
         return [drivers["input_start"], drivers["input_end"]] + pkpd.therapy_jump_times(drivers)
 
     def state_scale(self) -> np.ndarray:
-        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0]
+        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0, 1e-2]  # rs: a few % of the bone volume
         return np.array(site * len(SITES) + [1.0, 1.0, 1e7, 1.0])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
@@ -98,17 +112,19 @@ class Osteosim(Model):
         return float(drivers["t_ref"])
 
     def initial_state(self, params, drivers=None) -> np.ndarray:
-        """Young-adult peak: the Pivonka steady state at every site, bv = mineral = 1."""
+        """Young-adult peak: the Pivonka steady state at every site, bv = mineral = 1, and the
+        remodeling space at its steady state there (resorption flux ``turnover_<site>`` times T_F)."""
         p = params.values_dict() if isinstance(params, ParameterSet) else dict(params)
         d = self.complete_drivers(p, dict(self.default_drivers(), **(drivers or {})))
-        site = [d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"]]
-        return np.array(site * len(SITES) + [1.0, 1.0, 0.0, 1.0])
+        site = [[d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"],
+                 young_remodeling_space(p, s)] for s in SITES]
+        return np.array([v for block in site for v in block] + [1.0, 1.0, 0.0, 1.0])
 
     # ------------------------------------------------------------------------------------------
     def _signals(self, t, y, p, d):
         age = t / DAYS_PER_YEAR
         ys = y[: N_SITE * len(SITES)].reshape(len(SITES), N_SITE)
-        obp, oba, oca, bv, mineral, fat = (ys[:, i] for i in range(N_SITE))
+        obp, oba, oca, bv, mineral, fat, rs = (ys[:, i] for i in range(N_SITE))
         msc, ocp, den_central, reserve = (y[N_SITE * len(SITES) + k] for k in range(len(GLOBAL_STATES)))
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
         x = pkpd.exposures(t, d, p, den_central)
@@ -158,7 +174,7 @@ class Osteosim(Model):
         )
         bp_effect = p["bp_emax"] * x["bp_bound"] / (x["bp_bound"] + p["bp_ec50"])
         return dict(
-            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, msc=msc, ocp=ocp,
+            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, rs=rs, msc=msc, ocp=ocp,
             estrogen=e, defic=defic, pmo=pmo, pth=pth_, psi=psi, scl=scl, tgf=tgf, opg=opg_, rankl=rl,
             pi_rank=pi_rank, commit=commit, drug_drive=drug_drive, reserve=reserve, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
             den_central=den_central, x=x,
@@ -187,6 +203,7 @@ class Osteosim(Model):
         form = oba / d["OBa_ref"] * (1.0 + p["msc_switch_paracrine_formation"] * p["msc_paracrine_activity_gain"]
                                      * s["x"]["msc_paracrine"])
         res = oca / d["OCa_ref"]
+        j_res = bv ** p["bv_exponent"] * rho * res  # resorption flux (young-adult bone volume per day)
         d_bv = bv ** p["bv_exponent"] * rho * (form - res)
         kappa = rho * (1.0 - p["mineral_new"]) / (p["mineral_max"] - 1.0)
         d_min = rho * form * bv ** (p["bv_exponent"] - 1.0) * (p["mineral_new"] - mineral) + kappa * (p["mineral_max"] - mineral)
@@ -215,7 +232,10 @@ class Osteosim(Model):
         use = w + (1.0 - w) * jnp.mean(s["pi_rank"]) / d["pi_rank_ref"]
         d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
         d_den = pkpd.antibody_rhs(t, s["den_central"], d, p)
-        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat], axis=1).reshape(-1)
+        # remodeling space (Little's law): resorbed bone waits on average T_F to be refilled; nothing
+        # above reads rs, so it leaves every other state as it was (downstream only)
+        d_rs = j_res - s["rs"] / p["remodeling_refill_time"]
+        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
     def outputs(self, t, y, p, d):

@@ -33,7 +33,7 @@ __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILE
            "declared", "lookup", "check_table", "resolve", "base_name", "ordered", "model_columns", "catalog",
            "TIMESERIES", "VISITS", "EVENTS", "CTX", "P1NP", "MARROW_FAT", "BAND", "markdown_table",
            "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
-           "BMD", "TSCORE", "ZSCORE", "STRENGTH", "T_YEARS", "T_DAYS", "AGE",
+           "BMD", "TSCORE", "ZSCORE", "STRENGTH", "FRACTURE_STRENGTH", "REMODELING_SPACE", "T_YEARS", "T_DAYS", "AGE",
            "VISIT_PATIENT", "VISIT_ARM", "MONTH", "VISIT_AGE", "VISIT_BMD", "VISIT_BMD_TRUE", "VISIT_TSCORE",
            "BMD_PCT_CHANGE", "VISIT_STRENGTH", "STRENGTH_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
            "EVENT_PATIENT", "EVENT_ARM", "EVENT_AGE", "SEX", "BMI", "RISK_FLAGS", "BASELINE_TSCORE", "TIME_TO",
@@ -143,7 +143,13 @@ P1NP = Column("p1np", "% of baseline", "serum P1NP: skeleton-wide formation, tur
               "markers")
 MARROW_FAT = Column("marrow_fat_fraction", "1", "marrow adipocyte fraction of the lumbar spine", "marrow_fat")
 STRENGTH = _site("strength_{site}", "1", "bone strength relative to the young-adult peak: BV^b_site mineral^q "
-                 "(Morgan 2003 site exponents, Currey 1988 mineral effect; outcomes.strength)", "strength")
+                 "(Morgan 2003 site exponents, Currey 1988 mineral effect; outcomes.strength); comparable with QCT "
+                 "finite-element strength, which does not resolve resorption cavities", "strength")
+FRACTURE_STRENGTH = _site("fracture_strength_{site}", "1", "strength with the resorption-cavity stress riser: "
+                          "strength_<site> x (1 - c rs/bv) / (1 - c rs0) (micro-FE, PMC3423528; "
+                          "outcomes.strength.fracture_strength); 1 at the young-adult peak", "strength")
+REMODELING_SPACE = _site("remodeling_space_{site}", "% of bone volume", "remodeling space: bone resorbed but not "
+                         "yet refilled, per bone volume present (100 rs/bv; outcomes.strength)")
 
 #: what each state of the Osteosim model is (unit, description, plot group); the names and their order
 #: are the model's own (models.osteosim SITE_STATES per site, then GLOBAL_STATES)
@@ -154,6 +160,8 @@ _STATE_DOCS: dict[str, tuple[str, str, str]] = {
     "bv": ("1", "bone volume relative to the young-adult peak (state)", "other"),
     "mineral": ("1", "mean mineral content relative to the young-adult peak (state)", "other"),
     "fat": ("1", "marrow adipocyte fraction (state)", "other"),
+    "rs": ("1", "remodeling space: bone resorbed, not yet refilled, relative to the young-adult bone volume (state)",
+           "other"),
     "msc": ("1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage"),
     "ocp": ("1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage"),
     "den_central": ("ng", "denosumab in the central compartment (state)", "other"),
@@ -213,7 +221,7 @@ BAND = Column("{column}_{quantile}", "as the column", "5, 50 or 95 % percentile 
               per="band", source="outcomes.ensemble")
 
 TIMESERIES: tuple[Column, ...] = (T_YEARS, AGE, T_DAYS, BMD, TSCORE, ZSCORE, CTX, P1NP, MARROW_FAT, STRENGTH,
-                                  *OSTEOSIM_STATES, *OSTEOSIM_OUTPUTS)
+                                  FRACTURE_STRENGTH, REMODELING_SPACE, *OSTEOSIM_STATES, *OSTEOSIM_OUTPUTS)
 
 # ----------------------------------------------------------------------------------------------
 # trials: patients.parquet (visits) and events.parquet (osteosim.trials.runner)

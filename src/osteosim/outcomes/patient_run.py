@@ -21,8 +21,9 @@ from ..solve import outputs_over_time
 from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
-from .columns import AGE, BMD, CTX, MARROW_FAT, P1NP, STRENGTH, T_YEARS, TSCORE, ZSCORE
-from .strength import strength
+from .columns import (AGE, BMD, CTX, FRACTURE_STRENGTH, MARROW_FAT, P1NP, REMODELING_SPACE, STRENGTH, T_YEARS,
+                      TSCORE, ZSCORE)
+from .strength import fracture_strength, remodeling_space, strength
 
 __all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
 
@@ -124,6 +125,8 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     cols[MARROW_FAT.name()] = _col(model, ys, "fat_lumbar_spine")
     for site in SITES:
         cols[STRENGTH.name(site)] = strength(model, ys, p, site)
+        cols[FRACTURE_STRENGTH.name(site)] = fracture_strength(model, ys, p, site)
+        cols[REMODELING_SPACE.name(site)] = 100.0 * remodeling_space(model, ys, site)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
     cols.update(outputs_over_time(model, sol.ts, ys, p, d))
@@ -182,6 +185,8 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         "final": {},
         "bmd_pct_change": {},
         "strength_pct_change": {},
+        "fracture_strength_pct_change": {},
+        "remodeling_space_pct_change": {},
         "who_category": {},
     }
     for site in SITES:
@@ -192,7 +197,9 @@ def _summary(model, sim, patient, df, implied_peak_t, sol, pset) -> dict:
         out["final"][bmd] = b1
         out["final"][tscore] = float(last[tscore])
         out["bmd_pct_change"][site] = 100.0 * (b1 / b0 - 1.0)
-        out["strength_pct_change"][site] = 100.0 * (float(last[STRENGTH.name(site)]) / float(first[STRENGTH.name(site)]) - 1.0)
+        for key, col in (("strength_pct_change", STRENGTH), ("fracture_strength_pct_change", FRACTURE_STRENGTH),
+                         ("remodeling_space_pct_change", REMODELING_SPACE)):
+            out[key][site] = 100.0 * (float(last[col.name(site)]) / float(first[col.name(site)]) - 1.0)
         out["who_category"][site] = dens.who_category(float(last[tscore]))
     out["final"]["ctx_pct_baseline"] = float(last[CTX.name()])
     out["final"]["p1np_pct_baseline"] = float(last[P1NP.name()])

@@ -94,6 +94,29 @@ _R("Looker2012", authors="Looker AC et al.", year=2012,
 _R("Griffith2012", authors="Griffith JF et al.", year=2012,
    title="Bone marrow fat content in the elderly: a reversal of sex difference seen in younger subjects",
    journal="J Magn Reson Imaging", volume="36", pages="225-230")
+_R("Agerbaek1991", authors="Agerbaek MO, Eriksen EF, Kragstrup J, Mosekilde L, Melsen F", year=1991,
+   title="A reconstruction of the remodelling cycle in normal human cortical iliac bone", journal="Bone Miner",
+   volume="12", issue="2", pages="101-112",
+   url="https://publichealth.ku.dk/staff/?pure=en%2Fpublications%2Fa-reconstruction-of-the-remodelling-cycle-in-normal-human-cortical-iliac-bone(4ec61cd9-d3bc-47fb-9f49-46f450a20b77).html",
+   note="abstract: resorptive period 27 d, mineralization lag 8 d, formative period 89 d (10 young normals); "
+        "author list recalled, title/journal/pages read at the address")
+_R("Kragstrup1983", authors="Kragstrup J, Melsen F, Mosekilde L", year=1983,
+   title="Thickness of bone formed at remodeling sites in normal human iliac trabecular bone: variations with age and sex",
+   journal="Metab Bone Dis Relat Res", volume="5", pages="17-21", url="https://wbldb.lievers.net/10169270.html",
+   note="abstract: 3-D wall thickness 59.4 um, calcification rate 0.63 um/day, calcification period ~100 days "
+        "(85 normals); bibliographic fields recalled, abstract read at the address")
+_R("CavityMicroFE2012", authors="Keaveny TM, Hernandez CJ and colleagues (first author not verified)", year=2012,
+   title="Theoretical biomechanical effects of virtually added resorption cavities on cancellous bone strength "
+         "(nonlinear micro-FE, 40 cubes, BV/TV 0.05-0.36)",
+   journal="J Bone Miner Res", volume="27", pages="1927-1935", pmcid="PMC3423528",
+   url="https://pmc.ncbi.nlm.nih.gov/articles/PMC3423528",
+   note="Table 1: slope of strength vs BV/TV with no / random / high-strain cavities: human vertebra 25.1 / 23.0 / 18.1 "
+        "(-8 % / -28 %), human femoral neck 100.9 / 92.6 / 81.7 (-8 % / -19 %); title paraphrased from the abstract")
+_R("VanDerLinden2001", authors="Van der Linden JC, Homminga J, Verhaar JAN, Weinans H", year=2001,
+   title="Mechanical consequences of bone loss in cancellous bone", journal="J Bone Miner Res", volume="16",
+   pages="457-465",
+   note="3-D FE: at equal bone loss, resorption cavities lower stiffness far more than uniform thinning; "
+        "bibliographic fields recalled (the strength-and-fracture reference gives JBMR 16:457)")
 _R("Kanis2008", authors="Kanis JA et al.", year=2008,
    title="A reference standard for the description of osteoporosis", journal="Bone", volume="42", pages="467-475")
 
@@ -112,6 +135,13 @@ _STRENGTH_FIT = FittedValues(
     "fitted by osteosim.calibration.strength to calibration-targets.csv rows 81a, 81b (FREEDOM QCT finite-element "
     "strength, denosumab minus placebo at 36 months, Keaveny 2014)",
     ("Keaveny2014", "Currey1988"),
+)
+
+_CAVITY_FIT = FittedValues(
+    "cavity_fit.json",
+    "derived by osteosim.calibration.cavity: cavity_strength_loss_<site> (CavityMicroFE2012 micro-FE) over the "
+    "remodeling space per bone volume of the model's untreated reference woman (calibration.cavity.REFERENCE)",
+    ("CavityMicroFE2012",),
 )
 
 YEAR = 365.25
@@ -185,6 +215,14 @@ _EXT = [
     P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip bone (assumption)", "strength ~ BV^exponent at the total hip", ("Morgan2003",)),
     P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "strength ~ BV^exponent at the femoral neck", ("Morgan2003",)),
     _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
+    # --- remodeling space and the resorption-cavity stress riser (outcomes.strength.fracture_strength) ----
+    # T_F: mean time a resorbed volume stays unfilled (Little's law residence time), resorbed evenly
+    # over R and refilled by mineralized bone evenly over F after a lag G: T_F = R/2 + G + F/2
+    P("remodeling_refill_time", 27.0 / 2.0 + 8.0 + 100.0 / 2.0, "day", "R/2 + G + F/2 with R = 27 d (resorptive period) and G = 8 d (mineralization lag), Agerbaek 1991 (cortical iliac remodelling cycle), and F = 100 d (trabecular calcification period, Kragstrup 1983; cortical formative period 89 d, Agerbaek 1991); assumption: one BMU timing for every site and envelope", "mean refill time T_F of the remodeling space (drs/dt = J_res - rs/T_F)", ("Agerbaek1991", "Kragstrup1983"), (50.0, 150.0)),
+    P("cavity_strength_loss_lumbar_spine", 0.18, "1", "CavityMicroFE2012 Table 1, human vertebra: cavities cost 8 % (random sites) to 28 % (high-strain sites) of strength; assumption: midpoint (real cavities are neither random nor all at strain peaks), bounds the two published cases", "strength lost to the cavities of the reference postmenopausal woman (calibration.cavity), lumbar spine", ("CavityMicroFE2012", "VanDerLinden2001"), (0.08, 0.28)),
+    P("cavity_strength_loss_total_hip", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck 8-19 %; assumption: the femoral-neck value stands for the whole proximal femur (no trochanteric micro-FE found), midpoint", "strength lost to the cavities of the reference postmenopausal woman, total hip", ("CavityMicroFE2012",), (0.08, 0.19)),
+    P("cavity_strength_loss_femoral_neck", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck: 8 % (random) to 19 % (high-strain); assumption: midpoint", "strength lost to the cavities of the reference postmenopausal woman, femoral neck", ("CavityMicroFE2012",), (0.08, 0.19)),
+    *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c rs/bv) / (1 - c rs0), {site}", (0.0, 20.0), "cavity_strength_loss_<site> / (rs/bv of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck")),
 ]
 
 OSTEOSIM2026 = ParameterSet.from_list(

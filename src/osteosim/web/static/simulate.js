@@ -225,6 +225,7 @@ function renderSummary() {
   const head = el("tr", {}, el("th", { class: "text" }, "Regimen"),
     ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} BMD change`)),
     ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} strength change`)),
+    ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} fracture strength change`)),
     ...SITES.map((s) => el("th", {}, `${SITE_LABELS[s]} T-score (end)`)),
     el("th", {}, "CTX at end (% of start)"), el("th", {}, "P1NP at end (% of start)"));
   const rows = state.results.map((r) => {
@@ -233,6 +234,7 @@ function renderSummary() {
       el("td", { class: "text" }, el("span", { class: "swatch", style: `background:${r.color}` }), r.name),
       ...SITES.map((site) => el("td", {}, fmt(s.bmd_pct_change?.[site], 1, " %"))),
       ...SITES.map((site) => el("td", {}, fmt(s.strength_pct_change?.[site], 1, " %"))),
+      ...SITES.map((site) => el("td", {}, fmt(s.fracture_strength_pct_change?.[site], 1, " %"))),
       ...SITES.map((site) => {
         const t = s.final?.[`tscore_${site}`];
         // the WHO category the server computed (osteosim.physiology.who): no thresholds are copied here
@@ -308,9 +310,16 @@ function plotStrength() {
       mode: "lines", line: { color: r.color, width: 2 }, xaxis: axisName("x", i), yaxis: axisName("y", i),
       hovertemplate: `${SITE_LABELS[site]}<br>age %{x:.1f}: strength %{y:.2f} of the young-adult peak<extra>${r.name}</extra>`,
     }));
+    // dotted: fracture strength, with the resorption cavities as stress risers (outcomes.strength.fracture_strength)
+    state.results.forEach((r) => traces.push({
+      x: series(r, "age"), y: series(r, `fracture_strength_${site}`), name: r.name, legendgroup: r.name,
+      showlegend: false, mode: "lines", line: { color: r.color, width: 2, dash: "dot" },
+      xaxis: axisName("x", i), yaxis: axisName("y", i),
+      hovertemplate: `${SITE_LABELS[site]}<br>age %{x:.1f}: fracture strength (with resorption cavities) %{y:.2f}<extra>${r.name}</extra>`,
+    }));
   });
   const layout = {
-    title: { text: "Bone strength per site (1 = young-adult peak)", font: { size: 14 } },
+    title: { text: "Bone strength per site (1 = young-adult peak; dotted: with resorption cavities)", font: { size: 14 } },
     grid: { rows: 1, columns: 3, pattern: "independent" }, height: 340, margin: { t: 60, r: 10, b: 50, l: 60 },
     legend: { orientation: "h", y: -0.25 },
     annotations: SITES.map((site, i) => ({ text: SITE_LABELS[site], showarrow: false, xref: `${axisName("x", i)} domain`,

@@ -1,0 +1,82 @@
+"""Size the resorption-cavity stress riser from micro-FE (reproducible; no fracture outcome is used).
+
+:func:`osteosim.outcomes.strength.fracture_strength` multiplies strength by the cavity factor
+``C = (1 - c_site x) / (1 - c_site x0)``, ``x = rs / bv`` (remodeling space per bone volume,
+``x0`` its young-adult value).  The micro-FE study (CavityMicroFE2012, PMC3423528, Table 1) gives
+the strength the cavities of osteoporotic-range cancellous bone cost: ``cavity_strength_loss_<site>``
+(vertebra 8-28 %, femoral neck 8-19 %).  It does not say how large a remodeling space its cavities
+stand for, so the model's own typical postmenopausal cavity load is the reference: the untreated
+woman of :data:`REFERENCE` (65 y, natural menopause at 51) loses ``cavity_strength_loss_<site>`` of
+strength to her cavities, ``1 - c_site x_ref = 1 - loss``, hence ``c_site = loss / x_ref``.
+
+One solve of one untreated patient; deterministic.  ``osteosim calibrate --cavity`` re-derives it
+(``--check`` compares with the shipped ``data/cavity_fit.json``, ``--write`` stores it).
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..models.osteosim import Osteosim, young_remodeling_space
+from ..physiology.patient import SITES, Patient
+from ..runs import Lane, build_run
+from ..units import DAYS_PER_YEAR
+
+__all__ = ["REFERENCE", "fit", "write_fit", "check", "FIT_PATH", "reference_cavity_load"]
+
+#: the reference woman whose cavities cost cavity_strength_loss_<site>: untreated, 65 y (the middle of
+#: the 60-70 y range of the osteoporosis trials), natural menopause at 51 (SWAN median, Patient default)
+REFERENCE = Patient(sex="female", age=65.0)
+FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/cavity_fit.json")))
+
+
+def reference_cavity_load(params: dict | None = None, model: Osteosim | None = None) -> dict[str, float]:
+    """site -> remodeling space per bone volume (rs / bv) of :data:`REFERENCE` at her age."""
+    model = model or Osteosim()
+    p = params or model.default_parameters().values_dict()
+    run = build_run(model, [Lane(REFERENCE)], p, ts=np.array([REFERENCE.age * DAYS_PER_YEAR]))
+    sol = run.solve()
+    if not sol.ok[0]:
+        raise RuntimeError("calibration.cavity: the reference woman's solve failed")
+    ys = sol.ys[0, -1]
+    names = model.state_names
+    return {s: float(ys[names.index(f"rs_{s}")] / ys[names.index(f"bv_{s}")]) for s in SITES}
+
+
+def fit() -> dict:
+    """``cavity_coefficient_<site>`` for every site with a ``cavity_strength_loss_<site>``, with a report."""
+    model = Osteosim()
+    p = model.default_parameters().values_dict()
+    load = reference_cavity_load(p, model)
+    values, report = {}, {}
+    for site, x in load.items():
+        loss = p.get(f"cavity_strength_loss_{site}")
+        if loss is None:
+            continue
+        c = loss / x
+        x0 = young_remodeling_space(p, site)
+        values[f"cavity_coefficient_{site}"] = c
+        report[site] = {"reference_rs_per_bv": x, "young_adult_rs": x0, "strength_loss": loss,
+                        "cavity_factor_reference_vs_young": (1.0 - loss) / (1.0 - c * x0)}
+    return {"values": values, "report": report,
+            "method": f"c = cavity_strength_loss_<site> / (rs/bv) of an untreated woman aged {REFERENCE.age:g} "
+                      f"(natural menopause at {REFERENCE.effective_menopause_age:g}); one solve, no fitting"}
+
+
+def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
+    from ..io_utils import atomic_write_text, to_jsonable
+
+    atomic_write_text(path, json.dumps(to_jsonable(result), indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def check(rtol: float = 1e-3) -> tuple[bool, dict]:
+    """Re-derive: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
+    stored = json.loads(FIT_PATH.read_text())["values"]
+    new = fit()["values"]
+    diffs = {k: (stored.get(k, float("nan")), v, abs(v / stored[k] - 1.0) if k in stored else float("inf"))
+             for k, v in new.items()}
+    return all(d[2] <= rtol for d in diffs.values()), diffs
