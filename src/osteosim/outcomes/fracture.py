@@ -24,7 +24,15 @@ kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)
   also makes the vertebral site-concordance RR apply.
 * death competes (Gompertz hazard).
 
-A treatment changes these hazards only through the BMD the model computes for the patient;
+``FractureModel(hazard="strength")`` replaces the BMD term ``GR_k^(-z_k) / E[...]`` by the
+load-over-strength (factor of risk) probit of :mod:`osteosim.outcomes.strength_hazard`: the
+patient's log strength deviation from the age-matched population (its BMD part from z_k, plus the
+strength change that BMD does not explain, given per kind to :func:`sample_events`) over the
+population mean, so an untreated reference population keeps base_k's incidence.  The default
+``hazard="bmd"`` is the model above, and the clinic calculator (``osteosim risk``) keeps it.
+
+A treatment changes these hazards only through the BMD (and, with ``hazard="strength"``, the
+strength) the model computes for the patient;
 there is no drug-specific fracture multiplier.  Events are sampled per patient with one
 uniform per kind and month from the patient's own stream, so two arms of one patient share
 their draws (common random numbers) and a lower hazard can only remove events.
@@ -33,14 +41,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from ..parameters.fracture_countries import CountryTables, country_tables
 from ..physiology.sites import site_for_fracture
+from .strength_hazard import HAZARDS, ProbitShape, population_log_strength
 
-__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events",
+__all__ = ["KINDS", "ENDPOINT_KINDS", "VERTEBRAL_SITE", "HIP_SITE", "KIND_SITES", "HAZARDS", "RiskFactors",
+           "FractureModel", "sample_events",
            "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model", "RISK_AGE_RANGE"]
 
 #: ages (years) the clinic calculator takes (the range of the fracture model's inputs)
@@ -60,6 +71,8 @@ HIP_SITE = site_for_fracture("hip")
 if site_for_fracture("other") != HIP_SITE:
     raise ValueError("physiology.sites: hip and other fractures must read the same site "
                      "(the hazards take two Z-scores)")
+#: the site whose BMD and strength each kind of KINDS reads
+KIND_SITES = (VERTEBRAL_SITE, HIP_SITE, HIP_SITE)
 
 
 @dataclass
@@ -100,14 +113,19 @@ class FractureModel:
     """Hazards of :mod:`osteosim.outcomes.fracture` for a parameter set (Fracture2026 by default)."""
 
     def __init__(self, params: Mapping[str, float] | None = None, population: Mapping[str, float] | None = None,
-                 setting: str = "general"):
+                 setting: str = "general", hazard: str = "bmd", strength_params: Mapping[str, float] | None = None):
         """``setting``: "general" (the epidemiological incidences) or "trial" (scaled by the fitted
-        trial-population factors, osteosim.calibration.trial_fractures)."""
+        trial-population factors, osteosim.calibration.trial_fractures); ``hazard``: "bmd" (gradient of
+        risk per SD of BMD) or "strength" (load over strength, StrengthHazard2026 or ``strength_params``)."""
         if setting not in ("general", "trial"):
             raise ValueError(f"setting: {setting!r} is not allowed (general or trial)")
+        if hazard not in HAZARDS:
+            raise ValueError(f"hazard: {hazard!r} is not allowed ({' or '.join(HAZARDS)})")
         self.p = dict(params or FRACTURE2026.values_dict())
         self.pop = dict(population or POPULATION2026.values_dict())
         self.setting = setting
+        self.hazard = hazard
+        self.shapes = self._probit_shapes(strength_params) if hazard == "strength" else None
         p = self.p
         # imminent risk: early value whose first-year mean equals the published first-year RR
         d = p["imminent_decay_years"]
@@ -204,14 +222,64 @@ class FractureModel:
         m[:, _V] = np.where(vert, m[:, _V] * p["rr_vertebral_after_vertebral"] / p["rr_prior_fracture"], m[:, _V])
         return m
 
-    def hazards(self, age, rf: RiskFactors, z_ls=None, z_fn=None, since_last=None, vertebral_history=None) -> np.ndarray:
-        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead)."""
+    # -- load over strength (hazard="strength", outcomes.strength_hazard) ---------------------------
+    def _probit_shapes(self, strength_params: Mapping[str, float] | None) -> dict[str, ProbitShape]:
+        from ..parameters.strength_hazard2026 import STRENGTH_HAZARD2026
+
+        self.sp = dict(strength_params or STRENGTH_HAZARD2026.values_dict())
+        shapes = {}
+        for kind, site in zip(KINDS, KIND_SITES):
+            mu, s_b = self.log_strength_population(site, self.sp["hazard_reference_age"], 1.0)
+            shapes[kind] = ProbitShape(self.sp[f"hazard_sigma_{kind}"], self.sp[f"strength_bmd_corr_{site}"],
+                                       self.sp[f"fracture_per_event_{kind}"], float(mu), float(s_b))
+        return shapes
+
+    def log_strength_population(self, site: str, age, female) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, s_B) of the untreated population at ``age``: mean log strength (up to a constant) and the
+        SD of its BMD part, from this model's mean T-score and the site's reference and strength exponent."""
+        from .densitometry import reference
+
+        mean, sd = reference(self.bone, site)
+        return population_log_strength(self.mean_tscore(site, age, female), self.p["tscore_sd_at_age"], mean, sd,
+                                       self.bone[f"strength_exponent_{site}"])
+
+    @cached_property
+    def bone(self) -> dict[str, float]:
+        """Osteosim2026's values: the T-score references and strength exponents per site."""
+        from ..parameters.osteosim2026 import OSTEOSIM2026
+
+        return OSTEOSIM2026.values_dict()
+
+    def strength_rr(self, z_ls, z_fn, age, female, strength_excess=None) -> np.ndarray:
+        """(N, 3) normalised load-over-strength terms: P(fracture | event) over the population mean.
+
+        z_ls, z_fn: age-matched BMD Z-scores; strength_excess: (N, 3) log-strength change of each kind's
+        site that BMD does not explain, since randomisation (None: 0)."""
+        if self.shapes is None:
+            raise ValueError("hazard: strength_rr needs FractureModel(hazard='strength')")
+        cols = []
+        for k, (kind, site) in enumerate(zip(KINDS, KIND_SITES)):
+            mu, s_b = self.log_strength_population(site, age, female)
+            x = s_b * np.asarray(z_ls if site == VERTEBRAL_SITE else z_fn, float)
+            if strength_excess is not None:
+                x = x + np.asarray(strength_excess, float)[..., k]
+            cols.append(self.shapes[kind].relative_risk(x, mu, s_b))
+        return np.stack(np.broadcast_arrays(*cols), axis=-1)
+
+    def hazards(self, age, rf: RiskFactors, z_ls=None, z_fn=None, since_last=None, vertebral_history=None,
+                strength_excess=None) -> np.ndarray:
+        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead).  strength_excess:
+        (N, 3), hazard="strength" only (:meth:`strength_rr`)."""
         age = np.asarray(age, float)
         n = rf.female.shape[0]
         use_bmd = z_fn is not None
+        if strength_excess is not None and (self.hazard != "strength" or not use_bmd):
+            raise ValueError("strength_excess: given to a model without the strength hazard or without BMD "
+                             "(allowed with FractureModel(hazard='strength') and Z-scores)")
         h = self.base_incidence(age, rf.female) * self.risk_factor_rr(rf, age, use_bmd)
         if use_bmd:
-            h = h * self.bmd_rr(z_ls, z_fn, rf.female)
+            h = h * (self.bmd_rr(z_ls, z_fn, rf.female) if self.hazard == "bmd"
+                     else self.strength_rr(z_ls, z_fn, age, rf.female, strength_excess))
         since = np.full(n, np.inf) if since_last is None else since_last
         vh = rf.prior_vertebral if vertebral_history is None else vertebral_history
         return h * self.prior_rr(rf, since, vh)
@@ -247,13 +315,16 @@ def fracture_model(country: str | None = None) -> FractureModel:
 
 
 def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
-                  tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray) -> FractureHistory:
+                  tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray,
+                  strength_excess: np.ndarray | None = None) -> FractureHistory:
     """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
 
     tscore_ls, tscore_fn: (N, T+1) current T-scores at the grid points (the hazard of an
     interval uses its start); uniforms: (N, T, 5) in [0, 1) from each patient's own stream
     (vertebral, hip, other, death, time within the interval).  A fracture changes the hazards
-    of later intervals (imminent risk, vertebral concordance).
+    of later intervals (imminent risk, vertebral concordance).  strength_excess: (N, T+1, 3) per
+    kind (KIND_SITES), the log-strength change that BMD does not explain since the start, for a
+    model with hazard="strength" (None: 0, strength follows BMD).
     """
     n, n_int = tscore_fn.shape[0], len(t_years) - 1
     first = np.full((n, 3), np.inf)
@@ -267,7 +338,8 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
         age = age0 + t0
         z_ls = model.zscore(VERTEBRAL_SITE, tscore_ls[:, j], age, rf.female)
         z_fn = model.zscore(HIP_SITE, tscore_fn[:, j], age, rf.female)
-        h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist)
+        h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist,
+                          strength_excess=None if strength_excess is None else strength_excess[:, j])
         alive = np.isinf(death)
         u = uniforms[:, j]
         event = (u[:, :3] < -np.expm1(-h * dt)) & alive[:, None]
