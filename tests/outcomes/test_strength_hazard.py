@@ -23,12 +23,16 @@ COHORT = {"vertebral": (SP["gr_strength_vertebral"], P["gr_vertebral"]),
           "hip": (SP["gr_strength_hip"], P["gr_hip_women"]), "other": (None, P["gr_other"])}
 
 
-def _rr(kind, z, age, female=1.0, excess=0.0):
+def _rr(kind, z, age, female=1.0, extra=None):
+    """The strength term of patients at BMD Z-score z (known by BMD only), or at x = s_B z + extra."""
     k = KINDS.index(kind)
-    e = np.zeros(np.shape(z) + (3,))
-    e[..., k] = excess
     z = np.asarray(z, float)
-    return FM.strength_rr(z, z, np.full(z.shape, age), np.full(z.shape, female), e)[..., k]
+    age, female = np.full(z.shape, age), np.full(z.shape, female)
+    dev = None
+    if extra is not None:
+        _, s_b = FM.log_strength_by_kind(age, female)
+        dev = s_b * z[..., None] + np.asarray(extra)[..., None]
+    return FM.strength_rr(z, z, age, female, dev)[..., k]
 
 
 @pytest.mark.parametrize("female", [1.0, 0.0])
@@ -101,7 +105,8 @@ def test_men_hip_gradient_near_frax():
 def test_higher_strength_lowers_the_hazard(kind):
     z = np.array([-2.0, -2.0, -2.0, 0.0, 0.0, 0.0])
     d = np.array([-0.1, 0.0, 0.1, -0.1, 0.0, 0.1])
-    rr = _rr(kind, z, 72.0, excess=d)
+    rr = _rr(kind, z, 72.0, extra=d)
+    assert rr[1] == pytest.approx(_rr(kind, z[1:2], 72.0)[0], rel=1e-12)  # x = s_B z: as known by BMD only
     assert rr[0] > rr[1] > rr[2] and rr[3] > rr[4] > rr[5]
     # and a higher BMD Z-score too
     assert _rr(kind, np.array([-1.0]), 72.0)[0] > _rr(kind, np.array([0.0]), 72.0)[0]
@@ -129,18 +134,24 @@ def _cohort(n=4000, months=36, seed=3):
 def test_same_seed_same_events_and_stronger_bone_only_removes_events():
     t, age0, rf, tls, tfn, u = _cohort()
     fm = FractureModel(hazard="strength", setting="trial")
-    a = sample_events(fm, t, age0, rf, tls, tfn, u)
-    b = sample_events(fm, t, age0, rf, tls, tfn, u)
+    # strength falling as the population's does: each patient keeps its place (x = x0)
+    mu = np.stack([fm.log_strength_by_kind(age0 + tj, rf.female)[0] for tj in t], axis=1)
+    follow = mu - mu[:, :1]
+    a = sample_events(fm, t, age0, rf, tls, tfn, u, strength_change=follow)
+    b = sample_events(fm, t, age0, rf, tls, tfn, u, strength_change=follow.copy())
     np.testing.assert_array_equal(a.first_time, b.first_time)
     np.testing.assert_array_equal(a.death_time, b.death_time)
-    # no excess: strength follows BMD
-    c = sample_events(fm, t, age0, rf, tls, tfn, u, strength_excess=np.zeros(tls.shape + (3,)))
-    np.testing.assert_array_equal(a.first_time, c.first_time)
-    # a stronger bone (same BMD) removes fractures and adds none (common random numbers, first fractures)
-    excess = np.broadcast_to(np.linspace(0.0, 0.15, t.size)[None, :, None], tls.shape + (3,))
-    s = sample_events(fm, t, age0, rf, tls, tfn, u, strength_excess=excess)
+    # a stronger bone removes fractures and adds none (common random numbers, first fractures)
+    s = sample_events(fm, t, age0, rf, tls, tfn, u,
+                      strength_change=follow + np.linspace(0.0, 0.15, t.size)[None, :, None])
     assert s.count.sum() < a.count.sum()
     assert not (np.isfinite(s.first_time) & ~np.isfinite(a.first_time)).any()
+    # the hazards sample_events used: x0 from the baseline Z-score, then x0 + change - population change
+    x0 = fm.log_strength_by_kind(age0, rf.female)[1] * np.stack(
+        [fm.zscore("lumbar_spine", tls[:, 0], age0, rf.female)] + [fm.zscore("femoral_neck", tfn[:, 0], age0, rf.female)] * 2,
+        axis=-1)
+    z_ls, z_fn = fm.zscore("lumbar_spine", tls[:, 0], age0, rf.female), fm.zscore("femoral_neck", tfn[:, 0], age0, rf.female)
+    np.testing.assert_allclose(fm.strength_rr(z_ls, z_fn, age0, rf.female, x0), fm.strength_rr(z_ls, z_fn, age0, rf.female))
 
 
 def test_bmd_hazard_is_the_default_and_unchanged():
@@ -150,7 +161,7 @@ def test_bmd_hazard_is_the_default_and_unchanged():
     a = sample_events(default, t, age0, rf, tls, tfn, u)
     b = sample_events(explicit, t, age0, rf, tls, tfn, u)
     np.testing.assert_array_equal(a.counts_by_interval, b.counts_by_interval)
-    with pytest.raises(ValueError, match="strength_excess"):
-        sample_events(default, t, age0, rf, tls, tfn, u, strength_excess=np.zeros(tls.shape + (3,)))
+    with pytest.raises(ValueError, match="strength_change"):
+        sample_events(default, t, age0, rf, tls, tfn, u, strength_change=np.zeros(tls.shape + (3,)))
     with pytest.raises(ValueError, match="hazard: 'frax'"):
         FractureModel(hazard="frax")

@@ -25,10 +25,10 @@ kind k the hazard (per year) of a patient at age a is (FRAX-style Poisson model)
 * death competes (Gompertz hazard).
 
 ``FractureModel(hazard="strength")`` replaces the BMD term ``GR_k^(-z_k) / E[...]`` by the
-load-over-strength (factor of risk) probit of :mod:`osteosim.outcomes.strength_hazard`: the
-patient's log strength deviation from the age-matched population (its BMD part from z_k, plus the
-strength change that BMD does not explain, given per kind to :func:`sample_events`) over the
-population mean, so an untreated reference population keeps base_k's incidence.  The default
+load-over-strength (factor of risk) probit of :mod:`osteosim.outcomes.strength_hazard` at the
+patient's log strength deviation from the age-matched population (placed at the start from z_k,
+then followed with the patient's own strength change, given per kind to :func:`sample_events`)
+over the population mean, so an untreated reference population keeps base_k's incidence.  The default
 ``hazard="bmd"`` is the model above, and the clinic calculator (``osteosim risk``) keeps it.
 
 A treatment changes these hazards only through the BMD (and, with ``hazard="strength"``, the
@@ -250,36 +250,43 @@ class FractureModel:
 
         return OSTEOSIM2026.values_dict()
 
-    def strength_rr(self, z_ls, z_fn, age, female, strength_excess=None) -> np.ndarray:
+    def log_strength_by_kind(self, age, female) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, s_B), each (..., 3): :meth:`log_strength_population` at each kind's site (KIND_SITES)."""
+        by_site = {s: self.log_strength_population(s, age, female) for s in set(KIND_SITES)}
+        return tuple(np.stack(np.broadcast_arrays(*(by_site[s][i] for s in KIND_SITES)), axis=-1) for i in (0, 1))
+
+    def strength_rr(self, z_ls, z_fn, age, female, strength_deviation=None) -> np.ndarray:
         """(N, 3) normalised load-over-strength terms: P(fracture | event) over the population mean.
 
-        z_ls, z_fn: age-matched BMD Z-scores; strength_excess: (N, 3) log-strength change of each kind's
-        site that BMD does not explain, since randomisation (None: 0)."""
+        z_ls, z_fn: age-matched BMD Z-scores (a patient known by BMD only: x = s_B z);
+        strength_deviation: (N, 3) the patient's log strength deviation x from the population of its age
+        and sex, per kind (overrides the Z-scores; :func:`sample_events` follows it along a trajectory)."""
         if self.shapes is None:
             raise ValueError("hazard: strength_rr needs FractureModel(hazard='strength')")
-        cols = []
-        for k, (kind, site) in enumerate(zip(KINDS, KIND_SITES)):
-            mu, s_b = self.log_strength_population(site, age, female)
-            x = s_b * np.asarray(z_ls if site == VERTEBRAL_SITE else z_fn, float)
-            if strength_excess is not None:
-                x = x + np.asarray(strength_excess, float)[..., k]
-            cols.append(self.shapes[kind].relative_risk(x, mu, s_b))
-        return np.stack(np.broadcast_arrays(*cols), axis=-1)
+        mu, s_b = self.log_strength_by_kind(age, female)
+        if strength_deviation is None:
+            z = np.stack(np.broadcast_arrays(*(np.asarray(z_ls if s == VERTEBRAL_SITE else z_fn, float)
+                                               for s in KIND_SITES)), axis=-1)
+            x = s_b * z
+        else:
+            x = np.asarray(strength_deviation, float)
+        cols = [self.shapes[kind].relative_risk(x[..., k], mu[..., k], s_b[..., k]) for k, kind in enumerate(KINDS)]
+        return np.stack(cols, axis=-1)
 
     def hazards(self, age, rf: RiskFactors, z_ls=None, z_fn=None, since_last=None, vertebral_history=None,
-                strength_excess=None) -> np.ndarray:
-        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead).  strength_excess:
+                strength_deviation=None) -> np.ndarray:
+        """(N, 3) hazards per year; z_ls/z_fn None: without BMD (BMI enters instead).  strength_deviation:
         (N, 3), hazard="strength" only (:meth:`strength_rr`)."""
         age = np.asarray(age, float)
         n = rf.female.shape[0]
         use_bmd = z_fn is not None
-        if strength_excess is not None and (self.hazard != "strength" or not use_bmd):
-            raise ValueError("strength_excess: given to a model without the strength hazard or without BMD "
+        if strength_deviation is not None and (self.hazard != "strength" or not use_bmd):
+            raise ValueError("strength_deviation: given to a model without the strength hazard or without BMD "
                              "(allowed with FractureModel(hazard='strength') and Z-scores)")
         h = self.base_incidence(age, rf.female) * self.risk_factor_rr(rf, age, use_bmd)
         if use_bmd:
             h = h * (self.bmd_rr(z_ls, z_fn, rf.female) if self.hazard == "bmd"
-                     else self.strength_rr(z_ls, z_fn, age, rf.female, strength_excess))
+                     else self.strength_rr(z_ls, z_fn, age, rf.female, strength_deviation))
         since = np.full(n, np.inf) if since_last is None else since_last
         vh = rf.prior_vertebral if vertebral_history is None else vertebral_history
         return h * self.prior_rr(rf, since, vh)
@@ -316,15 +323,21 @@ def fracture_model(country: str | None = None) -> FractureModel:
 
 def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
                   tscore_ls: np.ndarray, tscore_fn: np.ndarray, uniforms: np.ndarray,
-                  strength_excess: np.ndarray | None = None) -> FractureHistory:
+                  strength_change: np.ndarray | None = None) -> FractureHistory:
     """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
 
     tscore_ls, tscore_fn: (N, T+1) current T-scores at the grid points (the hazard of an
     interval uses its start); uniforms: (N, T, 5) in [0, 1) from each patient's own stream
     (vertebral, hip, other, death, time within the interval).  A fracture changes the hazards
-    of later intervals (imminent risk, vertebral concordance).  strength_excess: (N, T+1, 3) per
-    kind (KIND_SITES), the log-strength change that BMD does not explain since the start, for a
-    model with hazard="strength" (None: 0, strength follows BMD).
+    of later intervals (imminent risk, vertebral concordance).
+
+    strength_change: (N, T+1, 3) per kind (KIND_SITES), ``ln S(t) - ln S(0)``: the patient's own
+    strength change (outcomes.strength), for a model with hazard="strength".  The patient's log
+    strength deviation from the population of its age is then placed at the start from its BMD
+    Z-score (``x0 = s_B z0``: the part of strength that BMD explains) and followed with its own
+    strength: ``x(t) = x0 + [ln S(t) - ln S(0)] - [mu(age(t)) - mu(age0)]`` (the population's strength
+    falls with age too).  Without it (None) a strength-hazard patient is known by BMD only at every
+    point (``x = s_B z(t)``).
     """
     n, n_int = tscore_fn.shape[0], len(t_years) - 1
     first = np.full((n, 3), np.inf)
@@ -333,13 +346,24 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
     death = np.full(n, np.inf)
     last = np.full(n, -np.inf)  # time of the last new fracture (years from start)
     vert_hist = rf.prior_vertebral.astype(float).copy()
+    if strength_change is not None:
+        if model.hazard != "strength":
+            raise ValueError("strength_change: given to a model without the strength hazard "
+                             "(allowed with FractureModel(hazard='strength'))")
+        mu0, s_b0 = model.log_strength_by_kind(age0, rf.female)
+        z0 = np.stack([model.zscore(s, (tscore_ls if s == VERTEBRAL_SITE else tscore_fn)[:, 0], age0, rf.female)
+                       for s in KIND_SITES], axis=-1)
+        x0 = s_b0 * z0
     for j in range(n_int):
         t0, dt = t_years[j], t_years[j + 1] - t_years[j]
         age = age0 + t0
         z_ls = model.zscore(VERTEBRAL_SITE, tscore_ls[:, j], age, rf.female)
         z_fn = model.zscore(HIP_SITE, tscore_fn[:, j], age, rf.female)
+        dev = None
+        if strength_change is not None:
+            dev = x0 + strength_change[:, j] - (model.log_strength_by_kind(age, rf.female)[0] - mu0)
         h = model.hazards(age, rf, z_ls, z_fn, since_last=t0 - last, vertebral_history=vert_hist,
-                          strength_excess=None if strength_excess is None else strength_excess[:, j])
+                          strength_deviation=dev)
         alive = np.isinf(death)
         u = uniforms[:, j]
         event = (u[:, :3] < -np.expm1(-h * dt)) & alive[:, None]

@@ -19,10 +19,15 @@ deviation from the untreated population of the same age and sex, x = ln F - mu(a
 * a part BMD does not explain (geometry, architecture: FE strength correlates with aBMD at r < 1),
   ``e ~ N(0, s_e^2)`` with ``s_e = s_B sqrt(1/r^2 - 1)``: the model does not know it for a patient,
   so it is integrated out (it widens the threshold to ``sigma_e = sqrt(sigma^2 + s_e^2)``);
-* under treatment, the strength change that BMD does not explain (mineral beyond its BMD share,
-  bone volume at ``b_s > 1``): ``d = [ln S(t) - b_s ln BMDrel(t)] - [same at randomisation]``.
-  Approximation: a patient's unexplained part is taken at its population value at randomisation
-  (the baseline is subtracted), so an untreated patient's x follows its BMD Z-score as today.
+* along a trajectory (a trial), x is placed at randomisation from the BMD Z-score (``x0 = s_B z0``)
+  and then follows the patient's own strength (outcomes.strength: bone volume^b and mineral^q)::
+
+      x(t) = x0 + [ln S(t) - ln S(0)] - [mu(age(t)) - mu(age0)]
+
+  so a treatment acts through all of its strength change, the part BMD shows (``b_s d ln BMD`` of the
+  patient's own BMD, not linearised around the population mean as a Z-score change would be) and
+  the part it does not (mineral beyond its BMD share).  Approximation: the patient's unexplained
+  strength is at its population value at randomisation and keeps it (only its change is simulated).
 
 Then per event ``P = Phi((c - x) / sigma_e)`` with ``c = ln Lbar - ln F_ref - mu`` the log margin
 of the age-matched mean patient, and in the population (x_B + e ~ N(0, s^2), s = s_B / r)::

@@ -12,9 +12,9 @@ patient range):
    only by treatment), saved monthly;
 4. BMD per site from the measured-baseline rescaling (reported with each scan's DXA precision
    error, :mod:`.population`), fractures and deaths sampled from the simulated BMD trajectory
-   (:mod:`osteosim.outcomes.fracture`; with ``fracture_hazard: strength`` also the strength that
-   BMD does not explain, :func:`strength_excess`) with the patient's own uniforms, the same in
-   every arm (common random numbers).
+   (:mod:`osteosim.outcomes.fracture`; with ``fracture_hazard: strength`` from the patient's
+   strength change, :func:`strength_change`) with the patient's own uniforms, the same in every
+   arm (common random numbers).
 
 Solves go through :func:`osteosim.solve.solve_chunked` with fixed-width blocks, and chunks
 start at multiples of the block, so every number is bit-identical for any chunk size or
@@ -40,7 +40,7 @@ from .outputs import months_grid
 from .spec import TrialSpec
 from .store import TrialStore
 
-__all__ = ["run_trial", "simulate_chunk", "strength_excess", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
+__all__ = ["run_trial", "simulate_chunk", "strength_change", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
 
 #: patients per Dask task (a multiple of the solver block)
 DEFAULT_CHUNK = 256
@@ -131,19 +131,17 @@ def arm_run(shifted, patients: list, variability: list[dict], base: dict, regime
     return build_run(shifted, lanes, base, ts=ts, years=years)
 
 
-def strength_excess(model, ys: np.ndarray, p: dict) -> np.ndarray:
-    """(N, T, 3) per fracture kind: the log-strength change of the kind's site that BMD does not
-    explain, ``[ln S - b ln BMDrel](t) - [ln S - b ln BMDrel](0)`` (outcomes.strength_hazard), from
-    states ys (N, T, n_states) whose first column is randomisation."""
+def strength_change(model, ys: np.ndarray, p: dict) -> np.ndarray:
+    """(N, T, 3) per fracture kind (its site, outcomes.fracture.KIND_SITES): ``ln S(t) - ln S(0)``, the
+    patient's log strength change since randomisation (the first column of states ys (N, T, n_states))."""
     from ..outcomes.fracture import KIND_SITES
-    from ..outcomes.patient_run import relative_bmd
     # the strength the fracture hazard reads: `strength`, or a fracture-specific variant with the same signature
     from ..outcomes.strength import strength as hazard_strength
 
     out = {}
     for site in set(KIND_SITES):
-        d = np.log(hazard_strength(model, ys, p, site)) - p[f"strength_exponent_{site}"] * np.log(relative_bmd(model, ys, site))
-        out[site] = d - d[:, :1]
+        ln_s = np.log(hazard_strength(model, ys, p, site))
+        out[site] = ln_s - ln_s[:, :1]
     return np.stack([out[s] for s in KIND_SITES], axis=-1)
 
 
@@ -197,9 +195,9 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
-        excess = strength_excess(model, ys, base) if fm.hazard == "strength" else None
+        change = strength_change(model, ys, base) if fm.hazard == "strength" else None
         hist_ev = sample_events(fm, t_years, pop.age, rf, tsc["lumbar_spine"], tsc["femoral_neck"], pop.uniforms,
-                                strength_excess=excess)
+                                strength_change=change)
         ok = ok_hist & sol.ok
         cols = {C.VISIT_PATIENT.name(): np.repeat(pop.index, len(visit_idx)), C.VISIT_ARM.name(): arm,
                 C.MONTH.name(): np.tile(grid[visit_idx], n),
