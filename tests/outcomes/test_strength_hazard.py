@@ -96,9 +96,11 @@ def test_bmd_gradient_near_frax_at_other_ages(kind, age):
     assert gb == pytest.approx(COHORT[kind][1], rel=0.15)
 
 
-def test_men_hip_gradient_near_frax():
-    _, gb = FM.shapes["hip"].gradients(*FM.log_strength_population("femoral_neck", 70.0, 0.0))
+def test_men_hip_gradients_near_frax_and_mros():
+    gs, gb = FM.shapes["hip"].gradients(*FM.log_strength_population("femoral_neck", 70.0, 0.0))
     assert gb == pytest.approx(P["gr_hip_men"], rel=0.1)
+    # Orwoll 2009 (MrOS, men >= 65): femoral FE strength HR per SD 6.5, 95% CI 2.3-18.3 (age/BMI-adjusted)
+    assert 2.3 <= gs <= 18.3
 
 
 @pytest.mark.parametrize("kind", KINDS)
