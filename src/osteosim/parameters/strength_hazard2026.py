@@ -33,7 +33,8 @@ _R("Orwoll2009", authors="Orwoll ES, Marshall LM, Nielson CM, et al.", year=2009
 _R("Bouxsein2006", authors="Bouxsein ML, Melton LJ 3rd, Riggs BL, et al.", year=2006,
    title="Age- and sex-specific differences in the factor of risk for vertebral fracture: a population-based study "
          "using QCT", journal="J Bone Miner Res", volume="21", pages="1475-1482")
-_R("CDCFalls", title="Facts about falls (US Centers for Disease Control and Prevention)", year=2023,
+_R("CDCFalls", authors="US Centers for Disease Control and Prevention", title="Facts about falls", year=2023,
+   url="https://www.cdc.gov/falls/",
    note="3-5 % of falls cause a fracture; more than 90 % of hip fractures follow falls")
 
 _A = "assumption"
