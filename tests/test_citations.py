@@ -12,6 +12,7 @@ from osteosim.parameters.komarova2003 import KOMAROVA2003
 def test_every_registered_reference_is_full():
     import osteosim.parameters.bailon_plaza2001  # noqa: F401  (registers the healing references)
     import osteosim.parameters.fracture2026  # noqa: F401
+    import osteosim.parameters.strength_hazard2026  # noqa: F401
 
     for c in citations.all_citations():
         assert c.title, c.key

@@ -343,3 +343,19 @@ def test_simulate_versus_untreated_needs_a_regimen(tmp_path):
     assert res.exit_code != 0
     assert "--versus-untreated" in res.output and "regimen" in res.output
     assert not out.exists()
+
+
+def test_trial_hazard_option_refuses_unknown_names(tmp_path):
+    tpl = Path(__file__).resolve().parents[2] / "examples" / "trials" / "freedom_like.yaml"
+    r = runner.invoke(app, ["trial", str(tpl), "--out", str(tmp_path / "o"), "--hazard", "frax"])
+    assert r.exit_code == 2
+    assert "--hazard: 'frax' is not allowed (bmd or strength)" in r.output
+    assert not (tmp_path / "o" / "summary.json").exists()
+
+
+def test_calibrate_hazard_check_and_table():
+    r = runner.invoke(app, ["calibrate", "--hazard", "--check"])
+    assert r.exit_code == 0, r.output
+    assert "hazard_sigma_hip: stored" in r.output
+    r = runner.invoke(app, ["calibrate", "--hazard"])
+    assert r.exit_code == 0 and "GR strength" in r.output and "hazard_sigma_vertebral" in r.output

@@ -50,6 +50,7 @@ def _mod(d, path, value):
     (("years",), -1, "years: -1 is not allowed"),
     (("published",), "freedum", "published: 'freedum' is not a published trial"),
     (("population", "fracture_incidence"), "hospital", "population.fracture_incidence: 'hospital' is not allowed"),
+    (("population", "fracture_hazard"), "frax", "population.fracture_hazard: 'frax' is not allowed"),
     (("population", "age_mean"), 50, "age_mean: 50 is not allowed (strictly inside age [65.0, 80.0])"),
 ])
 def test_bad_files_one_line(path, value, expect):
@@ -77,6 +78,14 @@ def test_digest_ignores_name_but_not_content():
     assert a.digest() == TrialSpec.from_mapping(tiny(name="other")).digest()
     assert a.digest() != TrialSpec.from_mapping(tiny(seed=6)).digest()
     assert a.digest() != a.digest(seed=6)
+
+
+def test_digest_of_the_default_hazard_is_the_one_before_the_option():
+    """fracture_hazard: bmd (the default) keeps the digest runs had before the option (resume keys)."""
+    a = TrialSpec.from_mapping(tiny())
+    assert a.digest() == "65357d46262bf663"  # tiny()'s digest before population.fracture_hazard existed
+    strength = _mod(tiny(), ("population", "fracture_hazard"), "strength")
+    assert TrialSpec.from_mapping(strength).digest() != a.digest()
 
 
 def test_cli_bad_file_exit_2_nothing_written(tmp_path):

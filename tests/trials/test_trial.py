@@ -64,6 +64,22 @@ def test_treatment_acts_through_bmd(reference):
     pd.testing.assert_series_equal(base.loc["denosumab", "bmd_femoral_neck"], base.loc["placebo", "bmd_femoral_neck"])
 
 
+def test_strength_hazard_trial(reference, tmp_path):
+    """fracture_hazard: strength: the same patients and BMD, fractures from load over strength."""
+    _, _, patients, events = reference
+    data = tiny()
+    data["population"] = {**data["population"], "fracture_hazard": "strength"}
+    summary = run_trial(TrialSpec.from_mapping(data), tmp_path, chunk_size=8, block=BLOCK)
+    assert "load over strength" in summary["method"]["fracture_model"]
+    assert "Kopperdahl2014" in {c["key"] for c in summary["citations"]}
+    key = ["arm", "patient", "month"]
+    p2 = pd.read_parquet(tmp_path / "patients.parquet").sort_values(key).reset_index(drop=True)
+    p1 = patients.sort_values(key).reset_index(drop=True)
+    bmd = [c for c in p1.columns if c.startswith(("bmd", "strength"))]
+    pd.testing.assert_frame_equal(p1[bmd], p2[bmd])
+    assert len(pd.read_parquet(tmp_path / "events.parquet")) == len(events)
+
+
 def test_same_numbers_any_chunk_size(reference, tmp_path):
     _, summary, patients, _ = reference
     again = run_trial(TrialSpec.from_mapping(tiny()), tmp_path, chunk_size=24, block=BLOCK)

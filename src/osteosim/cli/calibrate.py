@@ -16,16 +16,22 @@ def calibrate(
                                   "QCT finite-element strength changes instead."),
     cavity: bool = typer.Option(False, "--cavity", help="Derive the resorption-cavity stress-riser coefficients "
                                 "from the micro-FE strength losses instead."),
+    hazard: bool = typer.Option(False, "--hazard", help="Fit the load-over-strength fracture hazard (event spread, "
+                                "BMD-strength correlation) to the cohort gradients of risk instead."),
 ) -> None:
     """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
-    --strength, the strength law's mineral exponent) parameters to the published targets."""
+    --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the load-over-strength hazard) parameters to the
+    published targets."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
 
-    if therapies + fractures + strength + cavity > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures, --strength and --cavity")
+    if therapies + fractures + strength + cavity + hazard > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity and --hazard")
+    if hazard:
+        _calibrate_hazard(check, write)
+        return
     if strength or fractures or cavity:
         from ..calibration import cavity as cv
         from ..calibration import strength as sf
@@ -99,3 +105,33 @@ def calibrate(
     _console().print(t)
     if write:
         _console().print(f"wrote {(th if therapies else nh).write_fit(result)}")
+
+
+def _calibrate_hazard(check: bool, write: bool) -> None:
+    """``--hazard``: the closed-form fit of osteosim.calibration.strength_hazard and its gradients by age."""
+    from rich.table import Table
+
+    from ..calibration import strength_hazard as sh
+
+    if check:
+        ok, diffs = sh.check()
+        for k, (old, new, rel) in diffs.items():
+            _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
+        if not ok:
+            raise typer.Exit(1)
+        return
+    result = sh.fit()
+    t = Table(title="load over strength: gradients of risk per SD lower strength / BMD in the untreated population "
+                    f"(fitted at {result['reference_age']:g}, women)")
+    for c in ("sex", "kind", "age", "GR strength", "GR BMD", "cohort strength", "cohort BMD"):
+        t.add_column(c)
+    for sex, kinds in result["report"]["gradients"].items():
+        for kind, ages in kinds.items():
+            rep = result["report"][kind]
+            for age, (gs, gb) in ages.items():
+                t.add_row(sex, kind, age, f"{gs:.2f}", f"{gb:.2f}", f"{rep['target_gr_strength'] or '-'}",
+                          f"{rep['target_gr_bmd']}")
+    _console().print(t)
+    _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+    if write:
+        _console().print(f"wrote {sh.write_fit(result)}")

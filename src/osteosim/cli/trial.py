@@ -33,6 +33,9 @@ def trial(
     chunk_size: int = typer.Option(256, "--chunk-size", help="Patients per task (a multiple of the solver block)."),
     block: int = typer.Option(None, "--block", hidden=True, help="Solver lanes per compiled call (tests use small blocks)."),
     json_out: bool = typer.Option(False, "--json", help="Print the summary JSON to stdout."),
+    hazard: str = typer.Option(None, "--hazard", help="Fracture hazard: bmd (gradient of risk per SD of BMD) or "
+                               "strength (load over strength); default: the trial file's population.fracture_hazard "
+                               "(bmd when absent)."),
 ) -> None:
     """Run (or resume) a virtual clinical trial and write DIR/summary.json, DIR/patients.parquet, DIR/report.html."""
     from ..io_utils import to_jsonable
@@ -49,6 +52,14 @@ def trial(
             raise ValueError(f"--chunk-size: {chunk_size} is not allowed (a whole number >= 1)")
         out_dir = _check_out(Path(out))
         spec = TrialSpec.from_yaml(trial_file)
+        if hazard is not None:
+            from ..outcomes.fracture import HAZARDS
+
+            if hazard not in HAZARDS:
+                raise ValueError(f"--hazard: {hazard!r} is not allowed ({' or '.join(HAZARDS)})")
+            data = spec.model_dump(mode="json")
+            data["population"]["fracture_hazard"] = hazard
+            spec = TrialSpec.from_mapping(data, source=trial_file)
         bar = _progress_bar()
         task = None
 

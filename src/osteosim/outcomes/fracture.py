@@ -25,7 +25,15 @@ year) of a patient at age a is (FRAX-style Poisson model)::
   also makes the vertebral site-concordance RR apply.
 * death competes (Gompertz hazard).
 
-A treatment changes these hazards only through the BMD the model computes for the patient;
+``FractureModel(hazard="strength")`` replaces the BMD term ``GR_k^(-z_k) / E[...]`` by the
+load-over-strength (factor of risk) probit of :mod:`osteosim.outcomes.strength_hazard` at the
+patient's log strength deviation from the age-matched population (placed at the start from z_k,
+then followed with the patient's own strength change, given per kind to :func:`sample_events`)
+over the population mean, so an untreated reference population keeps base_k's incidence.  The default
+``hazard="bmd"`` is the model above, and the clinic calculator (``osteosim risk``) keeps it.
+
+A treatment changes these hazards only through the BMD (and, with ``hazard="strength"``, the
+strength) the model computes for the patient;
 there is no drug-specific fracture multiplier.  Events are sampled per patient with one
 uniform per kind and month from the patient's own stream, so two arms of one patient share
 their draws (common random numbers) and a lower hazard can only remove events.
@@ -34,14 +42,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ..parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from ..parameters.fracture_countries import CountryTables, country_tables
 from ..physiology.sites import site_for_fracture
+from .strength_hazard import HAZARDS, ProbitShape, population_log_strength
 
-__all__ = ["KINDS", "ENDPOINT_KINDS", "NONVERTEBRAL_KINDS", "UNIFORM_COLUMNS", "N_UNIFORMS", "VERTEBRAL_SITE", "HIP_SITE", "RiskFactors", "FractureModel", "sample_events", "endpoint_first_times", "KIND_SITES",
+__all__ = ["KINDS", "ENDPOINT_KINDS", "NONVERTEBRAL_KINDS", "UNIFORM_COLUMNS", "N_UNIFORMS", "VERTEBRAL_SITE",
+           "HIP_SITE", "KIND_SITES", "HAZARDS", "RiskFactors", "FractureModel", "sample_events", "endpoint_first_times",
            "ten_year_probability", "FractureHistory", "CountryFractureModel", "fracture_model", "RISK_AGE_RANGE"]
 
 #: ages (years) the clinic calculator takes (the range of the fracture model's inputs)
@@ -107,14 +118,19 @@ class FractureModel:
     """Hazards of :mod:`osteosim.outcomes.fracture` for a parameter set (Fracture2026 by default)."""
 
     def __init__(self, params: Mapping[str, float] | None = None, population: Mapping[str, float] | None = None,
-                 setting: str = "general"):
+                 setting: str = "general", hazard: str = "bmd", strength_params: Mapping[str, float] | None = None):
         """``setting``: "general" (the epidemiological incidences) or "trial" (scaled by the fitted
-        trial-population factors, osteosim.calibration.trial_fractures)."""
+        trial-population factors, osteosim.calibration.trial_fractures); ``hazard``: "bmd" (gradient of
+        risk per SD of BMD) or "strength" (load over strength, StrengthHazard2026 or ``strength_params``)."""
         if setting not in ("general", "trial"):
             raise ValueError(f"setting: {setting!r} is not allowed (general or trial)")
+        if hazard not in HAZARDS:
+            raise ValueError(f"hazard: {hazard!r} is not allowed ({' or '.join(HAZARDS)})")
         self.p = dict(params or FRACTURE2026.values_dict())
         self.pop = dict(population or POPULATION2026.values_dict())
         self.setting = setting
+        self.hazard = hazard
+        self.shapes = self._probit_shapes(strength_params) if hazard == "strength" else None
         p = self.p
         # imminent risk: early value whose first-year mean equals the published first-year RR
         d = p["imminent_decay_years"]
@@ -215,16 +231,71 @@ class FractureModel:
         m[:, _V] = np.where(vert, m[:, _V] * p["rr_vertebral_after_vertebral"] / p["rr_prior_fracture"], m[:, _V])
         return m
 
+    # -- load over strength (hazard="strength", outcomes.strength_hazard) ---------------------------
+    def _probit_shapes(self, strength_params: Mapping[str, float] | None) -> dict[str, ProbitShape]:
+        from ..parameters.strength_hazard2026 import STRENGTH_HAZARD2026
+
+        self.sp = dict(strength_params or STRENGTH_HAZARD2026.values_dict())
+        shapes = {}
+        for kind, site in KIND_SITES.items():
+            mu, s_b = self.log_strength_population(site, self.sp["hazard_reference_age"], 1.0)
+            shapes[kind] = ProbitShape(self.sp[f"hazard_sigma_{kind}"], self.sp[f"strength_bmd_corr_{site}"],
+                                       self.sp[f"fracture_per_event_{kind}"], float(mu), float(s_b))
+        return shapes
+
+    def log_strength_population(self, site: str, age, female) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, s_B) of the untreated population at ``age``: mean log strength (up to a constant) and the
+        SD of its BMD part, from this model's mean T-score and the site's reference and strength exponent."""
+        from .densitometry import reference
+
+        mean, sd = reference(self.bone, site)
+        return population_log_strength(self.mean_tscore(site, age, female), self.p["tscore_sd_at_age"], mean, sd,
+                                       self.bone[f"strength_exponent_{site}"])
+
+    @cached_property
+    def bone(self) -> dict[str, float]:
+        """Osteosim2026's values: the T-score references and strength exponents per site."""
+        from ..parameters.osteosim2026 import OSTEOSIM2026
+
+        return OSTEOSIM2026.values_dict()
+
+    def log_strength_by_kind(self, age, female) -> tuple[np.ndarray, np.ndarray]:
+        """(mu, s_B), each (..., len(KINDS)): :meth:`log_strength_population` at each kind's site (KIND_SITES)."""
+        by_site = {s: self.log_strength_population(s, age, female) for s in set(KIND_SITES.values())}
+        return tuple(np.stack(np.broadcast_arrays(*(by_site[s][i] for s in KIND_SITES.values())), axis=-1) for i in (0, 1))
+
+    def strength_rr(self, z: Mapping[str, np.ndarray], age, female, strength_deviation=None) -> np.ndarray:
+        """(N, len(KINDS)) normalised load-over-strength terms: P(fracture | event) over the population mean.
+
+        z: age-matched BMD Z-score per site (a patient known by BMD only: x = s_B z);
+        strength_deviation: (N, len(KINDS)) the patient's log strength deviation x from the population of its age
+        and sex, per kind (overrides the Z-scores; :func:`sample_events` follows it along a trajectory)."""
+        if self.shapes is None:
+            raise ValueError("hazard: strength_rr needs FractureModel(hazard='strength')")
+        mu, s_b = self.log_strength_by_kind(age, female)
+        if strength_deviation is None:
+            zk = np.stack(np.broadcast_arrays(*(np.asarray(z[s], float) for s in KIND_SITES.values())), axis=-1)
+            x = s_b * zk
+        else:
+            x = np.asarray(strength_deviation, float)
+        cols = [self.shapes[kind].relative_risk(x[..., k], mu[..., k], s_b[..., k]) for k, kind in enumerate(KINDS)]
+        return np.stack(cols, axis=-1)
+
     def hazards(self, age, rf: RiskFactors, z: Mapping[str, np.ndarray] | None = None, since_last=None,
-                vertebral_history=None) -> np.ndarray:
-        """(N, 4) hazards per year of KINDS; ``z``: age-matched BMD Z-score per site (every site of
-        KIND_SITES), None: without BMD (BMI enters instead)."""
+                vertebral_history=None, strength_deviation=None) -> np.ndarray:
+        """(N, len(KINDS)) hazards per year of KINDS; ``z``: age-matched BMD Z-score per site (every site of
+        KIND_SITES), None: without BMD (BMI enters instead).  strength_deviation: (N, len(KINDS)),
+        hazard="strength" only (:meth:`strength_rr`)."""
         age = np.asarray(age, float)
         n = rf.female.shape[0]
         use_bmd = z is not None
+        if strength_deviation is not None and (self.hazard != "strength" or not use_bmd):
+            raise ValueError("strength_deviation: given to a model without the strength hazard or without BMD "
+                             "(allowed with FractureModel(hazard='strength') and Z-scores)")
         h = self.base_incidence(age, rf.female) * self.risk_factor_rr(rf, age, use_bmd)
         if use_bmd:
-            h = h * self.bmd_rr(z, rf.female)
+            h = h * (self.bmd_rr(z, rf.female) if self.hazard == "bmd"
+                     else self.strength_rr(z, age, rf.female, strength_deviation))
         since = np.full(n, np.inf) if since_last is None else since_last
         vh = rf.prior_vertebral if vertebral_history is None else vertebral_history
         return h * self.prior_rr(rf, since, vh)
@@ -260,13 +331,22 @@ def fracture_model(country: str | None = None) -> FractureModel:
 
 
 def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, rf: RiskFactors,
-                  tscores: Mapping[str, np.ndarray], uniforms: np.ndarray) -> FractureHistory:
+                  tscores: Mapping[str, np.ndarray], uniforms: np.ndarray,
+                  strength_change: np.ndarray | None = None) -> FractureHistory:
     """Sample fractures and death over the intervals of ``t_years`` (T+1 grid points, years from start).
 
     tscores: site -> (N, T+1) current T-scores at the grid points (every site of KIND_SITES; the
     hazard of an interval uses its start); uniforms: (N, T, N_UNIFORMS) in [0, 1) from each
     patient's own stream (columns: UNIFORM_COLUMNS).  A fracture changes the hazards of later
     intervals (imminent risk, vertebral concordance).
+
+    strength_change: (N, T+1, len(KINDS)) per kind (KIND_SITES), ``ln S(t) - ln S(0)``: the patient's own
+    strength change (outcomes.strength), for a model with hazard="strength".  The patient's log
+    strength deviation from the population of its age is then placed at the start from its BMD
+    Z-score (``x0 = s_B z0``: the part of strength that BMD explains) and followed with its own
+    strength: ``x(t) = x0 + [ln S(t) - ln S(0)] - [mu(age(t)) - mu(age0)]`` (the population's strength
+    falls with age too).  Without it (None) a strength-hazard patient is known by BMD only at every
+    point (``x = s_B z(t)``).
     """
     sites = sorted(set(KIND_SITES.values()))
     missing = [s for s in sites if s not in tscores]
@@ -282,11 +362,21 @@ def sample_events(model: FractureModel, t_years: np.ndarray, age0: np.ndarray, r
     death = np.full(n, np.inf)
     last = np.full(n, -np.inf)  # time of the last new fracture (years from start)
     vert_hist = rf.prior_vertebral.astype(float).copy()
+    if strength_change is not None:
+        if model.hazard != "strength":
+            raise ValueError("strength_change: given to a model without the strength hazard "
+                             "(allowed with FractureModel(hazard='strength'))")
+        mu0, s_b0 = model.log_strength_by_kind(age0, rf.female)
+        z0 = np.stack([model.zscore(s, tscores[s][:, 0], age0, rf.female) for s in KIND_SITES.values()], axis=-1)
+        x0 = s_b0 * z0
     for j in range(n_int):
         t0, dt = t_years[j], t_years[j + 1] - t_years[j]
         age = age0 + t0
         z = {s: model.zscore(s, tscores[s][:, j], age, rf.female) for s in sites}
-        h = model.hazards(age, rf, z, since_last=t0 - last, vertebral_history=vert_hist)
+        dev = None
+        if strength_change is not None:
+            dev = x0 + strength_change[:, j] - (model.log_strength_by_kind(age, rf.female)[0] - mu0)
+        h = model.hazards(age, rf, z, since_last=t0 - last, vertebral_history=vert_hist, strength_deviation=dev)
         alive = np.isinf(death)
         u = uniforms[:, j]
         event = (u[:, kind_cols] < -np.expm1(-h * dt)) & alive[:, None]

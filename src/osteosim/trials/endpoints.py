@@ -36,7 +36,12 @@ def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
     from ..outcomes import densitometry, fracture
 
     pset = Osteosim().default_parameters()
-    return ("osteosim", *pset.cited_keys(), *densitometry.CITATION_KEYS, *fracture.CITATION_KEYS)
+    keys = ("osteosim", *pset.cited_keys(), *densitometry.CITATION_KEYS, *fracture.CITATION_KEYS)
+    if spec.population.fracture_hazard == "strength":
+        from ..parameters.strength_hazard2026 import STRENGTH_HAZARD2026
+
+        keys += STRENGTH_HAZARD2026.cited_keys()
+    return keys
 
 
 def month_key(m: float) -> str:
@@ -146,7 +151,10 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
                       "randomisation); fracture draws are shared between arms (common random numbers), so "
                       "between-arm CIs that assume independent groups are conservative",
             "fracture_model": "osteosim.outcomes.fracture (Fracture2026): no drug-specific fracture multiplier; "
-                              "treatments act through the simulated BMD; background incidence: "
+                              + ("treatments act through the simulated BMD; " if spec.population.fracture_hazard == "bmd"
+                                 else "hazard from load over strength (osteosim.outcomes.strength_hazard, "
+                                      "StrengthHazard2026): treatments act through the simulated BMD and strength; ")
+                              + "background incidence: "
                               + ("general population" if spec.population.fracture_incidence == "general" else
                                  "trial population (general-population incidence x factors fitted to published "
                                  "placebo arms, osteosim calibrate --fractures)"),

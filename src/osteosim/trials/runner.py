@@ -12,8 +12,9 @@ patient range):
    only by treatment), saved monthly;
 4. BMD per site from the measured-baseline rescaling (reported with each scan's DXA precision
    error, :mod:`.population`), fractures and deaths sampled from the simulated BMD trajectory
-   (:mod:`osteosim.outcomes.fracture`) with the patient's own uniforms, the same in every arm
-   (common random numbers).
+   (:mod:`osteosim.outcomes.fracture`; with ``fracture_hazard: strength`` from the patient's
+   strength change, :func:`strength_change`) with the patient's own uniforms, the same in every
+   arm (common random numbers).
 
 Solves go through :func:`osteosim.solve.solve_chunked` with fixed-width blocks, and chunks
 start at multiples of the block, so every number is bit-identical for any chunk size or
@@ -39,7 +40,7 @@ from .outputs import months_grid
 from .spec import TrialSpec
 from .store import TrialStore
 
-__all__ = ["run_trial", "simulate_chunk", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
+__all__ = ["run_trial", "simulate_chunk", "strength_change", "DEFAULT_CHUNK", "TRIAL_SOLVER"]
 
 #: patients per Dask task (a multiple of the solver block)
 DEFAULT_CHUNK = 256
@@ -130,6 +131,20 @@ def arm_run(shifted, patients: list, variability: list[dict], base: dict, regime
     return build_run(shifted, lanes, base, ts=ts, years=years)
 
 
+def strength_change(model, ys: np.ndarray, p: dict) -> np.ndarray:
+    """(N, T, len(KINDS)) per fracture kind (its site, outcomes.fracture.KIND_SITES): ``ln S(t) - ln S(0)``, the
+    patient's log strength change since randomisation (the first column of states ys (N, T, n_states))."""
+    from ..outcomes.fracture import KIND_SITES
+    # the strength the fracture hazard reads: `strength`, or a fracture-specific variant with the same signature
+    from ..outcomes.strength import strength as hazard_strength
+
+    out = {}
+    for site in set(KIND_SITES.values()):
+        ln_s = np.log(hazard_strength(model, ys, p, site))
+        out[site] = ln_s - ln_s[:, :1]
+    return np.stack([out[s] for s in KIND_SITES.values()], axis=-1)
+
+
 def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
     """Patients ``start..stop-1`` through every arm: ``{"visits": DataFrame, "events": DataFrame}``."""
     from ..outcomes.fracture import FractureModel, endpoint_first_times, sample_events
@@ -146,7 +161,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     shifted = ShiftedModel(model)
     grid = months_grid(spec)
     t_years = grid / 12.0
-    fm = FractureModel(setting=spec.population.fracture_incidence)
+    fm = FractureModel(setting=spec.population.fracture_incidence, hazard=spec.population.fracture_hazard)
     pop = sample_population(spec, np.arange(start, stop), len(grid) - 1, seed=seed, fracture_model=fm)
     n = len(pop)
     variability = _patient_params(base, pop)
@@ -180,7 +195,8 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
-        hist_ev = sample_events(fm, t_years, pop.age, rf, tsc, pop.uniforms)
+        change = strength_change(model, ys, base) if fm.hazard == "strength" else None
+        hist_ev = sample_events(fm, t_years, pop.age, rf, tsc, pop.uniforms, strength_change=change)
         ok = ok_hist & sol.ok
         cols = {C.VISIT_PATIENT.name(): np.repeat(pop.index, len(visit_idx)), C.VISIT_ARM.name(): arm,
                 C.MONTH.name(): np.tile(grid[visit_idx], n),
