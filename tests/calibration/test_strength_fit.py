@@ -23,4 +23,4 @@ def test_cli_takes_one_fit_at_a_time():
     from osteosim.cli.app import app
 
     r = CliRunner().invoke(app, ["calibrate", "--strength", "--fractures"])
-    assert r.exit_code == 2 and "give one of --therapies, --fractures and --strength" in r.output
+    assert r.exit_code == 2 and "give one of --therapies, --fractures, --strength and --radius" in r.output

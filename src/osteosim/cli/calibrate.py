@@ -14,21 +14,25 @@ def calibrate(
                                    "to the published placebo arms instead."),
     strength: bool = typer.Option(False, "--strength", help="Fit the strength law's mineral exponent to the FREEDOM "
                                   "QCT finite-element strength changes instead."),
+    radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
+                                "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
 ) -> None:
     """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
-    --strength, the strength law's mineral exponent) parameters to the published targets."""
+    --strength, the strength law's mineral exponent; with --radius, the distal radius's turnover) parameters to the
+    published targets."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
 
-    if therapies + fractures + strength > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures and --strength")
-    if strength or fractures:
+    if therapies + fractures + strength + radius > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength and --radius")
+    if strength or fractures or radius:
+        from ..calibration import radius as rf
         from ..calibration import strength as sf
         from ..calibration import trial_fractures as tf
 
-        module = sf if strength else tf
+        module = sf if strength else rf if radius else tf
         if check:
             ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
@@ -37,8 +41,9 @@ def calibrate(
                 raise typer.Exit(1)
             return
         result = module.fit()
-        if strength:
-            t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
+        if strength or radius:
+            t = Table(title="distal radius: forearm BMD loss (rows not fitted are checks)" if radius else
+                      "strength law: QCT finite-element strength changes (rows not fitted are checks)")
             cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
             rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
                      "yes" if r["fitted"] else "check", r["source"][:60]) for k, r in result["report"].items()]
@@ -52,7 +57,8 @@ def calibrate(
         for row in rows:
             t.add_row(*row)
         _console().print(t)
-        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+        _console().print(", ".join(f"{k} = {v:.4g}" + (f" ({v * 365.25:.4f}/y)" if radius else "")
+                                   for k, v in result["values"].items()))
         if write:
             _console().print(f"wrote {module.write_fit(result)}")
         return
