@@ -237,9 +237,9 @@ _EXT = [
     P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip bone (assumption)", "strength ~ BV^exponent at the total hip", ("Morgan2003",)),
     P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "strength ~ BV^exponent at the femoral neck", ("Morgan2003",)),
     P("strength_exponent_distal_radius", 3.0, "1", f"{_A}: the 33 % radius is compact bone; Currey 1988: the modulus of compact "
-      "bone is roughly cubic in volume fraction (1 - porosity); Schaffler & Burr 1988 find 10.9 for modulus vs volume "
-      "fraction, the steep end of the prior. Whole-bone strength falls less than BMD where the periosteum expands (Ahlborg 2003: "
-      "strength index -0.7 %/y vs BMD -1.9 %/y), so 3 is not the steep end", "strength ~ BV^exponent at the distal radius",
+      "bone is roughly cubic in volume fraction (1 - porosity); Schaffler & Burr 1988 find 10.9 for modulus (the steep end); "
+      "whole-bone strength falls less than BMD where the periosteum expands (Ahlborg 2003: strength index -0.7 %/y vs BMD "
+      "-1.9 %/y), so the gentler cubic law is taken", "strength ~ BV^exponent at the distal radius",
       ("Currey1988", "SchafflerBurr1988", "Ahlborg2003")),
     _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
 ]
