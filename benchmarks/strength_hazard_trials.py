@@ -48,13 +48,15 @@ def reference_incidence(n: int = 200_000, seed: int = 11) -> dict:
         out[sex] = {}
         for age in (55.0, 65.0, 75.0, 85.0):
             a = np.full(n, age)
-            h = {k: m.hazards(a, rf, z_ls, z_fn).mean(axis=0) for k, m in models.items()}
+            z = {"lumbar_spine": z_ls, "femoral_neck": z_fn}
+            h = {k: m.hazards(a, rf, z).mean(axis=0) for k, m in models.items()}
             out[sex][f"{age:g}"] = {kind: [float(h["bmd"][i]), float(h["strength"][i])] for i, kind in enumerate(KINDS)}
     return out
 
 
 def main() -> None:
     from osteosim.calibration import strength_hazard as sh
+    from osteosim.outcomes.fracture import KINDS
     from osteosim.io_utils import atomic_write_json
     from osteosim.parameters.strength_hazard2026 import STRENGTH_HAZARD2026
     from osteosim.trials import TrialSpec, run_trial
@@ -95,13 +97,13 @@ def main() -> None:
                   f"{ci(fs['simulated'], fs['simulated_ci95'])} | {ci(fb['published'], fb['published_ci95'])} | "
                   f"{yn(fb)} / {yn(fs)} |")
     print("\n### Placebo arms: % with >= 1 fracture (bmd / strength)\n")
-    print("| template | vertebral | hip | nonvertebral | any |\n|---|---|---|---|---|")
+    print("| template | vertebral | hip | wrist | nonvertebral | any |\n|---|---|---|---|---|---|")
     for name, by in trials.items():
         cells = [f"{by['bmd']['placebo_pct'][k]:.2f} / {by['strength']['placebo_pct'][k]:.2f}"
-                 for k in ("vertebral", "hip", "nonvertebral", "any")]
+                 for k in ("vertebral", "hip", "wrist", "nonvertebral", "any")]
         print(f"| {name} | " + " | ".join(cells) + " |")
     print("\n### Untreated reference population: incidence per 1,000/y, bmd / strength hazard\n")
-    print("| sex | age | vertebral | hip | other |\n|---|---|---|---|---|")
+    print("| sex | age | " + " | ".join(KINDS) + " |\n|---|---|" + "---|" * len(KINDS))
     worst = 0.0
     for sex, ages in ref.items():
         for age, kinds in ages.items():

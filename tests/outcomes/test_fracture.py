@@ -11,7 +11,7 @@ import pytest
 import statsmodels.api as sm
 
 from osteosim.trials.targets import load_targets
-from osteosim.outcomes.fracture import (KINDS, N_UNIFORMS, UNIFORM_COLUMNS, FractureModel, RiskFactors, sample_events,
+from osteosim.outcomes.fracture import (KIND_SITES, KINDS, N_UNIFORMS, UNIFORM_COLUMNS, FractureModel, RiskFactors, sample_events,
                                         ten_year_probability)
 from osteosim.parameters.fracture2026 import FRACTURE2026, POPULATION2026
 from osteosim.physiology.patient import Patient
@@ -31,17 +31,18 @@ def reference_population(n, age_lo, age_hi, seed, female=1.0, prevalences=None):
                      (rng.random(n) < prev["glucocorticoid_prevalence"]).astype(float),
                      POP["bmi_mean"] + POP["bmi_sd"] * rng.standard_normal(n),
                      (rng.random(n) < prev["prior_fracture_prevalence"]).astype(float), np.zeros(n))
-    z_fn = rng.standard_normal(n)
-    z_ls = 0.6 * z_fn + 0.8 * rng.standard_normal(n)
-    t_fn = fm.mean_tscore("femoral_neck", age, female) + z_fn * P["tscore_sd_at_age"]
-    t_ls = fm.mean_tscore("lumbar_spine", age, female) + z_ls * P["tscore_sd_at_age"]
-    return fm, age, rf, z_fn, z_ls, t_fn, t_ls, rng
+    z = {"femoral_neck": rng.standard_normal(n)}
+    z["lumbar_spine"] = 0.6 * z["femoral_neck"] + 0.8 * rng.standard_normal(n)
+    # the radius (wrist fractures) from its own stream, so every other draw is what it was without it
+    r = P["tscore_corr_fn_dr"]
+    z["distal_radius"] = r * z["femoral_neck"] + np.sqrt(1.0 - r * r) * np.random.default_rng(seed + 10_000).standard_normal(n)
+    t = {s: fm.mean_tscore(s, age, female) + z[s] * P["tscore_sd_at_age"] for s in z}
+    return fm, age, rf, z, t, rng
 
 
-def tscores(t_ls, t_fn, n_points, shift_ls=0.0, shift_fn=0.0):
-    """Per-site T-scores at the grid points, constant in time (plus an optional shift per point)."""
-    return {"lumbar_spine": np.repeat(t_ls[:, None], n_points, 1) + shift_ls,
-            "femoral_neck": np.repeat(t_fn[:, None], n_points, 1) + shift_fn}
+def tscores(t, n_points, shift=0.0):
+    """Per-site T-scores at the grid points, constant in time (plus an optional shift)."""
+    return {s: np.repeat(v[:, None], n_points, 1) + shift for s, v in t.items()}
 
 
 COVARIATES = ["z", "smoker", "parental", "gc", "prior", "age"]
@@ -52,14 +53,14 @@ def fits():
     """100,000 women aged 60-90 followed for one year (monthly hazards, BMD constant); per kind a
     Poisson GLM of the first fracture with log person-time offset (exact for piecewise-constant hazards)."""
     n = 100_000
-    fm, age, rf, z_fn, z_ls, t_fn, t_ls, rng = reference_population(n, 60.0, 90.0, seed=1)
+    fm, age, rf, z, t, rng = reference_population(n, 60.0, 90.0, seed=1)
     grid = np.arange(13) / 12.0
-    ev = sample_events(fm, grid, age, rf, tscores(t_ls, t_fn, 13), rng.random((n, 12, N_UNIFORMS)))
+    ev = sample_events(fm, grid, age, rf, tscores(t, 13), rng.random((n, 12, N_UNIFORMS)))
     out = {}
     for kind in range(len(KINDS)):
         first = ev.first_time[:, kind]
         exposure = np.fmin(np.fmin(first, ev.death_time), 1.0)
-        X = np.column_stack([z_ls if KINDS[kind] == "vertebral" else z_fn, rf.smoker, rf.parental_hip, rf.glucocorticoids, rf.prior_fracture,
+        X = np.column_stack([z[KIND_SITES[KINDS[kind]]], rf.smoker, rf.parental_hip, rf.glucocorticoids, rf.prior_fracture,
                              age - 75.0])
         res = sm.GLM(np.isfinite(first).astype(float), sm.add_constant(X), family=sm.families.Poisson(),
                      offset=np.log(np.maximum(exposure, 1e-9))).fit()
@@ -96,9 +97,9 @@ def by_age():
     out = {}
     for lo in (50.0, 90.0, 60.0, 70.0, 80.0):
         n = 150_000
-        fm, age, rf, _, _, t_fn, t_ls, rng = reference_population(n, lo, lo + 5.0, seed=int(lo))
+        fm, age, rf, _, t, rng = reference_population(n, lo, lo + 5.0, seed=int(lo))
         grid = np.array([0.0, 0.5, 1.0])
-        ev = sample_events(fm, grid, age, rf, tscores(t_ls, t_fn, 3), rng.random((n, 2, N_UNIFORMS)))
+        ev = sample_events(fm, grid, age, rf, tscores(t, 3), rng.random((n, 2, N_UNIFORMS)))
         out[lo] = {}
         for kind in ("hip", "wrist"):
             first = ev.first_time[:, KINDS.index(kind)]
@@ -172,10 +173,10 @@ def test_imminent_risk_matches_inputs():
 def test_new_fractures_feed_back():
     """Same draws with and without the imminent-risk feedback: feedback gives more repeat fractures."""
     n = 50_000
-    fm, age, rf, _, _, t_fn, t_ls, rng = reference_population(n, 75.0, 85.0, seed=5)
+    fm, age, rf, _, t, rng = reference_population(n, 75.0, 85.0, seed=5)
     grid = np.arange(37) / 12.0
     u = rng.random((n, 36, N_UNIFORMS))
-    ts = tscores(t_ls, t_fn, 37)
+    ts = tscores(t, 37)
     with_fb = sample_events(fm, grid, age, rf, ts, u)
     flat = FractureModel(dict(P, imminent_rr_first_year=1.0, imminent_rr_10y=1.0, rr_vertebral_after_vertebral=P["rr_prior_fracture"]))
     without = sample_events(flat, grid, age, rf, ts, u)
@@ -189,11 +190,11 @@ def test_new_fractures_feed_back():
 def test_lower_bmd_only_adds_events():
     """Common random numbers: a uniformly higher T-score can only remove fractures."""
     n = 20_000
-    fm, age, rf, _, _, t_fn, t_ls, rng = reference_population(n, 70.0, 80.0, seed=9)
+    fm, age, rf, _, t, rng = reference_population(n, 70.0, 80.0, seed=9)
     grid = np.arange(13) / 12.0
     u = rng.random((n, 12, N_UNIFORMS))
-    lo = sample_events(fm, grid, age, rf, tscores(t_ls, t_fn, 13), u)
-    hi = sample_events(fm, grid, age, rf, tscores(t_ls, t_fn, 13, 0.5, 0.5), u)
+    lo = sample_events(fm, grid, age, rf, tscores(t, 13), u)
+    hi = sample_events(fm, grid, age, rf, tscores(t, 13, 0.5), u)
     first_lo, first_hi = np.isfinite(lo.first_time), np.isfinite(hi.first_time)
     assert first_hi.sum() < first_lo.sum()
     assert not (first_hi[:, 0] & ~first_lo[:, 0]).any()  # vertebral, before any feedback differs
@@ -213,7 +214,8 @@ def test_ten_year_probability_agrees_with_simulation():
     u = np.random.default_rng(3).random((n, 120, N_UNIFORMS))
     for k in ("vertebral", "wrist", "other"):  # no other fractures: their imminent feedback is not in the closed form
         u[:, :, UNIFORM_COLUMNS[k]] = 1.0
-    ts = {"lumbar_spine": np.tile(-2.5 + shift_ls, (n, 1)), "femoral_neck": np.tile(-2.5 + shift, (n, 1))}
+    ts = {"lumbar_spine": np.tile(-2.5 + shift_ls, (n, 1)), "femoral_neck": np.tile(-2.5 + shift, (n, 1)),
+          "distal_radius": np.tile(-2.5 + shift, (n, 1))}  # wrist draws are switched off below
     ev = sample_events(fm, grid, np.full(n, 75.0), rf, ts, u)
     sim = float(np.isfinite(ev.first_time[:, KINDS.index("hip")]).mean())
     assert abs(sim - prob) < 3 * math.sqrt(prob * (1 - prob) / n) + 0.003, (sim, prob)

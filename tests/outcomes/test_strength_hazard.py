@@ -136,7 +136,8 @@ def _cohort(n=4000, months=36, seed=3):
     tls = np.repeat((-2.6 + 0.5 * z())[:, None], months + 1, axis=1)
     tfn = np.repeat((-2.4 + 0.5 * z())[:, None], months + 1, axis=1)
     u = rng.random((n, months, N_UNIFORMS))
-    return t, age0, rf, {"lumbar_spine": tls, "femoral_neck": tfn}, u
+    tdr = np.repeat((-2.2 + 0.5 * z())[:, None], months + 1, axis=1)
+    return t, age0, rf, {"lumbar_spine": tls, "femoral_neck": tfn, "distal_radius": tdr}, u
 
 
 def test_same_seed_same_events_and_stronger_bone_only_removes_events():

@@ -14,7 +14,7 @@ def test_one_list():
     from osteosim.physiology import patient
     from osteosim.therapies import catalog
 
-    assert SITES == ("lumbar_spine", "total_hip", "femoral_neck")
+    assert SITES == ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")
     assert patient.SITES is SITES and catalog.SITES is SITES
     assert [n for n in Osteosim.state_names if n.startswith("bv_")] == [f"bv_{s}" for s in SITES]
 

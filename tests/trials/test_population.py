@@ -66,3 +66,25 @@ def test_run_refuses_unreachable_age_mean_before_writing(tmp_path):
     with pytest.raises(ValueError, match="population.age_mean: 60.1 is not allowed"):
         run_trial(_spec(age_mean=60.1), tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_radius_draws_leave_the_other_sites_alone(monkeypatch):
+    """The radius's T-score normals come from the patient's second stream: changing that stream changes
+    the radius only; its T-score follows the femoral neck with the Fracture2026 correlation."""
+    from osteosim.outcomes.fracture import FractureModel
+    from osteosim.trials import population as popmod
+
+    spec = _spec(tscore_any=None)  # no T-score criterion: the correlation is not truncated
+    a = sample_population(spec, np.arange(400), 12)
+    monkeypatch.setattr(popmod, "radius_rng", lambda seed, idx: np.random.default_rng(10_000 + int(idx)))
+    b = sample_population(spec, np.arange(400), 12)
+    for s in ("lumbar_spine", "total_hip", "femoral_neck"):
+        np.testing.assert_array_equal(a.tscore[s], b.tscore[s])
+        np.testing.assert_array_equal(a.dxa_error[s], b.dxa_error[s])
+    np.testing.assert_array_equal(a.age, b.age)
+    assert not np.allclose(a.tscore["distal_radius"], b.tscore["distal_radius"])
+    fm = FractureModel()
+    z = {s: a.tscore[s] - fm.mean_tscore(s, a.age, 1.0) for s in ("femoral_neck", "distal_radius")}
+    r = np.corrcoef(z["femoral_neck"], z["distal_radius"])[0, 1]
+    assert abs(r - fm.p["tscore_corr_fn_dr"]) < 0.12  # 400 patients: SE ~0.03
+    assert a.dxa_error["distal_radius"].std() == pytest.approx(POPULATION2026.values_dict()["dxa_precision_dr"], rel=0.2)

@@ -53,11 +53,12 @@ def test_simulate_two_regimens_and_see_the_bmd_plot(server, page, shots):
     page.get_by_role("button", name="Simulate").click()
     page.wait_for_selector("#bmd-plot .main-svg", timeout=90_000)
     page.wait_for_function("document.querySelectorAll('#summary tbody tr').length === 3", timeout=90_000)
-    # 3 sites x 3 regimens lines, each with the WHO bands behind it
-    assert page.locator("#bmd-plot .scatterlayer .trace").count() == 9
-    assert page.locator("#bmd-plot .shapelayer path").count() >= 9
-    # 3 sites x 3 regimens, strength and (dotted) fracture strength
-    assert page.locator("#strength-plot .scatterlayer .trace").count() == 18
+    # one line per site (physiology.sites, served at /api/sites) and regimen, each with the WHO bands behind it
+    n = 3 * len(httpx.get(server + "/api/sites").json())
+    assert page.locator("#bmd-plot .scatterlayer .trace").count() == n
+    assert page.locator("#bmd-plot .shapelayer path").count() >= n
+    # sites x 3 regimens, strength and (dotted) fracture strength
+    assert page.locator("#strength-plot .scatterlayer .trace").count() == 2 * n
     assert "fracture strength change" in page.inner_text("#summary thead")
     assert page.locator("#markers-plot .scatterlayer .trace").count() == 6
     assert page.locator("#cells-plot .scatterlayer .trace").count() == 12
@@ -127,7 +128,7 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     page.wait_for_selector("#trial-status .badge", timeout=10_000)
     page.wait_for_selector("#trial-results:not([hidden])", timeout=240_000)
     assert page.locator("#trial-status .badge").inner_text() == "done"
-    assert page.locator("#bmd-table tbody tr").count() == 6  # 2 arms x 3 sites
+    assert page.locator("#bmd-table tbody tr").count() == 2 * len(httpx.get(server + "/api/sites").json())  # arms x sites
     # FREEDOM's published ratios beside the simulated ones, each marked predicted
     predictions = page.inner_text("#prediction-table")
     assert "predicted" in predictions and "0.32 (0.26–0.41)" in predictions

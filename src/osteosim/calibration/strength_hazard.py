@@ -56,7 +56,8 @@ def fit() -> dict:
             r = ln_b / np.log(sp[gr_s_key])
             values[f"strength_bmd_corr_{site}"] = float(r)
         else:
-            r = values[f"strength_bmd_corr_{site}"]
+            # a site without a strength gradient: the value fitted from another kind at the same site, else the set's
+            r = values.get(f"strength_bmd_corr_{site}", sp[f"strength_bmd_corr_{site}"])
         lam = float(mills(ndtri(sp[f"fracture_per_event_{kind}"])))
         tau = s_b * lam / ln_b
         s_tot = s_b / r

@@ -18,9 +18,9 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from ..models.osteosim import Osteosim
-from ..outcomes.patient_run import relative_bmd
+from ..outcomes.patient_run import relative_bmd, turnover_marker
 from ..outcomes.strength import strength
-from ..physiology.patient import SITES, Patient
+from ..physiology.patient import Patient
 from ..runs import Lane, build_run
 from ..solve import SolverOptions
 from ..therapies.dosing import DosingBlock, dose_table
@@ -180,13 +180,8 @@ def simulate_trial_targets(params: dict, model: Osteosim | None = None) -> dict[
     results = solve_cohort(params, model)
     out = _pct_rows(results, model, ROWS, relative_bmd)
     out.update(strength_rows(results, params, model))
-    rho = np.array([params[f"turnover_{s}"] for s in SITES])
-
     def marker(trial, cell, month):  # CTX (osteoclasts) or P1NP (osteoblasts), % of baseline
-        ys = results[(trial, "active")]
-        rate = sum(r * ys[:, model.state_names.index(f"{cell}_{s}")] * ys[:, model.state_names.index(f"bv_{s}")]
-                   for r, s in zip(rho, SITES))
-        return 100.0 * rate[MONTH_ROW[month]] / rate[0]
+        return turnover_marker(model, results[(trial, "active")], params, cell)[MONTH_ROW[month]]
 
     for tid, trial, month in CTX_ROWS:
         out[tid] = marker(trial, "oca", month)

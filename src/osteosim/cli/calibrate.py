@@ -18,26 +18,30 @@ def calibrate(
                                 "from the micro-FE strength losses instead."),
     hazard: bool = typer.Option(False, "--hazard", help="Fit the load-over-strength fracture hazard (event spread, "
                                 "BMD-strength correlation) to the cohort gradients of risk instead."),
+    radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
+                                "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
 ) -> None:
     """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
-    --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the load-over-strength hazard) parameters to the
+    --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
+    load-over-strength hazard; with --radius, the distal radius's turnover) parameters to the
     published targets."""
     from rich.table import Table
 
     from ..calibration import natural_history as nh
     from ..calibration import therapies as th
 
-    if therapies + fractures + strength + cavity + hazard > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity and --hazard")
+    if therapies + fractures + strength + cavity + hazard + radius > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard and --radius")
     if hazard:
         _calibrate_hazard(check, write)
         return
-    if strength or fractures or cavity:
+    if strength or fractures or cavity or radius:
         from ..calibration import cavity as cv
+        from ..calibration import radius as rf
         from ..calibration import strength as sf
         from ..calibration import trial_fractures as tf
 
-        module = sf if strength else cv if cavity else tf
+        module = sf if strength else cv if cavity else rf if radius else tf
         if check:
             ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
@@ -51,8 +55,9 @@ def calibrate(
             cols = ("site", "rs/bv reference", "rs young adult", "strength loss", "C reference vs young")
             rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
                      f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
-        elif strength:
-            t = Table(title="strength law: QCT finite-element strength changes (rows not fitted are checks)")
+        elif strength or radius:
+            t = Table(title="distal radius: forearm BMD loss (rows not fitted are checks)" if radius else
+                      "strength law: QCT finite-element strength changes (rows not fitted are checks)")
             cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
             rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
                      "yes" if r["fitted"] else "check", r["source"][:60]) for k, r in result["report"].items()]
@@ -66,7 +71,8 @@ def calibrate(
         for row in rows:
             t.add_row(*row)
         _console().print(t)
-        _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
+        _console().print(", ".join(f"{k} = {v:.4g}" + (f" ({v * 365.25:.4f}/y)" if radius else "")
+                                   for k, v in result["values"].items()))
         if write:
             _console().print(f"wrote {module.write_fit(result)}")
         return

@@ -29,6 +29,13 @@ def validate() -> None:
     for k, (lo, hi, tol, src) in th.strength_table().items():
         label = f"{lo:g}" if k in FITTED_ROWS else f"{lo:g} (check)"
         rows.append((k, th_sim[k], label, tol, abs(th._miss(th_sim[k], lo, hi)) <= tol, src))
+    # distal radius: its turnover is fitted on its own (calibration.radius) to rows 90a-90e; 90f is a check
+    from ..calibration import radius as rf
+
+    rf_sim = rf.simulate_targets(p, m)
+    for k, (v, tol, src) in rf.targets().items():
+        label = f"{v:g}" if k in rf.FITTED_ROWS else f"{v:g} (check)"
+        rows.append((k, rf_sim[k], label, tol, abs(rf_sim[k] - v) <= tol, src))
     t = Table(title="osteosim validate: calibration targets (rows marked 'check' are predictions, never fitted)")
     for c in ("target id", "simulated", "target", "tolerance", "pass", "source"):
         t.add_column(c)

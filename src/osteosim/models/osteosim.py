@@ -1,6 +1,6 @@
 """Osteosim: the full lifetime model built from the Pivonka 2008 core.
 
-Per skeletal site (lumbar spine, total hip, femoral neck): osteoblast precursors
+Per skeletal site (lumbar spine, total hip, femoral neck, distal radius): osteoblast precursors
 OBp, active osteoblasts OBa, active osteoclasts OCa (pM, the Pivonka core), bone
 volume ``bv`` and mean mineral content ``mineral`` (both relative to the
 young-adult peak), marrow fat fraction ``fat`` and the remodeling space ``rs``
@@ -35,6 +35,7 @@ from ..therapies import pkpd
 from ..therapies.msc import SWITCHES as MSC_SWITCHES
 from ..physiology import drivers as drv
 from ..physiology.patient import SITES
+from ..physiology.sites import SKELETON_WIDE_SITES
 from ..units import DAYS_PER_YEAR
 from .base import BlockStructure, Model, register_model
 from .blocks import signalling as sig
@@ -45,6 +46,12 @@ __all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space"]
 SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
+#: the sites whose RANK activation the shared osteoclast precursor pool reads (physiology.sites:
+#: the skeleton-wide ones; the distal radius is a small local site), as a slice of SITES
+_POOL = [SITES.index(s) for s in SKELETON_WIDE_SITES]
+if _POOL != list(range(len(_POOL))):
+    raise ValueError("physiology.sites: the skeleton-wide sites must come first in SITE_TABLE")
+_POOL_SITES = slice(0, len(_POOL))
 
 
 def _site(p, stem):
@@ -60,7 +67,7 @@ def young_remodeling_space(p, site: str) -> float:
 
 @register_model
 class Osteosim(Model):
-    """Full model: lifetime drivers, MSC lineage, three sites, mineralization."""
+    """Full model: lifetime drivers, MSC lineage, four sites, mineralization."""
 
     name = "Osteosim"
     state_names = tuple(f"{v}_{s}" for s in SITES for v in SITE_STATES) + GLOBAL_STATES
@@ -71,7 +78,7 @@ class Osteosim(Model):
     # BMD outcomes are reported to 0.01 %: rtol 1e-6 on scaled states keeps the error ~2e-6
     # relative against an rtol 1e-10 reference
     default_rtol = 1e-6
-    description = "Pivonka core + estrogen, PTH set-point, mechanostat/sclerostin, MSC lineage, 3 sites, mineralization"
+    description = "Pivonka core + estrogen, PTH set-point, mechanostat/sclerostin, MSC lineage, 4 sites, mineralization"
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
@@ -226,10 +233,11 @@ class Osteosim(Model):
         # (reserve exhaustion: an assumption, fitted to the FRAME P1NP course)
         d_res = p["reserve_renewal"] * (1.0 - s["reserve"]) - p["reserve_depletion"] * (s["drug_drive"] - 1.0) * s["reserve"]
         # precursors leave the pool mostly by RANKL-driven differentiation: when RANK signalling
-        # is blocked they accumulate (osteomorphs, McDonald 2021), the source of the rebound
+        # is blocked they accumulate (osteomorphs, McDonald 2021), the source of the rebound; the pool
+        # reads the skeleton-wide sites only (a local site such as the radius leaves it unchanged)
         ocp_target = (1.0 + p["estrogen_ocp_gain"] * defic)
         w = p["ocp_other_loss"]
-        use = w + (1.0 - w) * jnp.mean(s["pi_rank"]) / d["pi_rank_ref"]
+        use = w + (1.0 - w) * jnp.mean(s["pi_rank"][_POOL_SITES]) / d["pi_rank_ref"]
         d_ocp = p["ocp_relaxation"] * (ocp_target - ocp * use)
         d_den = pkpd.antibody_rhs(t, s["den_central"], d, p)
         # remodeling space (Little's law): resorbed bone waits on average T_F to be refilled; nothing

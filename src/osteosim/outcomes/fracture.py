@@ -143,6 +143,9 @@ class FractureModel:
         p, age, female = self.p, np.asarray(age, float), np.asarray(female, float)
         if site == "lumbar_spine":
             return p["ls_tscore_55"] + p["ls_tscore_slope"] * (age - 55.0) + 0.0 * female
+        if site == "distal_radius":
+            return female * (p["dr_tscore_women_55"] + p["dr_tscore_slope_women"] * (age - 55.0)) + (1.0 - female) * (
+                p["dr_tscore_men_55"] + p["dr_tscore_slope_men"] * (age - 55.0))
         fn = female * (p["fn_tscore_women_55"] + p["fn_tscore_slope_women"] * (age - 55.0)) + (1.0 - female) * (
             p["fn_tscore_men_55"] + p["fn_tscore_slope_men"] * (age - 55.0))
         return fn + (p["th_minus_fn_tscore"] if site == "total_hip" else 0.0)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import citations
 from ..physiology.patient import SITES, Patient
+from ..physiology.sites import SKELETON_WIDE_SITES
 from ..parameters.msc2026 import MSC2026
 from ..runs import Lane, as_regimen, build_run
 from ..solve import outputs_over_time
@@ -25,7 +26,7 @@ from .columns import (AGE, BMD, CTX, FRACTURE_STRENGTH, MARROW_FAT, P1NP, REMODE
                       TSCORE, ZSCORE)
 from .strength import fracture_strength, remodeling_space, strength
 
-__all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd"]
+__all__ = ["run_patient", "simulate_cohort", "simulate_regimens", "species_parameters", "relative_bmd", "turnover_marker"]
 
 
 def simulate_cohort(model, params: dict, patients: list[Patient], ages: np.ndarray, options=None):
@@ -65,6 +66,15 @@ def species_parameters(model, params, species: str):
 def relative_bmd(model, ys, site: str):
     """BMD relative to the young-adult peak (bv * mineral); ys (..., n_states)."""
     return ys[..., model.state_names.index(f"bv_{site}")] * ys[..., model.state_names.index(f"mineral_{site}")]
+
+
+def turnover_marker(model, ys, p: dict, cell: str) -> np.ndarray:
+    """Serum CTX (``cell="oca"``) or P1NP (``"oba"``) in % of the first row: skeleton-wide resorption or
+    formation, each skeleton-wide site (physiology.sites) weighted by its turnover; ys (T, n_states)."""
+    names = model.state_names
+    rate = sum(p[f"turnover_{s}"] * ys[:, names.index(f"{cell}_{s}")] * ys[:, names.index(f"bv_{s}")]
+               for s in SKELETON_WIDE_SITES)
+    return 100.0 * rate / rate[0]
 
 
 def _col(model, ys, name):
@@ -113,15 +123,10 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     for site in SITES:
         mean_at_age = dens.reference(p, site)[0] * relative_bmd(model, ys_ref, site)
         if patient.sex == "male":
-            mean_at_age = mean_at_age + dens.reference(p, site)[1] * (
-                p["peak_z_male_lumbar_spine"] if site == "lumbar_spine" else p["peak_z_male_hip"])
+            mean_at_age = mean_at_age + dens.reference(p, site)[1] * dens.male_peak_z(p, site)
         cols[ZSCORE.name(site)] = (cols[BMD.name(site)] - mean_at_age) / dens.reference(p, site)[1]
-    # turnover markers: skeleton-wide resorption / formation, weighted by each site's turnover
-    rho = np.array([p[f"turnover_{s}"] for s in SITES])
-    res = sum(r * _col(model, ys, f"oca_{s}") * _col(model, ys, f"bv_{s}") for r, s in zip(rho, SITES))
-    form = sum(r * _col(model, ys, f"oba_{s}") * _col(model, ys, f"bv_{s}") for r, s in zip(rho, SITES))
-    cols[CTX.name()] = 100.0 * res / res[0]
-    cols[P1NP.name()] = 100.0 * form / form[0]
+    cols[CTX.name()] = turnover_marker(model, ys, p, "oca")
+    cols[P1NP.name()] = turnover_marker(model, ys, p, "oba")
     cols[MARROW_FAT.name()] = _col(model, ys, "fat_lumbar_spine")
     for site in SITES:
         cols[STRENGTH.name(site)] = strength(model, ys, p, site)

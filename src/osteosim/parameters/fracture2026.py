@@ -68,6 +68,13 @@ _R("LookerNHANES1998", authors="Looker AC et al.", year=1998,
 _R("Arias2019LifeTables", authors="Arias E, Xu J", year=2022, title="United States life tables, 2019",
    journal="National Vital Statistics Reports", volume="70", issue="19",
    note="recalled: death probability at 65 about 1.1 % in women, 1.7 % in men, doubling about every 8 years")
+_R("ForearmDXA", title="Measurement of forearm bone mineral density in normal women by dual-energy X-ray absorptiometry",
+   url="https://scilit.net/publications/814aa8c7e0d832db0e59712b3c605772",
+   note="100 women 29-69 y, Hologic QDR-1000, non-dominant forearm: precision 0.55 % at the one-third radius; forearm vs "
+        "spine and femoral neck r = 0.49-0.67 (abstract; authors, journal and year not retrieved)")
+_R("Thai2001", title="Prediction of bone mineral density of lumbar spine, hip, femoral neck and Ward's triangle by forearm "
+   "bone mineral density", journal="J Med Assoc Thai", year=2001, volume="84", pages="390-396", pmid="11460941",
+   note="115 women 41-79 y: forearm (supradistal to 1/3) vs spine and hip BMD r = 0.40-0.70")
 
 _A = "assumption"
 
@@ -115,7 +122,7 @@ FRACTURE2026 = ParameterSet.from_list(
         P("gr_hip_women", 2.88, "RR/SD", "Johnell 2005, FN BMD, women at 65 (row 50a)", "hip fracture RR per SD lower femoral-neck BMD, women", ("Johnell2005",)),
         P("gr_hip_men", 2.94, "RR/SD", "Johnell 2005, FN BMD, men at 65 (row 50b)", "hip fracture RR per SD lower femoral-neck BMD, men", ("Johnell2005",)),
         P("gr_vertebral", 2.3, "RR/SD", "Marshall 1996, spine BMD -> vertebral fracture (row 52)", "vertebral fracture RR per SD lower lumbar-spine BMD", ("Marshall1996",)),
-        P("gr_wrist", 1.4, "RR/SD", "Marshall 1996 (recalled): forearm fracture RR 1.4 per SD lower BMD measured at the hip (1.7 at the distal radius)", "wrist fracture RR per SD lower femoral-neck BMD", ("Marshall1996",)),
+        P("gr_wrist", 1.7, "RR/SD", "Marshall 1996 (recalled): forearm fracture RR 1.7 (1.4-2.0) per SD lower BMD measured at the distal radius (1.4 at the hip)", "wrist fracture RR per SD lower distal-radius BMD", ("Marshall1996",)),
         P("gr_other", 1.38, "RR/SD", "Johnell 2005, FN BMD -> osteoporotic fracture, women (row 51), applied to other nonvertebral fractures", "other nonvertebral fracture RR per SD lower femoral-neck BMD", ("Johnell2005",)),
         # population BMD by age (T-score on the female young-adult reference): the Z of a patient
         P("fn_tscore_women_55", -0.8, "SD", f"{_A}: NHANES III women's FN BMD falls from ~0.76 g/cm2 at 50-59 to ~0.59 at 80+ (recalled)", "mean FN T-score of women at 55", ("LookerNHANES1998",)),
@@ -128,6 +135,14 @@ FRACTURE2026 = ParameterSet.from_list(
         P("tscore_sd_at_age", 1.0, "SD", f"{_A}: the spread of BMD at a given age is close to the young-adult SD (NHANES III)", "SD of the T-score at a given age", ("LookerNHANES1998",)),
         P("tscore_corr_fn_ls", 0.6, "1", f"{_A}: typical correlation of spine and femoral-neck BMD", "correlation of FN and LS T-scores"),
         P("tscore_corr_fn_th", 0.9, "1", f"{_A}: femoral neck and total hip are nested regions", "correlation of FN and TH T-scores"),
+        # distal radius (33 % region): no population survey measured it (NHANES did not), so its mean by age is
+        # derived here from the fitted model (calibration.radius): the untreated woman (menopause at 50) and man
+        # from their peaks on the Kelly 1990 reference, T at 55 and the least-squares slope over 55-80
+        P("dr_tscore_women_55", -1.3, "SD", f"{_A}: derived here from the model's fitted radius (calibration.radius rows 90a-90e)", "mean distal-radius T-score of women at 55"),
+        P("dr_tscore_slope_women", -0.057, "SD/year", f"{_A}: derived here as dr_tscore_women_55", "fall of the mean distal-radius T-score per year of age, women"),
+        P("dr_tscore_men_55", 1.1, "SD", f"{_A}: derived here as dr_tscore_women_55 (men's peak 2 SD above the female reference)", "mean distal-radius T-score of men at 55"),
+        P("dr_tscore_slope_men", -0.047, "SD/year", f"{_A}: derived here as dr_tscore_women_55", "fall of the mean distal-radius T-score per year of age, men"),
+        P("tscore_corr_fn_dr", 0.6, "1", "forearm (ultradistal to one-third radius) vs spine and femoral-neck BMD r = 0.49-0.67 (Hologic forearm study) and 0.40-0.70 (Thai 2001); the middle", "correlation of FN and distal-radius T-scores", ("ForearmDXA", "Thai2001")),
         # --- clinical risk factors (FRAX meta-analyses) ------------------------------------------
         P("rr_prior_fracture", 1.86, "RR", "Kanis 2004 (row 53): prior fragility fracture -> any fracture", "prior fracture, vertebral and other nonvertebral kinds", ("Kanis2004PriorFracture",)),
         P("rr_prior_fracture_hip", 1.85, "RR", "Kanis 2004: prior fracture -> hip fracture", "prior fracture, hip", ("Kanis2004PriorFracture",)),
@@ -183,6 +198,7 @@ POPULATION2026 = ParameterSet.from_list(
         P("dxa_precision_ls", 0.010, "1", f"{_A}: precision of trial densitometry centres about 1 % at the spine (the ISCD minimum acceptable precision for a technologist is 1.9 %, recalled)", "DXA precision CV, lumbar spine"),
         P("dxa_precision_th", 0.010, "1", f"{_A}: about 1 % at the total hip (ISCD minimum acceptable 1.8 %, recalled)", "DXA precision CV, total hip"),
         P("dxa_precision_fn", 0.015, "1", f"{_A}: the femoral neck region is smaller and less precise, about 1.5 % (ISCD minimum acceptable 2.5 %, recalled)", "DXA precision CV, femoral neck"),
+        P("dxa_precision_dr", 0.010, "1", f"{_A}: about 1 % at the one-third radius in trial centres; an expert centre reached 0.55 % (Hologic QDR-1000 forearm study)", "DXA precision CV, distal radius (33 %)", ("ForearmDXA",)),
         # between-patient variability of model parameters (log-normal multipliers, median 1)
         P("cv_turnover", 0.25, "1", f"{_A}: bone turnover markers vary ~25 % between patients of the same age", "CV of the per-site turnover rates"),
         P("cv_drug_sensitivity", 0.3, "1", f"{_A}: BMD responses to a drug vary widely between patients (trial SDs of % change ~4-5 points)", "CV of each drug's effect strength (EC50, affinity, gain)"),

@@ -143,6 +143,9 @@ MSC2026 = ParameterSet.from_list(
           "active marrow in one proximal femur (total-hip region)", ("Cristy1981", "ICRP89"), (15.0, 50.0)),
         P("msc_marrow_volume_femoral_neck", 0.25 * 0.067 / 2.0 * _RED_MARROW_ML, "mL", f"{_A}: the femoral-neck region holds about a quarter of the proximal-femur marrow (Cristy 1981 for the femur)",
           "active marrow in the femoral-neck region", ("Cristy1981",), (3.0, 15.0)),
+        P("msc_marrow_volume_distal_radius", 0.5, "mL", f"{_A}: the adult forearm holds almost no active marrow (Cristy 1981 "
+          "lists none in the radius); a small volume keeps the graft density finite, so an IV graft barely reaches it",
+          "active marrow in the distal-radius region", ("Cristy1981",), (0.1, 2.0)),
         P("msc_marrow_cell_density", 5e8, "cells/mL", f"{_A}: nucleated cells per mL of active marrow (~1e9 per mL packed haematopoietic tissue at ~50 % cellularity)",
           "nucleated cells per mL of active marrow", (), (2e8, 1e9)),
         P("msc_cfu_young", 66.2, "per 1e6 marrow cells", f"{_ROW} 70a: ALP+ CFU-F 66.2 +- 9.6 per 1e6 marrow cells, donors 3-36 y (D'Ippolito 1999)",

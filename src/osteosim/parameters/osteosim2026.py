@@ -2,7 +2,7 @@
 
 The Pivonka 2008 core (unchanged values) plus the extensions of the full model:
 estrogen, PMO transient, PTH set-point, mechanostat/sclerostin, MSC lineage and
-marrow fat, osteoclast precursors, three skeletal sites with their turnover and
+marrow fat, osteoclast precursors, four skeletal sites with their turnover and
 secondary mineralization, glucocorticoids and smoking.
 
 Values fitted to the natural-history targets are read from
@@ -120,6 +120,36 @@ _R("VanDerLinden2001", authors="Van der Linden JC, Homminga J, Verhaar JAN, Wein
 _R("Kanis2008", authors="Kanis JA et al.", year=2008,
    title="A reference standard for the description of osteoporosis", journal="Bone", volume="42", pages="467-475")
 
+_R("ISCD2013", authors="International Society for Clinical Densitometry", year=2013,
+   title="2013 ISCD Combined Official Positions (adult): forearm BMD is measured at the 33 % (one-third) radius of the "
+         "non-dominant forearm; other forearm regions are not recommended for diagnosis",
+   journal="ISCD Official Positions", note="found at cupdf.com (2013 ISCD Combined Official Positions)")
+_R("Kelly1990", authors="Kelly TL", year=1990,
+   title="Bone mineral density reference databases for American men and women (Hologic reference database)",
+   journal="J Bone Miner Res", volume="5", pages="S249",
+   note="manufacturer (Hologic) young-adult reference of the 33 % radius; its values here are recalled, not verified")
+_R("Svejme2012", authors="Svejme O, Ahlborg HG, Karlsson MK", year=2012,
+   title="Changes in forearm bone mass and bone size after menopause: a mean 24-year prospective study",
+   journal="J Musculoskelet Neuronal Interact", volume="12", pages="192-198",
+   note="lup.lub.lu.se/record/3347833: annual distal-forearm BMD loss 2.0 (1.6-2.4), 1.0 (0.6-1.4), 1.0 (0.7-1.3) %/y "
+        "at 0-8, 8-16, 16-28 y after menopause (SPA, 81 women)")
+_R("Ahlborg2003", authors="Ahlborg HG, Johnell O, Turner CH, Rannevik G, Karlsson MK", year=2003,
+   title="Bone loss and bone size after menopause", journal="N Engl J Med", volume="349", pages="327-334")
+_R("Emaus2006", authors="Emaus N, Berntsen GK, Joakimsen R, Fonnebo V", year=2006,
+   title="Longitudinal changes in forearm bone mineral density in women and men aged 45-84 years: the Tromso Study, "
+         "a population-based study", journal="Am J Epidemiol", volume="163", pages="441-449",
+   note="abstract at scilit.net (ec8791b7...): distal forearm -0.9 %/y in women not on HRT, -0.5 %/y in men (SXA, 1994-2001); "
+        "authors/journal recalled")
+_R("Zebaze2010", authors="Zebaze RM et al.", year=2010,
+   title="Intracortical remodelling and porosity in the distal radius and post-mortem femurs of women: a cross-sectional study",
+   journal="Lancet", volume="375", pages="1729-1736")
+_R("Riggs2008", authors="Riggs BL et al.", year=2008,
+   title="A population-based assessment of rates of bone loss at multiple skeletal sites: evidence for substantial "
+         "trabecular bone loss in young adult women and men", journal="J Bone Miner Res", volume="23", pages="205-214")
+_R("SchafflerBurr1988", authors="Schaffler MB, Burr DB", year=1988,
+   title="Stiffness of compact bone: effects of porosity and density", journal="J Biomech", volume="21", pages="13-16")
+
+
 _A = "assumption"
 
 
@@ -130,6 +160,12 @@ _FITTED = FittedValues(
     ("Greendale2012", "Guthrie1998"),
 )
 _fit = _FITTED.param
+_RADIUS_FIT = FittedValues(
+    "radius_fit.json",
+    "fitted by osteosim.calibration.radius to calibration-targets.csv rows 90a, 90b, 90c, 90d, 90e (distal forearm BMD "
+    "loss after menopause and with age: Svejme 2012, Tromso/Emaus 2006), every other parameter fixed",
+    ("Svejme2012", "Emaus2006"),
+)
 _STRENGTH_FIT = FittedValues(
     "strength_fit.json",
     "fitted by osteosim.calibration.strength to calibration-targets.csv rows 81a, 81b (FREEDOM QCT finite-element "
@@ -145,12 +181,19 @@ _CAVITY_FIT = FittedValues(
 )
 
 YEAR = 365.25
+#: literature prior (and fit start) of the radius turnover: almost all cortical bone (Parfitt 2002)
+RADIUS_TURNOVER_PRIOR = 0.04 / YEAR
 
 _EXT = [
     # --- sites: turnover and mineralization -------------------------------------------------------
     _fit("turnover_lumbar_spine", 0.13 / YEAR, "1/day", "bone turnover (fraction of bone volume remodelled per day) at the lumbar spine (L1-L4 DXA region)", (0.05 / YEAR, 0.3 / YEAR), "~45 % cancellous x 25 %/y + cortical x 3 %/y (Parfitt 2002)"),
     _fit("turnover_total_hip", 0.10 / YEAR, "1/day", "bone turnover at the total hip", (0.03 / YEAR, 0.25 / YEAR), "~30 % cancellous (Parfitt 2002)"),
     _fit("turnover_femoral_neck", 0.085 / YEAR, "1/day", "bone turnover at the femoral neck", (0.03 / YEAR, 0.25 / YEAR), "~25 % cancellous (Parfitt 2002)"),
+    # the radius is fitted on its own (calibration.radius), the other sites' values fixed
+    _RADIUS_FIT.param("turnover_distal_radius", RADIUS_TURNOVER_PRIOR, "1/day",
+                      "bone turnover at the distal radius (33 % radius DXA region)", (0.01 / YEAR, 0.5 / YEAR),
+                      "~5 % cancellous x 25 %/y + cortical x 3 %/y = 0.04/y (Parfitt 2002; the one-third radius is almost "
+                      "all cortical bone)"),
     P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
     P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
     P("mineral_max", 1.11, "1", "Boivin 2000: 3 y of alendronate raised the mean degree of mineralization by ~11 %", "maximal mean mineral content relative to the young-adult mean", ("Boivin2000",)),
@@ -203,8 +246,17 @@ _EXT = [
     P("sd_bmd_total_hip", 0.122, "g/cm^2", "Looker 1998", "young-adult female SD, total hip", ("Looker1998",)),
     P("peak_bmd_femoral_neck", 0.858, "g/cm^2", "Looker 1998; Kanis 2008 makes it the T-score reference for women and men", "young-adult female mean, femoral neck", ("Looker1998", "Kanis2008")),
     P("sd_bmd_femoral_neck", 0.120, "g/cm^2", "Looker 1998", "young-adult female SD, femoral neck", ("Looker1998",)),
+    P("peak_bmd_distal_radius", 0.681, "g/cm^2", f"{_A}: Hologic young-adult white-women reference of the 33 % radius, "
+      "~0.68 g/cm^2 (Kelly 1990 manufacturer database, value recalled, not verified); NHANES does not measure the forearm",
+      "young-adult female mean, distal radius (33 % region)", ("Kelly1990",)),
+    P("sd_bmd_distal_radius", 0.055, "g/cm^2", f"{_A}: ~8 % of the mean: cortical forearm BMD varies less between young women "
+      "than hip BMD (Looker 1998: SD 12-14 % of the mean); Kelly 1990 value recalled, not verified",
+      "young-adult female SD, distal radius (33 % region)", ("Kelly1990",)),
     P("peak_z_male_lumbar_spine", -0.07, "SD", "Looker 2012: men 1.057 vs women 1.064 g/cm^2 at L1-L4", "peak LS BMD of men vs the female reference", ("Looker2012",)),
     P("peak_z_male_hip", 0.6, "SD", f"{_A}: young men's hip BMD ~0.6 SD above women's (NHANES III, Looker 1998, recalled)", "peak hip BMD of men vs the female reference", ("Looker1998",)),
+    P("peak_z_male_distal_radius", 2.0, "SD", f"{_A}: young men's 33 % radius ~0.8 g/cm^2 against women's ~0.68 (Hologic "
+      "reference, recalled): men's forearm bones are wider, so their areal BMD is ~2 female SDs higher",
+      "peak distal-radius BMD of men vs the female reference", ("Kelly1990",)),
     P("peak_z_family_history", -0.3, "SD", f"{_A} sized from Seeman 1989 (daughters of osteoporotic women have lower spine and hip BMD)", "peak BMD shift with parental hip fracture", ("Seeman1989",)),
     P("peak_z_per_bmi", 0.04, "SD/(kg/m^2)", f"{_A}: heavier adults have higher BMD; 0.04 SD per BMI unit from 25", "peak BMD shift per BMI unit"),
     # --- markers and strength --------------------------------------------------------------------------
@@ -214,6 +266,11 @@ _EXT = [
     P("strength_exponent_lumbar_spine", 1.56, "1", "Morgan 2003 Table 2: vertebral trabecular bone (T10-L5, n = 61), E = 4730 rho^1.56 (r^2 0.73); strength ~ modulus (uniform yield strain within a site)", "strength ~ BV^exponent at the lumbar spine", ("Morgan2003",)),
     P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip bone (assumption)", "strength ~ BV^exponent at the total hip", ("Morgan2003",)),
     P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "strength ~ BV^exponent at the femoral neck", ("Morgan2003",)),
+    P("strength_exponent_distal_radius", 3.0, "1", f"{_A}: the 33 % radius is compact bone; Currey 1988: the modulus of compact "
+      "bone is roughly cubic in volume fraction (1 - porosity); Schaffler & Burr 1988 find 10.9 for modulus (the steep end); "
+      "whole-bone strength falls less than BMD where the periosteum expands (Ahlborg 2003: strength index -0.7 %/y vs BMD "
+      "-1.9 %/y), so the gentler cubic law is taken", "strength ~ BV^exponent at the distal radius",
+      ("Currey1988", "SchafflerBurr1988", "Ahlborg2003")),
     _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
     # --- remodeling space and the resorption-cavity stress riser (outcomes.strength.fracture_strength) ----
     # T_F: mean time a resorbed volume stays unfilled (Little's law residence time), resorbed evenly
@@ -222,12 +279,13 @@ _EXT = [
     P("cavity_strength_loss_lumbar_spine", 0.18, "1", "CavityMicroFE2012 Table 1, human vertebra: cavities cost 8 % (random sites) to 28 % (high-strain sites) of strength; assumption: midpoint (real cavities are neither random nor all at strain peaks), bounds the two published cases", "strength lost to the cavities of the reference postmenopausal woman (calibration.cavity), lumbar spine", ("CavityMicroFE2012", "VanDerLinden2001"), (0.08, 0.28)),
     P("cavity_strength_loss_total_hip", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck 8-19 %; assumption: the femoral-neck value stands for the whole proximal femur (no trochanteric micro-FE found), midpoint", "strength lost to the cavities of the reference postmenopausal woman, total hip", ("CavityMicroFE2012",), (0.08, 0.19)),
     P("cavity_strength_loss_femoral_neck", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck: 8 % (random) to 19 % (high-strain); assumption: midpoint", "strength lost to the cavities of the reference postmenopausal woman, femoral neck", ("CavityMicroFE2012",), (0.08, 0.19)),
-    *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c rs/bv) / (1 - c rs0), {site}", (0.0, 20.0), "cavity_strength_loss_<site> / (rs/bv of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck")),
+    P("cavity_strength_loss_distal_radius", 0.08, "1", "assumption: no micro-FE of radius cavities found; the lower (random-cavity) end of CavityMicroFE2012's femoral-neck range, since the 1/3 radius is cortical and its cavities are intracortical canals rather than trabecular trenches", "strength lost to the cavities of the reference postmenopausal woman, distal radius", ("CavityMicroFE2012",), (0.0, 0.19)),
+    *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c rs/bv) / (1 - c rs0), {site}", (0.0, 40.0), "cavity_strength_loss_<site> / (rs/bv of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
 ]
 
 OSTEOSIM2026 = ParameterSet.from_list(
     "Osteosim2026",
     list(PIVONKA2008.parameters.values()) + _EXT,
     citation_keys=("Pivonka2008", "BoneModels", "MartinezReina2019", "Scheiner2014", "Greendale2012"),
-    description="Pivonka 2008 core with lifetime physiology, MSC lineage, three sites and mineralization.",
+    description="Pivonka 2008 core with lifetime physiology, MSC lineage, four sites and mineralization.",
 )

@@ -38,6 +38,8 @@ RAT_OVERRIDES = ParameterSet.from_list(
         P("turnover_total_hip", 3.0 / YEAR, "1/day", f"{_A}: femur (mixed cancellous and cortical); OVX loss present by 35 days (Kimmel 1990)",
           "bone turnover, rat femur", ("Kimmel1990",), (1.5 / YEAR, 6.0 / YEAR)),
         P("turnover_femoral_neck", 3.0 / YEAR, "1/day", f"{_A}: as the femur", "bone turnover, rat femoral neck", ("Kimmel1990",), (1.5 / YEAR, 6.0 / YEAR)),
+        P("turnover_distal_radius", 1.5 / YEAR, "1/day", f"{_A}: the rat radius is cortical bone without Haversian remodeling; half the femur's turnover",
+          "bone turnover, rat distal radius", ("Kimmel1990",), (0.5 / YEAR, 3.0 / YEAR)),
         P("pmo_halflife_years", 2.0 / _SCALE, "year", f"{_A}: the post-OVX RANKL transient on the rat time scale (human 2 y / {_SCALE:g}); the distal-femur osteopenia does not worsen after 35 days (Kimmel 1990)",
           "years after OVX at which the transient has halved", ("Kimmel1990",)),
         P("msc_age_decline", 0.0418 * _SCALE, "1/year", f"{_A}: human osteoprogenitor decline (D'Ippolito 1999) on the rat time scale (x{_SCALE:g})",
@@ -52,6 +54,8 @@ RAT_OVERRIDES = ParameterSet.from_list(
         P("sd_bmd_total_hip", 0.015, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, femur"),
         P("peak_bmd_femoral_neck", 0.22, "g/cm^2", f"{_A}: rat femoral neck aBMD ~0.22 g/cm^2", "young-adult rat reference, femoral neck"),
         P("sd_bmd_femoral_neck", 0.013, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, femoral neck"),
+        P("peak_bmd_distal_radius", 0.12, "g/cm^2", f"{_A}: rat forearm aBMD ~0.12 g/cm^2 (small-animal DXA)", "young-adult rat reference, distal radius"),
+        P("sd_bmd_distal_radius", 0.007, "g/cm^2", f"{_A}: ~6 % between-rat SD", "rat reference SD, distal radius"),
         # MSC: donor age on the rat time scale; marrow volumes of a ~0.25 kg rat
         P("msc_donor_young_age", 0.25, "year", f"{_A}: donors up to 3 months are young rats", "donor age below which cells have full potency"),
         P("msc_donor_potency_decline", 0.0418 * _SCALE, "1/year", f"{_A}: D'Ippolito 1999 decline (rows 70a-70c) on the rat time scale", "fall of donor-cell potency with donor age", ("DIppolito1999",)),
@@ -59,6 +63,7 @@ RAT_OVERRIDES = ParameterSet.from_list(
         P("msc_marrow_volume_lumbar_spine", 0.3, "mL", f"{_A}: marrow of the rat lumbar vertebral bodies", "marrow volume, rat lumbar spine", (), (0.15, 0.6)),
         P("msc_marrow_volume_total_hip", 0.3, "mL", f"{_A}: rat femoral medullary cavity ~35 mm x 2.5-3 mm plus metaphyses", "marrow volume, one rat femur", (), (0.15, 0.6)),
         P("msc_marrow_volume_femoral_neck", 0.03, "mL", f"{_A}: the rat femoral neck holds ~1/10 of the femur marrow", "marrow volume, rat femoral neck", (), (0.01, 0.06)),
+        P("msc_marrow_volume_distal_radius", 0.02, "mL", f"{_A}: the rat radius medullary cavity is small", "marrow volume, rat distal radius", (), (0.005, 0.05)),
     ],
     citation_keys=("Kimmel1990",),
 )

@@ -68,10 +68,11 @@ STRENGTH_HAZARD2026 = ParameterSet.from_list(
         # --- fitted (calibration.strength_hazard) ----------------------------------------------------
         _FIT.param("hazard_sigma_vertebral", 0.85, "1", "SD of ln(load/strength) between a patient's peak daily spinal loads", (0.05, 5.0), "~0.8: loads vary with activity"),
         _FIT.param("hazard_sigma_hip", 0.5, "1", "SD of ln(load/strength) between falls (impact force, direction, padding)", (0.05, 5.0), "0.41 from the impact force alone (Lim & Choi 2020) plus direction and padding"),
-        _FIT.param("hazard_sigma_wrist", 0.5, "1", "SD of ln(load/strength) between falls onto the outstretched hand, wrist fractures (femoral-neck strength as the proxy until the radius is modelled)", (0.05, 5.0), "as the hip"),
+        _FIT.param("hazard_sigma_wrist", 0.5, "1", "SD of ln(load/strength) between falls onto the outstretched hand, wrist fractures (distal-radius strength)", (0.05, 5.0), "as the hip"),
         _FIT.param("hazard_sigma_other", 0.5, "1", "SD of ln(load/strength) between falls, other nonvertebral fractures (femoral-neck strength as the proxy)", (0.05, 5.0), "as the hip"),
         _FIT.param("strength_bmd_corr_lumbar_spine", 0.8, "1", "correlation of lumbar-spine BMD with vertebral FE strength at a given age", (0.05, 1.0), "0.8: aBMD explains most of FE strength"),
         _FIT.param("strength_bmd_corr_femoral_neck", 0.75, "1", "correlation of femoral-neck BMD with femoral FE strength at a given age", (0.05, 1.0), "0.75"),
+        P("strength_bmd_corr_distal_radius", 0.8, "1", f"{_A}: no cohort gradient per SD of radius strength to fit it from (the spine's and neck's fitted values are 0.81 and 0.74); aBMD of the 1/3 radius, a nearly all-cortical region, carries most of its failure load", "correlation of distal-radius BMD with radius strength at a given age"),
     ],
     description="Fracture hazard from load over strength: a probit threshold per loading event (falls, daily spinal loads).",
 )

@@ -6,16 +6,21 @@ T-score comes from (the parameters holding mean and SD, the men's peak offset, t
 keys of the reference population), which fracture kinds take their BMD from it, and the
 parameter holding the DXA precision a virtual trial applies to its scans.
 
-Adding a site: one row in :data:`SITE_TABLE` plus the per-site parameters the row names and the
-model's per-site parameters (``turnover_<site>``, ``msc_marrow_volume_<site>``, ...); the
-model's states, the Patient's measured-baseline fields and the output columns follow
-:data:`SITES`.
+Adding a site: one row in :data:`SITE_TABLE` (at the end: the trial populations draw each site's
+random numbers in this order) plus the per-site parameters the row names and the model's per-site
+parameters (``turnover_<site>``, ``strength_exponent_<site>``, ``msc_marrow_volume_<site>``, the
+population's mean T-score by age in ``outcomes.fracture.FractureModel.mean_tscore``); the model's
+states, the Patient's measured-baseline fields and the output columns follow :data:`SITES`.  A
+site that is not ``skeleton_wide`` (the distal radius) is local: it does not enter the quantities
+that stand for the whole skeleton (the osteoclast precursor pool's RANK signal, serum CTX and
+P1NP), so adding it leaves every other site's numbers as they were.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Site", "SITE_TABLE", "SITES", "SITE_BY_NAME", "site", "site_for_fracture", "FRACTURE_SITE_KINDS"]
+__all__ = ["Site", "SITE_TABLE", "SITES", "SITE_BY_NAME", "SKELETON_WIDE_SITES", "site", "site_for_fracture",
+           "FRACTURE_SITE_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class Site:
     fracture_kinds: tuple[str, ...]
     #: parameter (Population2026) holding the DXA precision (coefficient of variation) per scan in trials
     dxa_precision: str
+    #: whether the site stands for the skeleton in skeleton-wide quantities (the osteoclast
+    #: precursor pool's mean RANK activation, serum CTX/P1NP); False for a small peripheral site
+    skeleton_wide: bool = True
 
     @property
     def lower_label(self) -> str:
@@ -57,12 +65,20 @@ SITE_TABLE: tuple[Site, ...] = (
          "peak_z_male_hip", ("Looker1998",), (), "dxa_precision_th"),
     # Kanis 2008: the femoral neck (NHANES III women 20-29) is the reference site for women and men
     Site("femoral_neck", "Femoral neck", "FN", "#8c564b", "peak_bmd_femoral_neck", "sd_bmd_femoral_neck",
-         "peak_z_male_hip", ("Looker1998", "Kanis2008"), ("hip", "wrist", "other"), "dxa_precision_fn"),
+         "peak_z_male_hip", ("Looker1998", "Kanis2008"), ("hip", "other"), "dxa_precision_fn"),
+    # ISCD 2013: the 33 % ("one-third") radius of the non-dominant forearm is the forearm region for
+    # diagnosis.  A peripheral, mostly cortical site (the forearm holds a few % of the skeleton):
+    # local, so the skeleton-wide pools and markers keep reading the three sites above.  Its
+    # wrist fractures read its BMD (Marshall 1996: the radius predicts forearm fractures best).
+    Site("distal_radius", "Distal radius (1/3)", "DR", "#2ca02c", "peak_bmd_distal_radius", "sd_bmd_distal_radius",
+         "peak_z_male_distal_radius", ("ISCD2013", "Kelly1990"), ("wrist",), "dxa_precision_dr", skeleton_wide=False),
 )
 
 #: site names in order
 SITES: tuple[str, ...] = tuple(s.name for s in SITE_TABLE)
 SITE_BY_NAME: dict[str, Site] = {s.name: s for s in SITE_TABLE}
+#: the sites that stand for the whole skeleton (see :attr:`Site.skeleton_wide`), in order
+SKELETON_WIDE_SITES: tuple[str, ...] = tuple(s.name for s in SITE_TABLE if s.skeleton_wide)
 #: fracture kind -> the site whose BMD enters its hazard
 FRACTURE_SITE_KINDS: dict[str, str] = {k: s.name for s in SITE_TABLE for k in s.fracture_kinds}
 

@@ -50,7 +50,7 @@ Examples: ``alendronate 70 mg weekly for 3 years``, ``zoledronic acid 5 mg yearl
   ignored); umbilical-cord cells are always allogeneic and from a newborn (donor age 0 if
   given); an allogeneic product without a donor age has the catalogue's default
   (:data:`~osteosim.therapies.catalog.MSC_DEFAULT_DONOR_AGE`).  ``intraosseous`` needs
-  ``site lumbar_spine|total_hip|femoral_neck``; ``iv`` and ``into the gap`` (the fracture of
+  ``site <site>`` (a site of physiology.sites); ``iv`` and ``into the gap`` (the fracture of
   the healing module) take no site.
 
 Mapping form (YAML), equivalent to a string; unknown keys are errors with a suggestion::

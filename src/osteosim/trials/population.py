@@ -17,7 +17,10 @@ it, in a fixed order:
    model's own reference, so the BMD gradient of risk holds in the sampled population);
    a candidate is kept when it meets every criterion (age, ``tscore_<site>``, ``tscore_any``,
    years since menopause).  Ages are whole months (the engine saves the untreated history
-   monthly);
+   monthly).  The distal radius's normals come from a second stream of the patient
+   (:func:`radius_rng`), so adding the radius left every other draw, and so every existing
+   population, as it was; ``tscore_any`` is the lowest of spine, hip and neck (the trials'
+   criteria), not of the radius;
 5. DXA measurement error of every visit's scan, per site (Population2026 precision CVs): the
    reported BMD is what a densitometer would read; fracture hazards use the simulated BMD;
 6. the wrist's fracture uniforms (per month; drawn last so the draws above are unchanged by them).
@@ -39,7 +42,7 @@ from ..physiology.patient import SITES, Patient
 from ..physiology.sites import SITE_TABLE
 from .spec import TrialSpec
 
-__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "age_tilt", "VARIABLE_PARAMETERS", "N_UNIFORMS",
+__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "radius_rng", "age_tilt", "VARIABLE_PARAMETERS", "N_UNIFORMS",
            "DXA_PRECISION"]
 
 #: model parameters with between-patient variability -> Population2026 CV parameter
@@ -63,6 +66,11 @@ _BATCH, _MAX_ROUNDS = 64, 2000
 def patient_rng(seed: int, index: int) -> np.random.Generator:
     """The random stream of patient ``index`` (child ``index`` of the trial's SeedSequence)."""
     return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(index),)))
+
+
+def radius_rng(seed: int, index: int) -> np.random.Generator:
+    """Patient ``index``'s second stream: the distal radius's T-score normals (child 0 of its SeedSequence)."""
+    return np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(index), 0)))
 
 
 @dataclass
@@ -112,17 +120,22 @@ class VirtualPopulation:
 def _criteria(pop, fm: FractureModel, female: bool, age, z, menopause):
     """Which candidates meet the T-score and menopause criteria, and their T-scores.
 
-    ``age``, ``z[..., k]`` (k = 0, 1, 2: standard normals of FN, TH, LS) and ``menopause``
-    broadcast against each other; returns (mask, {site: T-score}) of the broadcast shape.
+    ``age``, ``z[..., k]`` (k = 0, 1, 2, 3: standard normals of FN, TH, LS, DR) and ``menopause``
+    broadcast against each other; returns (mask, {site: T-score}) of the broadcast shape.  Each
+    site is correlated with the femoral neck (tscore_corr_fn_<site> of Fracture2026).
     """
     fm_female = 1.0 if female else 0.0
     rho_ls, rho_th, sd = fm.p["tscore_corr_fn_ls"], fm.p["tscore_corr_fn_th"], fm.p["tscore_sd_at_age"]
+    rho_dr = fm.p["tscore_corr_fn_dr"]
     a = np.asarray(age, float)
-    z0, z1, z2 = z[..., 0], z[..., 1], z[..., 2]
+    z0, z1, z2, z3 = z[..., 0], z[..., 1], z[..., 2], z[..., 3]
     fn = fm.mean_tscore("femoral_neck", a, fm_female) + sd * z0
     th = fm.mean_tscore("total_hip", a, fm_female) + sd * (rho_th * z0 + np.sqrt(1 - rho_th ** 2) * z1)
     ls = fm.mean_tscore("lumbar_spine", a, fm_female) + sd * (rho_ls * z0 + np.sqrt(1 - rho_ls ** 2) * z2)
-    t = {"lumbar_spine": ls, "total_hip": th, "femoral_neck": fn}
+    dr = fm.mean_tscore("distal_radius", a, fm_female) + sd * (rho_dr * z0 + np.sqrt(1 - rho_dr ** 2) * z3)
+    t = {"lumbar_spine": ls, "total_hip": th, "femoral_neck": fn, "distal_radius": dr}
+    if set(t) != set(SITES):
+        raise ValueError(f"trials.population: T-scores are sampled for {sorted(t)}, the sites are {list(SITES)}")
     keep = np.ones(np.broadcast(a, z0).shape, dtype=bool)
     for site, (lo, hi) in pop.tscore_ranges().items():
         keep &= (t[site] >= lo) & (t[site] <= hi)
@@ -164,6 +177,7 @@ def _age_tilt(pop_json: str, fm_items: tuple) -> float:
     rng = np.random.default_rng(20260)  # fixed: the tilt is a property of the criteria, not of the trial seed
     z = rng.standard_normal((20_000, 3))
     menopause = np.clip(pp["menopause_age_mean"] + pp["menopause_age_sd"] * rng.standard_normal(20_000), 40.0, 58.0)
+    z = np.concatenate([z, rng.standard_normal((20_000, 1))], axis=1)  # the radius's, drawn last
     keep, _ = _criteria(pop, fm, female, ages[:, None], z[None], menopause[None])
     g = fm.p["mortality_gompertz_slope"]
     m_lo = float(fm.mortality(lo, 1.0 if female else 0.0))
@@ -224,6 +238,7 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
     cv_dxa = {s: pp[DXA_PRECISION[s]] for s in SITES}
     for row, idx in enumerate(np.asarray(indices, dtype=np.int64)):
         rng = patient_rng(seed, idx)
+        rng_dr = radius_rng(seed, idx)
         # 1. covariates (fixed number of draws)
         z = rng.standard_normal(4)
         u = rng.random(5)
@@ -252,7 +267,7 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
             tilt = np.exp(lam * (age - lo) - max(0.0, lam) * (hi - lo))
             keep = rng.random(_BATCH) < np.exp(-m_lo / g * np.expm1(g * (age - lo))) * tilt
             age = np.round(age * 12.0) / 12.0
-            zz = rng.standard_normal((_BATCH, 3))
+            zz = np.concatenate([rng.standard_normal((_BATCH, 3)), rng_dr.standard_normal((_BATCH, 1))], axis=1)
             ok, t = _criteria(pop, fm, female, age, zz, out["menopause_age"][row])
             keep &= ok & (age >= lo) & (age <= hi)
             hit = np.flatnonzero(keep)
@@ -268,7 +283,8 @@ def sample_population(spec: TrialSpec, indices: np.ndarray, n_months: int, seed:
             raise ValueError("population: the inclusion criteria (age, T-score ranges) accept almost no one in the "
                              "reference population; widen them")
         # 5. DXA measurement error of each scan (baseline and every visit), after the rejection so the
-        # patients themselves do not depend on the number of visits
+        # patients themselves do not depend on the number of visits (one row per site in SITES order: the
+        # radius, last, took the row after the three older sites, whose errors stayed as they were)
         e = rng.standard_normal((len(SITES), n_visits))
         for j, s in enumerate(SITES):
             dxa[s][row] = cv_dxa[s] * e[j]

@@ -136,7 +136,7 @@ def strength_change(model, ys: np.ndarray, p: dict) -> np.ndarray:
     patient's log strength change since randomisation (the first column of states ys (N, T, n_states))."""
     from ..outcomes.fracture import KIND_SITES
     # the strength the fracture hazard reads: `strength`, or a fracture-specific variant with the same signature
-    from ..outcomes.strength import strength as hazard_strength
+    from ..outcomes.strength import fracture_strength as hazard_strength
 
     out = {}
     for site in set(KIND_SITES.values()):

@@ -9,7 +9,7 @@ A trial is a YAML mapping::
       sex: female
       age: [60, 90]
       age_mean: 72               # optional: mean age at randomisation (the age density is tilted)
-      tscore_any: [-4.0, -2.5]   # lowest of spine/hip/neck; or tscore_<site>: [lo, hi]
+      tscore_any: [-4.0, -2.5]   # lowest of spine/hip/neck (not the radius); or tscore_<site>: [lo, hi]
       prevalent_vertebral_fracture: 0.23
       fracture_hazard: bmd       # or strength: load over strength (outcomes/strength_hazard.py)
       risk_factors: {smoker: 0.1, family_history: 0.12, glucocorticoids: 0.03, prior_fracture: 0.3, bmi: [26, 4]}
@@ -100,6 +100,7 @@ class Population(BaseModel):
     tscore_lumbar_spine: tuple[float, float] | None = None
     tscore_total_hip: tuple[float, float] | None = None
     tscore_femoral_neck: tuple[float, float] | None = None
+    tscore_distal_radius: tuple[float, float] | None = None
     prevalent_vertebral_fracture: float = Field(0.0, ge=0.0, le=1.0)
     years_since_menopause: tuple[float, float] | None = None
     calcium_vitamin_d: bool = Field(True, description="trial background calcium + vitamin D in every arm")
@@ -116,7 +117,8 @@ class Population(BaseModel):
     def _age(cls, v):
         return _range(v, 40.0, 100.0, "years")
 
-    @field_validator("tscore_any", "tscore_lumbar_spine", "tscore_total_hip", "tscore_femoral_neck", mode="before")
+    @field_validator("tscore_any", "tscore_lumbar_spine", "tscore_total_hip", "tscore_femoral_neck",
+                     "tscore_distal_radius", mode="before")
     @classmethod
     def _tscore(cls, v):
         return None if v is None else _range(v, -6.0, 4.0, "T-score SD")
