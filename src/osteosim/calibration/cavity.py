@@ -14,7 +14,6 @@ One solve of one untreated patient; deterministic.  ``osteosim calibrate --cavit
 """
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from ..models.osteosim import Osteosim, young_remodeling_space
 from ..physiology.patient import SITES, Patient
 from ..runs import Lane, build_run
 from ..units import DAYS_PER_YEAR
+
+from . import stored_fit
 
 __all__ = ["REFERENCE", "fit", "write_fit", "check", "FIT_PATH", "reference_cavity_load"]
 
@@ -67,16 +68,9 @@ def fit() -> dict:
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_text, to_jsonable
-
-    atomic_write_text(path, json.dumps(to_jsonable(result), indent=2, sort_keys=True) + "\n")
-    return path
+    return stored_fit.write(result, path)
 
 
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
-    """Re-derive: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
-    stored = json.loads(FIT_PATH.read_text())["values"]
-    new = fit()["values"]
-    diffs = {k: (stored.get(k, float("nan")), v, abs(v / stored[k] - 1.0) if k in stored else float("inf"))
-             for k, v in new.items()}
-    return all(d[2] <= rtol for d in diffs.values()), diffs
+    """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
+    return stored_fit.check(fit, FIT_PATH, rtol)

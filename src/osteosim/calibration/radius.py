@@ -20,7 +20,6 @@ log-normal prior, one SD a factor of 3) over the bounds of the parameter.  Deter
 """
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +32,8 @@ from ..parameters.osteosim2026 import RADIUS_TURNOVER_PRIOR
 from ..physiology.patient import Patient
 from ..trials.targets import load_targets
 from .natural_history import CALIBRATION_SOLVER, FMP, PRIOR_LOG_SD
+
+from . import stored_fit
 
 __all__ = ["PARAMETER", "SITE", "ROWS", "FITTED_ROWS", "simulate_targets", "targets", "fit", "write_fit", "check",
            "FIT_PATH"]
@@ -120,15 +121,9 @@ def fit() -> dict:
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_text, to_jsonable
-
-    atomic_write_text(path, json.dumps(to_jsonable(result), indent=2, sort_keys=True) + "\n")
-    return path
+    return stored_fit.write(result, path)
 
 
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
-    stored = json.loads(FIT_PATH.read_text())["values"]
-    new = fit()["values"]
-    diffs = {k: (stored[k], v, abs(v / stored[k] - 1.0)) for k, v in new.items()}
-    return all(d[2] <= rtol for d in diffs.values()), diffs
+    return stored_fit.check(fit, FIT_PATH, rtol)

@@ -15,7 +15,6 @@ states do not depend on q); q minimises ``sum(((sim - target) / tol)^2) + ((ln q
 """
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +23,8 @@ from scipy.optimize import minimize_scalar
 
 from ..models.osteosim import Osteosim
 from . import therapies as th
+
+from . import stored_fit
 
 __all__ = ["FITTED_ROWS", "PARAMETER", "PRIOR", "fit", "write_fit", "check", "FIT_PATH"]
 
@@ -59,15 +60,9 @@ def fit() -> dict:
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_text, to_jsonable
-
-    atomic_write_text(path, json.dumps(to_jsonable(result), indent=2, sort_keys=True) + "\n")
-    return path
+    return stored_fit.write(result, path)
 
 
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
-    stored = json.loads(FIT_PATH.read_text())["values"]
-    new = fit()["values"]
-    diffs = {k: (stored[k], v, abs(v / stored[k] - 1.0)) for k, v in new.items()}
-    return all(d[2] <= rtol for d in diffs.values()), diffs
+    return stored_fit.check(fit, FIT_PATH, rtol)

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ..outcomes.fracture import NONVERTEBRAL_KINDS
+from . import stored_fit
 
 __all__ = ["GROUPS", "TEMPLATES", "cumulative_hazards", "fit", "write_fit", "check", "FIT_PATH"]
 
@@ -128,15 +129,10 @@ def fit(per_arm: int = 1000) -> dict:
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_json
-
-    atomic_write_json(path, result)
-    return path
+    return stored_fit.write(result, path)
 
 
 def check(rtol: float = 1e-3, per_arm: int | None = None) -> tuple[bool, dict]:
     """Re-derive the fit (with the stored patients per arm) and compare with the stored values."""
     stored = json.loads(FIT_PATH.read_text())
-    new = fit(per_arm or stored["per_arm"])["values"]
-    diffs = {k: (stored["values"][k], v, abs(v / stored["values"][k] - 1.0)) for k, v in new.items()}
-    return all(d[2] <= rtol for d in diffs.values()), diffs
+    return stored_fit.compare(FIT_PATH, fit(per_arm or stored["per_arm"])["values"], rtol)
