@@ -45,10 +45,11 @@ def reference_incidence(n: int = 200_000, seed: int = 11) -> dict:
                          flag("prior_fracture_prevalence"), np.zeros(n))
         z_fn = rng.standard_normal(n)
         z_ls = 0.6 * z_fn + 0.8 * rng.standard_normal(n)
+        z_dr = 0.6 * z_fn + 0.8 * rng.standard_normal(n)
         out[sex] = {}
         for age in (55.0, 65.0, 75.0, 85.0):
             a = np.full(n, age)
-            z = {"lumbar_spine": z_ls, "femoral_neck": z_fn}
+            z = {"lumbar_spine": z_ls, "femoral_neck": z_fn, "distal_radius": z_dr}
             h = {k: m.hazards(a, rf, z).mean(axis=0) for k, m in models.items()}
             out[sex][f"{age:g}"] = {kind: [float(h["bmd"][i]), float(h["strength"][i])] for i, kind in enumerate(KINDS)}
     return out
@@ -81,6 +82,8 @@ def main() -> None:
                 "placebo_pct": {k: 100.0 * v["incidence"] for k, v in s["arms"][s["control"]]["fractures"].items()},
                 "fractures": [f for f in s["fracture_predictions"] if f["published"] is not None]}
             print(f"{name} {hazard}: {trials[name][hazard]['wall_s']:.0f} s", flush=True)
+    # the trials first (minutes), so a later failure does not lose them
+    atomic_write_json(HERE / "results" / "strength_hazard_trials.json", {"per_arm": args.per_arm, "trials": trials})
     ref = reference_incidence()
     out = {"per_arm": args.per_arm, "trials": trials, "reference_incidence": ref,
            "gradients": sh.gradient_table(STRENGTH_HAZARD2026.values_dict())}
