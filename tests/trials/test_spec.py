@@ -80,13 +80,12 @@ def test_digest_ignores_name_but_not_content():
     assert a.digest() != a.digest(seed=6)
 
 
-def test_digest_of_the_default_hazard_is_the_one_before_the_option():
-    """fracture_hazard: bmd (the default) is left out of the digest: a file that names it resumes the runs of
-    one that does not (resume keys); strength is another trial."""
+def test_digest_names_the_fracture_hazard():
+    """The hazard is part of what a run computes: strength (the default) and bmd are different trials."""
     a = TrialSpec.from_mapping(tiny())
-    assert TrialSpec.from_mapping(_mod(tiny(), ("population", "fracture_hazard"), "bmd")).digest() == a.digest()
-    strength = _mod(tiny(), ("population", "fracture_hazard"), "strength")
-    assert TrialSpec.from_mapping(strength).digest() != a.digest()
+    assert a.population.fracture_hazard == "strength"
+    assert TrialSpec.from_mapping(_mod(tiny(), ("population", "fracture_hazard"), "strength")).digest() == a.digest()
+    assert TrialSpec.from_mapping(_mod(tiny(), ("population", "fracture_hazard"), "bmd")).digest() != a.digest()
 
 
 def test_cli_bad_file_exit_2_nothing_written(tmp_path):

@@ -64,14 +64,17 @@ def test_treatment_acts_through_bmd(reference):
     pd.testing.assert_series_equal(base.loc["denosumab", "bmd_femoral_neck"], base.loc["placebo", "bmd_femoral_neck"])
 
 
-def test_strength_hazard_trial(reference, tmp_path):
-    """fracture_hazard: strength: the same patients and BMD, fractures from load over strength."""
-    _, _, patients, events = reference
+def test_bmd_hazard_trial(reference, tmp_path):
+    """fracture_hazard: bmd (the FRAX-style alternative to the default load over strength): the same patients
+    and BMD, fractures from the BMD gradient of risk."""
+    _, default, patients, events = reference
+    assert "load over strength" in default["method"]["fracture_model"]
+    assert "Kopperdahl2014" in {c["key"] for c in default["citations"]}
     data = tiny()
-    data["population"] = {**data["population"], "fracture_hazard": "strength"}
+    data["population"] = {**data["population"], "fracture_hazard": "bmd"}
     summary = run_trial(TrialSpec.from_mapping(data), tmp_path, chunk_size=8, block=BLOCK)
-    assert "load over strength" in summary["method"]["fracture_model"]
-    assert "Kopperdahl2014" in {c["key"] for c in summary["citations"]}
+    assert "treatments act through the simulated BMD;" in summary["method"]["fracture_model"]
+    assert "Kopperdahl2014" not in {c["key"] for c in summary["citations"]}
     key = ["arm", "patient", "month"]
     p2 = pd.read_parquet(tmp_path / "patients.parquet").sort_values(key).reset_index(drop=True)
     p1 = patients.sort_values(key).reset_index(drop=True)

@@ -153,7 +153,9 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
             "fracture_model": "osteosim.outcomes.fracture (Fracture2026): no drug-specific fracture multiplier; "
                               + ("treatments act through the simulated BMD; " if spec.population.fracture_hazard == "bmd"
                                  else "hazard from load over strength (osteosim.outcomes.strength_hazard, "
-                                      "StrengthHazard2026): treatments act through the simulated BMD and strength; ")
+                                      "StrengthHazard2026) with the resorption-cavity stress riser "
+                                      "(outcomes.strength.fracture_strength): treatments act through the simulated "
+                                      "bone volume, mineral and remodeling space; ")
                               + "background incidence: "
                               + ("general population" if spec.population.fracture_incidence == "general" else
                                  "trial population (general-population incidence x factors fitted to published "

@@ -11,7 +11,7 @@ A trial is a YAML mapping::
       age_mean: 72               # optional: mean age at randomisation (the age density is tilted)
       tscore_any: [-4.0, -2.5]   # lowest of spine/hip/neck (not the radius); or tscore_<site>: [lo, hi]
       prevalent_vertebral_fracture: 0.23
-      fracture_hazard: bmd       # or strength: load over strength (outcomes/strength_hazard.py)
+      fracture_hazard: strength  # load over strength (outcomes/strength_hazard.py); or bmd (FRAX-style)
       risk_factors: {smoker: 0.1, family_history: 0.12, glucocorticoids: 0.03, prior_fracture: 0.3, bmi: [26, 4]}
     years: 3
     control: placebo
@@ -108,8 +108,9 @@ class Population(BaseModel):
         "trial", description="background fracture incidence: 'trial' (general-population incidence times the factors "
                              "fitted to published placebo arms) or 'general' (the epidemiological incidences)")
     fracture_hazard: Literal["bmd", "strength"] = Field(
-        "bmd", description="fracture hazard: 'bmd' (gradient of risk per SD of BMD, FRAX-style) or 'strength' "
-                           "(load over strength, osteosim.outcomes.strength_hazard)")
+        "strength", description="fracture hazard: 'strength' (load over strength with the resorption-cavity stress "
+                                "riser, osteosim.outcomes.strength_hazard; the default) or 'bmd' (gradient of risk "
+                                "per SD of BMD, FRAX-style)")
     risk_factors: RiskFactorSpec = RiskFactorSpec()
 
     @field_validator("age", mode="before")
@@ -231,8 +232,6 @@ class TrialSpec(BaseModel):
         """Identity of what a run computes (the resume key): everything but the name."""
         d = self.model_dump(mode="json")
         d.pop("name")
-        if d["population"]["fracture_hazard"] == "bmd":  # the default keeps the digests of runs made before the option
-            d["population"].pop("fracture_hazard")
         if seed is not None:
             d["seed"] = seed
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
