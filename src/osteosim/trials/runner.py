@@ -135,7 +135,7 @@ def strength_change(model, ys: np.ndarray, p: dict) -> np.ndarray:
     """(N, T, len(KINDS)) per fracture kind (its site, outcomes.fracture.KIND_SITES): ``ln S(t) - ln S(0)``, the
     patient's log strength change since randomisation (the first column of states ys (N, T, n_states))."""
     from ..outcomes.fracture import KIND_SITES
-    # the strength the fracture hazard reads: `strength`, or a fracture-specific variant with the same signature
+    # the hazard reads the fracture strength: volume, mineral and the remodeling space's cavities (docs/model.md 6b)
     from ..outcomes.strength import fracture_strength as hazard_strength
 
     out = {}
