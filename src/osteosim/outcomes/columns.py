@@ -35,7 +35,8 @@ __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILE
            "OSTEOSIM_STATES", "OSTEOSIM_OUTPUTS", "MODEL_STATE", "MODEL_OUTPUT",
            "BMD", "TSCORE", "ZSCORE", "STRENGTH", "FRACTURE_STRENGTH", "REMODELING_SPACE", "T_YEARS", "T_DAYS", "AGE",
            "VISIT_PATIENT", "VISIT_ARM", "MONTH", "VISIT_AGE", "VISIT_BMD", "VISIT_BMD_TRUE", "VISIT_TSCORE",
-           "BMD_PCT_CHANGE", "VISIT_STRENGTH", "STRENGTH_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
+           "BMD_PCT_CHANGE", "VISIT_STRENGTH", "STRENGTH_PCT_CHANGE",
+           "VISIT_FRACTURE_STRENGTH", "FRACTURE_STRENGTH_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
            "EVENT_PATIENT", "EVENT_ARM", "EVENT_AGE", "SEX", "BMI", "RISK_FLAGS", "BASELINE_TSCORE", "TIME_TO",
            "N_FRACTURES", "DEATH_TIME", "EVENT_SOLVER_OK"]
 
@@ -241,12 +242,18 @@ VISIT_STRENGTH = _site("strength_{site}", "1", "simulated bone strength relative
                        "(outcomes.strength)", table="visits", **_T)
 STRENGTH_PCT_CHANGE = _site("strength_pct_change_{site}", "%", "simulated strength change from randomisation",
                             table="visits", **_T)
+VISIT_FRACTURE_STRENGTH = _site("fracture_strength_{site}", "1", "simulated fracture strength (strength with the "
+                                "resorption-cavity stress riser; what the default fracture hazard reads)",
+                                table="visits", **_T)
+FRACTURE_STRENGTH_PCT_CHANGE = _site("fracture_strength_pct_change_{site}", "%", "simulated fracture-strength change "
+                                     "from randomisation", table="visits", **_T)
 FRACTURES = Column("{kind}_fractures", "1", "fractures of the kind since randomisation (cumulative)", per="kind",
                    table="visits", **_T)
 ALIVE = Column("alive", "bool", "alive at the visit", table="visits", **_T)
 VISIT_SOLVER_OK = Column("solver_ok", "bool", "the patient's solves succeeded", table="visits", **_T)
 VISITS: tuple[Column, ...] = (VISIT_PATIENT, VISIT_ARM, MONTH, VISIT_AGE, VISIT_BMD, VISIT_BMD_TRUE, VISIT_TSCORE,
-                              BMD_PCT_CHANGE, VISIT_STRENGTH, STRENGTH_PCT_CHANGE, FRACTURES, ALIVE, VISIT_SOLVER_OK)
+                              BMD_PCT_CHANGE, VISIT_STRENGTH, STRENGTH_PCT_CHANGE, VISIT_FRACTURE_STRENGTH,
+                              FRACTURE_STRENGTH_PCT_CHANGE, FRACTURES, ALIVE, VISIT_SOLVER_OK)
 
 EVENT_PATIENT = Column("patient", "1", "patient index within the arm", table="events", **_T)
 EVENT_ARM = Column("arm", "", "arm name", table="events", **_T)

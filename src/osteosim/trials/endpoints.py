@@ -1,7 +1,7 @@
 """Trial endpoints from the recorded parts, and the output files of the contract.
 
 ``summary.json``: ``{"arms": {arm: {"n", "bmd_pct_change": {site: {month: {"mean", "sd",
-"ci95"}}}, "strength_pct_change": (the same), "fractures": {kind: {"events", "incidence", ...}},
+"ci95"}}}, "strength_pct_change" and "fracture_strength_pct_change": (the same), "fractures": {kind: {"events", "incidence", ...}},
 "relative_risk": {kind: {"rr", "ci95"}}, "hazard_ratio": ...}}, "fracture_predictions": [...], ...}``
 for kind in vertebral, hip, wrist, nonvertebral, any, versus the control arm; ``fracture_predictions``:
 the simulated ratios per treated arm and kind, all predictions, next to the published ones
@@ -89,6 +89,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     years = spec.years
     bmd = _visit_means(store, spec, C.BMD_PCT_CHANGE)
     strength = _visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
+    fracture_strength = _visit_means(store, spec, C.FRACTURE_STRENGTH_PCT_CHANGE)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
     km: dict = {kind: {} for kind in ENDPOINT_KINDS}
@@ -105,7 +106,8 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
             km[kind][arm] = stats.km_cumulative_incidence(t, event, grid_years) if n else []
         arms[arm] = {"n": n, "regimen": list(spec.arms[arm]), "solver_failures": int((~e[C.EVENT_SOLVER_OK.name()]).sum()),
                      "deaths": int(e[death_time].notna().sum()), "person_years": person_years,
-                     "bmd_pct_change": bmd[arm], "strength_pct_change": strength[arm], "fractures": fr}
+                     "bmd_pct_change": bmd[arm], "strength_pct_change": strength[arm],
+                     "fracture_strength_pct_change": fracture_strength[arm], "fractures": fr}
     ctrl = by_arm[spec.control]
     power: dict = {}
     for arm, e in by_arm.items():

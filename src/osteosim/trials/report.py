@@ -147,6 +147,9 @@ def render_report(spec: TrialSpec, summary: dict) -> str:
         bmd_png=_png_uri(_change_figure(summary)),
         strength_png=_png_uri(_change_figure(summary, "strength_pct_change", "strength change (%)"))
         if all("strength_pct_change" in a for a in summary["arms"].values()) else None,
+        fracture_strength_png=_png_uri(_change_figure(summary, "fracture_strength_pct_change",
+                                                      "fracture strength change (%)"))
+        if all("fracture_strength_pct_change" in a for a in summary["arms"].values()) else None,
         km_png=_png_uri(_km_figure(summary)),
         forest_png=(_png_uri(_forest_figure(summary["fracture_predictions"], list(arms)))
                     if summary.get("fracture_predictions") else None),

@@ -150,7 +150,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     from ..outcomes.fracture import FractureModel, endpoint_first_times, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
-    from ..outcomes.strength import strength, strength_pct_change
+    from ..outcomes.strength import fracture_strength, strength, strength_pct_change
     from ..solve.integrate import BLOCK
     from .engine import ShiftedModel
     from .population import sample_population
@@ -212,6 +212,9 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
             st = strength(model, ys[:, visit_idx], base, s)
             cols[C.VISIT_STRENGTH.name(s)] = st.ravel()
             cols[C.STRENGTH_PCT_CHANGE.name(s)] = strength_pct_change(st).ravel()
+            fs = fracture_strength(model, ys[:, visit_idx], base, s)
+            cols[C.VISIT_FRACTURE_STRENGTH.name(s)] = fs.ravel()
+            cols[C.FRACTURE_STRENGTH_PCT_CHANGE.name(s)] = strength_pct_change(fs).ravel()
         cum = np.concatenate([np.zeros((n, 1, len(C.AXES["kind"])), dtype=np.int64), hist_ev.counts_by_interval],
                              axis=1)[:, visit_idx]
         for k, kind in enumerate(C.AXES["kind"]):  # the model's fracture kinds, in counts order
