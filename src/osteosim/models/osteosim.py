@@ -187,6 +187,20 @@ class Osteosim(Model):
             den_central=den_central, x=x,
         )
 
+    @staticmethod
+    def _modeling_formation(s: dict, p) -> jnp.ndarray:
+        """Modeling-based formation per site (young-adult bone volume per day), shape (n_sites,).
+
+        The anabolic drugs turn quiescent lining cells back into osteoblasts that lay bone on quiescent
+        surfaces with no resorption before it (Kim 2012: intermittent PTH; Kim 2017: sclerostin
+        antibody; biopsies: Dempster 2016 teriparatide, Eriksen 2022 romosozumab).  It draws on the same
+        finite lining-cell ``reserve`` as the drugs' extra recruitment, fills no remodeling space, and
+        lands mostly on cancellous surfaces, so it scales with the site's cancellous fraction: the spine
+        gains more than the hip, the one-third radius least.  Zero without an anabolic drug.
+        """
+        drive = p["teri_modeling_gain"] * s["teri"] + p["romo_modeling_gain"] * (1.0 - s["scl_free"])
+        return s["bv"] ** p["bv_exponent"] * _site(p, "cancellous_fraction") * drive * s["reserve"]
+
     def rhs(self, t, y, p, d):
         s = self._signals(t, y, p, d)
         obp, oba, oca, bv, mineral, fat = s["obp"], s["oba"], s["oca"], s["bv"], s["mineral"], s["fat"]
@@ -211,9 +225,12 @@ class Osteosim(Model):
                                      * s["x"]["msc_paracrine"])
         res = oca / d["OCa_ref"]
         j_res = bv ** p["bv_exponent"] * rho * res  # resorption flux (young-adult bone volume per day)
-        d_bv = bv ** p["bv_exponent"] * rho * (form - res)
+        j_mbf = self._modeling_formation(s, p)
+        d_bv = bv ** p["bv_exponent"] * rho * (form - res) + j_mbf
         kappa = rho * (1.0 - p["mineral_new"]) / (p["mineral_max"] - 1.0)
-        d_min = rho * form * bv ** (p["bv_exponent"] - 1.0) * (p["mineral_new"] - mineral) + kappa * (p["mineral_max"] - mineral)
+        # new bone (remodeling- and modeling-based) enters at the primary mineral content
+        d_min = ((rho * form * bv ** (p["bv_exponent"] - 1.0) + j_mbf / bv) * (p["mineral_new"] - mineral)
+                 + kappa * (p["mineral_max"] - mineral))
         # marrow fat: adipogenic share of commitment fills marrow; adipocytes turn over slowly
         # the osteogenic share falls with the aging osteoprogenitor pool and with lower commitment;
         # what is not osteogenic is adipogenic (D'Ippolito 1999; Griffith 2012)
@@ -242,12 +259,14 @@ class Osteosim(Model):
         d_den = pkpd.antibody_rhs(t, s["den_central"], d, p)
         # remodeling space (Little's law): resorbed bone waits on average T_F to be refilled; nothing
         # above reads rs, so it leaves every other state as it was (downstream only)
+        # (modeling-based formation lays bone where none was resorbed: it refills no cavity)
         d_rs = j_res - s["rs"] / p["remodeling_refill_time"]
         site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
     def outputs(self, t, y, p, d):
         s = self._signals(t, y, p, d)
+        mbf = self._modeling_formation(s, p)
         out = {"estrogen": s["estrogen"], "pth": s["pth"], "pmo_rankl": s["pmo"], "msc_pool": s["msc"],
                "osteoclast_precursors": s["ocp"], "denosumab_ng_per_ml": s["x"]["den_conc"],
                "bisphosphonate_bound_mg": s["x"]["bp_bound"], "romosozumab_mg_per_l": s["x"]["romo_conc"],
@@ -262,6 +281,7 @@ class Osteosim(Model):
             out[f"sclerostin_{site}"] = s["scl"][i]
             out[f"mech_stimulus_{site}"] = s["psi"][i]
             out[f"commitment_{site}"] = s["commit"][i]
+            out[f"modeling_formation_{site}"] = mbf[i] * DAYS_PER_YEAR
             out[f"msc_graft_marrow_cells_{site}"] = s["x"]["msc_marrow"][i]
             out[f"msc_graft_osteogenic_supply_{site}"] = s["x"]["msc_x_osteo"][i]
             out[f"msc_paracrine_{site}"] = s["x"]["msc_paracrine"][i]

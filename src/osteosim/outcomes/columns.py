@@ -205,6 +205,7 @@ OSTEOSIM_OUTPUTS: tuple[Column, ...] = tuple(
         ("sclerostin_{site}", "1", "sclerostin relative to the young adult", "local_signals"),
         ("mech_stimulus_{site}", "1", "mechanical stimulus", "local_signals"),
         ("commitment_{site}", "1", "osteogenic commitment of marrow MSCs", "other"),
+        ("modeling_formation_{site}", "1/year", "modeling-based formation by anabolic drugs (young-adult bone volume per year)", "other"),
         ("msc_graft_marrow_cells_{site}", "cells", "grafted MSCs resident in the site's marrow", "osteoblast_lineage"),
         ("msc_graft_osteogenic_supply_{site}", "1", "osteoprogenitor supply from the graft", "osteoblast_lineage"),
         ("msc_paracrine_{site}", "1", "paracrine effect of the graft", "osteoblast_lineage"),

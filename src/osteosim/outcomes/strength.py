@@ -51,16 +51,15 @@ def site_strength(bv, mineral, p: Mapping[str, float], site: str) -> np.ndarray:
 
 def strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
     """Relative strength of ``site`` from a model's states ys (..., n_states) (its ``bv_{site}`` and ``mineral_{site}``)."""
-    names = model.state_names
-    return site_strength(ys[..., names.index(f"bv_{site}")], ys[..., names.index(f"mineral_{site}")], p, site)
+    return site_strength(_state(model, ys, f"bv_{site}"), _state(model, ys, f"mineral_{site}"), p, site)
 
 
 def _state(model, ys, name: str) -> np.ndarray:
     try:
         i = model.state_names.index(name)
     except ValueError:
-        raise ValueError(f"model: {model.name} has no state {name!r} (fracture strength needs the remodeling "
-                         "space rs_<site> of Osteosim)") from None
+        raise ValueError(f"model: {model.name} has no state {name!r} (strength reads bv_<site> and "
+                         "mineral_<site>, fracture strength also the remodeling space rs_<site>, of Osteosim)") from None
     return np.asarray(ys, float)[..., i]
 
 

@@ -194,6 +194,12 @@ _EXT = [
                       "bone turnover at the distal radius (33 % radius DXA region)", (0.01 / YEAR, 0.5 / YEAR),
                       "~5 % cancellous x 25 %/y + cortical x 3 %/y = 0.04/y (Parfitt 2002; the one-third radius is almost "
                       "all cortical bone)"),
+    # cancellous share of each DXA region's bone (Parfitt 2002, as in the turnover priors above): the
+    # surfaces where the anabolic drugs' modeling-based formation lands (Osteosim._modeling_formation)
+    P("cancellous_fraction_lumbar_spine", 0.45, "1", "Parfitt 2002: ~45 % of the L1-L4 DXA region is cancellous (vertebral bodies 60-80 % trabecular by mass, Eswaran 2006; posterior elements cortical)", "cancellous fraction of the lumbar spine DXA region", ("Parfitt2002",)),
+    P("cancellous_fraction_total_hip", 0.30, "1", "Parfitt 2002: ~30 % cancellous", "cancellous fraction of the total hip DXA region", ("Parfitt2002",)),
+    P("cancellous_fraction_femoral_neck", 0.25, "1", "Parfitt 2002: ~25 % cancellous (QCT: 33 % at the mid-neck section, Invest Radiol 1997;32:83)", "cancellous fraction of the femoral neck DXA region", ("Parfitt2002",)),
+    P("cancellous_fraction_distal_radius", 0.05, "1", "Parfitt 2002: the one-third radius is almost all cortical bone (~5 % cancellous)", "cancellous fraction of the one-third radius DXA region", ("Parfitt2002",)),
     P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
     P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
     P("mineral_max", 1.11, "1", "Boivin 2000: 3 y of alendronate raised the mean degree of mineralization by ~11 %", "maximal mean mineral content relative to the young-adult mean", ("Boivin2000",)),

@@ -23,6 +23,22 @@ _R("ActonelLabel", title="Actonel (risedronate)", journal="US prescribing inform
    note="oral bioavailability 0.63 %; ~50 % of absorbed dose taken up by bone")
 _R("ReclastLabel", title="Reclast (zoledronic acid)", journal="US prescribing information",
    note="5 mg IV over >= 15 min; 39 +- 16 % of the dose in urine within 24 h (the rest bound to bone)")
+_R("Ma2006", authors="Ma YL, Zeng Q, Donley DW et al.", year=2006,
+   title="Teriparatide increases bone formation in modeling and remodeling osteons and enhances IGF-II immunoreactivity in postmenopausal women with osteoporosis",
+   journal="J Bone Miner Res", volume="21", pages="855-864", note="20-30 % of teriparatide-stimulated formation is modeling-based")
+_R("Dempster2018", authors="Dempster DW, Zhou H, Ruff VA, Melby TE, Alam J, Taylor KA", year=2018,
+   title="Longitudinal effects of teriparatide or zoledronic acid on bone modeling- and remodeling-based formation in the SHOTZ study",
+   journal="J Bone Miner Res", volume="33", pages="627-633",
+   note="with the AVA study (teriparatide vs denosumab, 3 months): teriparatide raises remodeling-, modeling- and overflow modeling-based formation in cancellous and endocortical envelopes")
+_R("Eriksen2022", authors="Eriksen EF, Chapurlat R, Boyce RW et al.", year=2022,
+   title="Modeling-based bone formation after 2 months of romosozumab treatment: results from the FRAME clinical trial",
+   journal="J Bone Miner Res", volume="37", pages="36-40")
+_R("Kim2012", authors="Kim SW, Pajevic PD, Selig M et al.", year=2012,
+   title="Intermittent parathyroid hormone administration converts quiescent lining cells to active osteoblasts",
+   journal="J Bone Miner Res", volume="27", pages="2075-2084")
+_R("Kim2017", authors="Kim SW, Lu Y, Williams EA et al.", year=2017,
+   title="Sclerostin antibody administration converts bone lining cells into active osteoblasts",
+   journal="J Bone Miner Res", volume="32", pages="892-901")
 _R("ForteoLabel", title="Forteo (teriparatide)", journal="US prescribing information",
    note="20 ug SC daily; bioavailability 95 %; half-life ~1 h")
 _R("TymlosLabel", title="Tymlos (abaloparatide)", journal="US prescribing information",
@@ -79,6 +95,9 @@ THERAPIES2026 = ParameterSet.from_list(
         _fit("teri_anabolic_emax", 0.5, "1", "maximal relative fall of osteoblast apoptosis under intermittent PTH", (0.05, 0.95), "Jilka 1999: daily PTH prevents osteoblast apoptosis"),
         _fit("teri_anabolic_ec50", 10.0, "ug/day", "daily teriparatide dose giving half the anabolic effect", (1.0, 200.0), "20 and 40 ug/day both anabolic (Neer 2001)"),
         _fit("teri_commitment_gain", 1.0, "1", "osteoblast recruitment (lining-cell activation) x (1 + gain E_PTH)", (0.0, 10.0), "Jilka 1999; anabolic window"),
+        # modeling-based formation (Osteosim._modeling_formation): bone laid on quiescent surfaces by
+        # reactivated lining cells, per unit of drug effect and of the site's cancellous fraction
+        _fit("teri_modeling_gain", 1.5e-4, "1/day", "modeling-based formation rate at full PTH-analogue effect (per unit cancellous fraction and reserve)", (1e-6, 1e-2), "20-30 % of teriparatide's formation is modeling-based (Ma 2006; Dempster 2018, AVA); ~5 % of the spine's bone over 19 months"),
         P("abalo_equivalence", 0.25, "teriparatide-ug/ug", f"{_A}: 80 ug abaloparatide acts like 20 ug teriparatide on bone formation", "abaloparatide to teriparatide anabolic equivalence"),
         # romosozumab: linear one-compartment PK (closed form), neutralises sclerostin
         P("romo_ka", 0.25, "1/day", f"{_A}: Evenity label Tmax ~5 d", "romosozumab SC absorption"),
@@ -90,12 +109,13 @@ THERAPIES2026 = ParameterSet.from_list(
         # anabolic reserve: quiescent lining cells / progenitors the anabolic drugs activate
         P("reserve_renewal", 1.0 / 365.25, "1/day", "assumption: the reserve recovers over about a year off drug (FRAME extension: romosozumab re-treatment after 12 months off raised BMD again)", "anabolic reserve renewal rate", bounds=(1.0 / 730.0, 1.0 / 90.0)),
         _fit("reserve_depletion", 0.01, "1/day", "reserve drain per unit of drug-driven excess recruitment", (1e-4, 0.5), "reserve exhaustion (assumption, proposed for the transient formation under sclerostin inhibition); shape target: romosozumab P1NP peaks at 1 mo, back near baseline by 9-12 mo (FRAME, clinical-background B7)"),
+        _fit("romo_modeling_gain", 5e-4, "1/day", "modeling-based formation rate at full sclerostin neutralisation (per unit cancellous fraction and reserve)", (1e-6, 1e-2), "romosozumab's formation is mostly modeling-based (Eriksen 2022, FRAME biopsies at 2 months; Kim 2017: sclerostin antibody reactivates lining cells); ~8 % of the spine's bone in 12 months"),
         _fit("romo_rankl_gain", 0.3, "1", "RANKL x free-sclerostin^gain", (0.01, 5.0), "sclerostin neutralisation lowers RANKL: resorption stays below baseline in FRAME"),
         # estrogen / hormone therapy
         _fit("est_ed50", 0.15, "mg/day", "CEE dose restoring half of the lost estrogen action", (0.01, 5.0), "CEE 0.625 mg/day restores most premenopausal estrogen action"),
         # calcium and vitamin D supplements
         P("vitd_ng_per_100iu", 1.0, "ng/mL per 100 IU/day", "Heaney 2003", "25(OH)D rise per 100 IU/day of vitamin D3", ("Heaney2003",)),
     ],
-    citation_keys=("MartinezReina2019", "Peterson2004"),
+    citation_keys=("MartinezReina2019", "Peterson2004", "Ma2006", "Dempster2018", "Eriksen2022", "Kim2012", "Kim2017"),
     description="PK/PD of the standard osteoporosis drugs on the Osteosim model.",
 )
