@@ -23,7 +23,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples" / "trials"
-TEMPLATES = ("fit1_like", "freedom_like", "fpt_like", "frame_like", "whi_like", "horizon_like", "vert_like", "arch_like",
+TEMPLATES = ("fit1_like", "freedom_like", "fpt_like", "frame_like", "whi_like", "horizon_like", "vert_like", "more_like", "arch_like",
              "denosumab_discontinuation")
 
 

@@ -60,3 +60,10 @@ def test_supplements_and_hormone_therapy_rates():
     np.testing.assert_allclose(x["ca_supplement"], [500.0, 0.0])
     np.testing.assert_allclose(x["vitd_supplement"], [800.0, 0.0])
     np.testing.assert_allclose(x["est_rate"], [0.625, 0.0])
+
+
+def test_raloxifene_is_the_daily_averaged_absorbed_dose():
+    """60 mg tablets daily: 2 % absorbed (Evista label), averaged while dosed (half-life 27.7 h << the bone response)."""
+    x = signals(["raloxifene 60 mg daily for 2 years"], np.array([30.0, 3 * YEAR]))
+    np.testing.assert_allclose(x["serm_rate"], [60.0 * 0.02, 0.0])
+    assert P["ralox_F"] == 0.02 and np.all(x["est_rate"] == 0.0)

@@ -46,6 +46,8 @@ EXAMPLES = [
     ("msc adipose allogeneic donor age 30 1e7 cells/kg iv once at 3 years", "msc", 1e7, "cells/kg", "iv", None, 1,
      3 * Y, 0),
     ("msc bone-marrow 2e6 cells/kg iv once at 3 years", "msc", 2e6, "cells/kg", "iv", None, 1, 3 * Y, 0),  # DESIGN s.3
+    ("raloxifene 60 mg daily for 3 years", "raloxifene", 60, "mg", "oral", 1, 1096, 0, 3 * Y),
+    ("Evista 60 mg orally daily", "raloxifene", 60, "mg", "oral", 1, None, 0, None),
 ]
 
 

@@ -93,10 +93,10 @@ def test_entry_points_list_every_builtin_drug_module():
 
 def test_catalogue_is_the_registry_in_order():
     assert list(THERAPIES) == ["alendronate", "risedronate", "zoledronic acid", "denosumab", "teriparatide",
-                               "abaloparatide", "romosozumab", "estrogen", "calcium", "vitamin d", "msc"]
+                               "abaloparatide", "romosozumab", "estrogen", "raloxifene", "calcium", "vitamin d", "msc"]
     assert dict(pkpd.PREFIX) == {"alendronate": "aln", "risedronate": "ris", "zoledronic acid": "zol",
                                  "denosumab": "den", "teriparatide": "teri", "abaloparatide": "abalo",
-                                 "romosozumab": "romo", "estrogen": "est", "calcium": "ca", "vitamin d": "vitd",
+                                 "romosozumab": "romo", "estrogen": "est", "raloxifene": "ralox", "calcium": "ca", "vitamin d": "vitd",
                                  "msc": "msc"}
     assert THERAPIES["zoledronic acid"].infusion_minutes == 15.0
     assert all(t.infusion_minutes == 0.0 for n, t in THERAPIES.items() if n != "zoledronic acid")

@@ -88,3 +88,21 @@ def test_radius_draws_leave_the_other_sites_alone(monkeypatch):
     r = np.corrcoef(z["femoral_neck"], z["distal_radius"])[0, 1]
     assert abs(r - fm.p["tscore_corr_fn_dr"]) < 0.12  # 400 patients: SE ~0.03
     assert a.dxa_error["distal_radius"].std() == pytest.approx(POPULATION2026.values_dict()["dxa_precision_dr"], rel=0.2)
+
+
+def test_raloxifene_shares_the_estrogen_sensitivity_multiplier():
+    """ralox_ec50 takes est_ed50's per-patient multiplier (one ER sensitivity; no draw of its own)."""
+    from osteosim.trials.population import SHARED_MULTIPLIERS, VARIABLE_PARAMETERS
+    from osteosim.trials.runner import _patient_params
+
+    class Pop:
+        multipliers = {"est_ed50": np.array([0.5, 2.0])}
+
+        def __len__(self):
+            return 2
+
+    base = {"est_ed50": 0.3, "ralox_ec50": 0.25}
+    out = _patient_params(base, Pop())
+    assert [o["ralox_ec50"] / o["est_ed50"] for o in out] == pytest.approx([0.25 / 0.3] * 2)
+    assert out[1]["ralox_ec50"] == pytest.approx(0.5)
+    assert SHARED_MULTIPLIERS["ralox_ec50"] in VARIABLE_PARAMETERS and "ralox_ec50" not in VARIABLE_PARAMETERS

@@ -6,7 +6,8 @@ reported on every run, and the test fails if the model starts to meet them).  Th
 typical-patient calibration (tests/validation/test_therapy_targets.py) meets 16 of 28 rows;
 a virtual population (ages, T-scores at the trial's mean age, between-patient variability, DXA
 precision error) moves the means a little: 13 of the 21 template rows of FIT-1, FREEDOM, the FPT,
-FRAME and WHI are met at this N, and 1 of the 5 rows of HORIZON-PFT and VERT-NA (3 of 5 at 1,000 per arm).
+FRAME and WHI are met at this N, 1 of the 5 rows of HORIZON-PFT and VERT-NA (3 of 5 at 1,000 per arm), and both
+rows of MORE.
 """
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from trial_helpers import BLOCK
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "trials"
 TEMPLATES = {"fit1": "fit1_like.yaml", "freedom": "freedom_like.yaml", "fpt": "fpt_like.yaml",
-             "frame": "frame_like.yaml", "whi": "whi_like.yaml", "horizon": "horizon_like.yaml", "vert": "vert_like.yaml"}
+             "frame": "frame_like.yaml", "whi": "whi_like.yaml", "horizon": "horizon_like.yaml", "vert": "vert_like.yaml",
+             "more": "more_like.yaml"}
 N = 48
 
 _SITES = "the three sites share one cell model, so drug responses are not site-specific (as in the typical-patient calibration)"

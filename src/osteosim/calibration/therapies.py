@@ -30,7 +30,7 @@ from ..trials.published import PUBLISHED_BMD_TARGETS
 from ..trials.targets import load_targets
 
 __all__ = ["TRIALS", "FITTED", "STRENGTH_ROWS", "solve_cohort", "simulate_trial_targets", "strength_rows", "strength_table",
-           "fit", "write_fit", "FIT_PATH"]
+           "fit", "fit_one", "write_fit", "FIT_PATH"]
 
 MONTH = DAYS_PER_YEAR / 12.0
 YEAR = DAYS_PER_YEAR
@@ -66,6 +66,8 @@ TRIALS = {
     "fpt": _ca_d(TRIAL_AGE),
     "frame": _ca_d(TRIAL_AGE),
     "whi": Patient(sex="female", age=63.0, menopause_age=50.0),
+    # MORE: mean age 66.5 (younger than the other osteoporosis trials, so its own batch)
+    "more": _ca_d(66.5),
 }
 ARMS = {
     "freedom": Arm("denosumab", (DosingBlock(0.0, 6 * MONTH, 6, 60.0),)),
@@ -75,6 +77,7 @@ ARMS = {
     "fpt": Arm("teriparatide", (DosingBlock(0.0, 1.0, int(19 * MONTH), 20.0),)),
     "frame": Arm("romosozumab", (DosingBlock(0.0, MONTH, 12, 210.0),)),
     "whi": Arm("estrogen", (DosingBlock(0.0, 1.0, int(36 * MONTH), 0.625),)),
+    "more": Arm("raloxifene", (DosingBlock(0.0, 1.0, int(36 * MONTH), 60.0),)),
 }
 SAVE_MONTHS = np.array([0.0, 1.0, 6.0, 12.0, 18.0, 19.0, 24.0, 36.0])
 #: month -> its row in a solution saved at SAVE_MONTHS
@@ -94,6 +97,7 @@ FITTED = {
     "est_ed50": (0.01, 5.0),
     "teri_modeling_gain": (1e-6, 1e-2),
     "romo_modeling_gain": (1e-6, 1e-2),
+    "ralox_emax": (0.01, 1.0),
 }
 PRIOR_LOG_SD = float(np.log(3.0))
 #: least-squares stopping tolerance (ftol = xtol): 1e-3 stopped before the shared denosumab parameters
@@ -120,11 +124,13 @@ MARKER_ROWS = [
 ]
 
 
-def _cohort() -> tuple[list[tuple[str, str]], list[Lane]]:
+def _cohort(trials=None) -> tuple[list[tuple[str, str]], list[Lane]]:
     """(trial, arm) names and their lanes: each trial's patient untreated, and under the trial's dose
-    blocks (given as dose-table drivers, from the patient's age)."""
+    blocks (given as dose-table drivers, from the patient's age); ``trials``: only these (default all)."""
     names, lanes = [], []
     for trial, patient in TRIALS.items():
+        if trials is not None and trial not in trials:
+            continue
         t0 = patient.age * DAYS_PER_YEAR
         for arm in ("placebo", "active"):
             tables = {}
@@ -137,10 +143,11 @@ def _cohort() -> tuple[list[tuple[str, str]], list[Lane]]:
     return names, lanes
 
 
-def solve_cohort(params: dict, model: Osteosim | None = None) -> dict[tuple[str, str], np.ndarray]:
-    """(trial, arm) -> states (len(SAVE_MONTHS), n_states) of each trial's patient, placebo and active."""
+def solve_cohort(params: dict, model: Osteosim | None = None, trials=None) -> dict[tuple[str, str], np.ndarray]:
+    """(trial, arm) -> states (len(SAVE_MONTHS), n_states) of each trial's patient, placebo and active
+    (``trials``: only these, default all)."""
     model = model or Osteosim()
-    names, lanes = _cohort()
+    names, lanes = _cohort(trials)
     # one batch per trial age (the save times are ages)
     by_age: dict[float, list[int]] = {}
     for i, (trial, _) in enumerate(names):
@@ -246,6 +253,32 @@ def fit(verbose: int = 0, max_nfev: int = 40) -> dict:
             "method": f"scipy.optimize.least_squares (trf, ftol = xtol = {FIT_TOL:g}), (miss / tolerance) + log-normal priors"}
 
 
+def fit_one(name: str, trials: tuple[str, ...], max_nfev: int = 20) -> dict:
+    """One fitted parameter alone, every other at its shipped value: the joint objective restricted to the
+    BMD rows of ``trials`` (a new drug's potency before the joint refit, e.g. ``fit_one("ralox_emax", ("more",))``)."""
+    model = Osteosim()
+    base = model.default_parameters().values_dict()
+    rows = [r for r in ROWS if r[1] in trials]
+    table = {k: v for k, v in _target_table().items() if k in {r[0] for r in rows}}
+    x_prior, bounds = np.log(_PRIORS[name]), np.log(FITTED[name])
+
+    def sim(x):
+        p = dict(base, **{name: float(np.exp(x[0]))})
+        return _pct_rows(solve_cohort(p, model, trials), model, rows, relative_bmd)
+
+    def resid(x):
+        s = sim(x)
+        return np.array([_miss(s[k], a, b) / tol for k, (a, b, tol, _) in table.items()]
+                        + [(x[0] - x_prior) / PRIOR_LOG_SD])
+
+    x0 = np.clip([np.log(_START[name])], bounds[0] + 1e-9, bounds[1] - 1e-9)
+    res = least_squares(resid, x0, bounds=bounds, diff_step=1e-3, ftol=1e-3, xtol=1e-3, max_nfev=max_nfev)
+    s = sim(res.x)
+    return {"values": {name: float(np.exp(res.x[0]))}, "cost": float(res.cost), "nfev": int(res.nfev),
+            "report": {k: {"target": a, "tolerance": tol, "simulated": float(s[k]), "source": src}
+                       for k, (a, b, tol, src) in table.items()}}
+
+
 #: literature starting values (see therapies2026.py)
 _PRIORS = {
     "den_rankl_affinity": 0.01,
@@ -260,6 +293,7 @@ _PRIORS = {
     "est_ed50": 0.15,
     "teri_modeling_gain": 1.5e-4,
     "romo_modeling_gain": 5e-4,
+    "ralox_emax": 0.3,
 }
 
 #: where the search starts: the priors, except the denosumab affinity, whose prior (Martinez-Reina's

@@ -135,8 +135,10 @@ class Osteosim(Model):
         msc, ocp, den_central, reserve = (y[N_SITE * len(SITES) + k] for k in range(len(GLOBAL_STATES)))
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
         x = pkpd.exposures(t, d, p, den_central)
-        # hormone therapy restores part of the lost estrogen action and stops the PMO transient
+        # hormone therapy restores part of the lost estrogen action and stops the PMO transient;
+        # raloxifene, a partial agonist on bone, restores at most ralox_emax of what remains lost
         hrt = x["est_rate"] / (x["est_rate"] + p["est_ed50"])
+        hrt = hrt + (1.0 - hrt) * p["ralox_emax"] * x["serm_rate"] / (x["serm_rate"] + p["ralox_ec50"])
         e_endo = drv.estrogen(age, d, p)
         e = e_endo + (1.0 - e_endo) * hrt
         defic = jnp.clip(1.0 - e, 0.0, 1.0)

@@ -55,6 +55,18 @@ _R("McDonald2021", authors="McDonald MM et al.", year=2021,
 _R("Heaney2003", authors="Heaney RP et al.", year=2003,
    title="Human serum 25-hydroxycholecalciferol response to extended oral dosing with cholecalciferol",
    journal="Am J Clin Nutr", volume="77", pages="204-210", note="~1 ng/mL per 100 IU/day")
+_R("EvistaLabel", title="Evista (raloxifene hydrochloride)", journal="US prescribing information",
+   note="60 mg orally once daily; absolute bioavailability 2 %; plasma elimination half-life 27.7 h (single dose), "
+        "32.5 h (multiple doses)")
+_R("Reid2004", authors="Reid IR et al.", year=2004,
+   title="A comparison of the effects of raloxifene and conjugated equine estrogen on bone and lipids in healthy "
+         "postmenopausal women", journal="Arch Intern Med", volume="164", pages="871-879",
+   note="3 y: spine BMD stable on raloxifene 60 or 150 mg/d, +4.6 % on CEE 0.625 mg/d, -2.0 % on placebo; CEE "
+        "lowered turnover markers more (PubMed 15111373)")
+_R("Delmas1997", authors="Delmas PD et al.", year=1997,
+   title="Effects of raloxifene on bone mineral density, serum cholesterol concentrations, and uterine endometrium "
+         "in postmenopausal women", journal="N Engl J Med", volume="337", pages="1641-1647",
+   note="raloxifene 30, 60 or 150 mg/d for 24 months; 60 mg vs placebo: spine +2.4 %, total hip +2.4 %")
 _R("Russell2008", authors="Russell RGG, Watts NB, Ebetino FH, Rogers MJ", year=2008,
    title="Mechanisms of action of bisphosphonates: similarities and differences and their potential influence on clinical efficacy",
    journal="Osteoporos Int", volume="19", pages="733-759", note="relative potencies")
@@ -113,6 +125,11 @@ THERAPIES2026 = ParameterSet.from_list(
         _fit("romo_rankl_gain", 0.3, "1", "RANKL x free-sclerostin^gain", (0.01, 5.0), "sclerostin neutralisation lowers RANKL: resorption stays below baseline in FRAME"),
         # estrogen / hormone therapy
         _fit("est_ed50", 0.15, "mg/day", "CEE dose restoring half of the lost estrogen action", (0.01, 5.0), "CEE 0.625 mg/day restores most premenopausal estrogen action"),
+        # raloxifene (SERM): daily tablet -> daily-averaged absorbed dose (half-life 27.7 h, Evista label);
+        # a partial estrogen agonist on bone, so it restores at most a share (ralox_emax) of the lost action
+        P("ralox_F", 0.02, "1", "Evista label: absolute oral bioavailability 2 %", "raloxifene oral bioavailability", ("EvistaLabel",)),
+        P("ralox_ec50", 15.0 * 0.02, "mg/day absorbed", f"{_A}: 60 mg/d is near the plateau (Delmas 1997: 60 and 150 mg/d raised spine and hip BMD alike; MORE: 120 mg/d only ~0.1-0.3 points above 60 mg/d); 15 mg/d oral x 2 % absorbed gives 80 % of the maximal effect at 60 mg/d", "absorbed raloxifene dose giving half its maximal bone effect", ("Delmas1997", "EvistaLabel")),
+        _fit("ralox_emax", 0.3, "1", "share of the lost estrogen action raloxifene restores at most", (0.01, 1.0), "partial agonist: at 3 y raloxifene 60-150 mg/d kept spine BMD stable where CEE 0.625 mg/d raised it 4.6 % (placebo -2.0 %) and suppressed turnover markers less (Reid 2004)"),
         # calcium and vitamin D supplements
         P("vitd_ng_per_100iu", 1.0, "ng/mL per 100 IU/day", "Heaney 2003", "25(OH)D rise per 100 IU/day of vitamin D3", ("Heaney2003",)),
     ],

@@ -34,6 +34,7 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("pth_increment", "Pivonka PTH units", "added serum PTH (derived from teri_rate)"),
     Channel("romo_conc", "mg/L", "neutralises sclerostin (romo_kd): formation up, RANKL down"),
     Channel("est_rate", "mg/day CEE", "restores lost estrogen action (est_ed50)"),
+    Channel("serm_rate", "mg/day absorbed raloxifene", "restores a share of the lost estrogen action (ralox_emax, ralox_ec50)"),
     Channel("ca_supplement", "mg/day calcium", "adds to dietary calcium (PTH set-point)"),
     Channel("vitd_supplement", "IU/day vitamin D3", "raises 25(OH)D (vitd_ng_per_100iu; PTH set-point)"),
 )}

@@ -39,6 +39,7 @@ DRUG_CLASSES: dict[str, str] = {
     "pth_analogue": "PTH / PTHrP analogues: intermittent PTH is anabolic",
     "anti_sclerostin": "sclerostin antibody: formation up (waning), resorption down",
     "hormone_therapy": "estrogen / menopausal hormone therapy: resorption brake",
+    "serm": "selective estrogen receptor modulator: partial estrogen agonist on bone (resorption brake)",
     "supplement": "calcium and vitamin D supplementation (PTH set-point)",
     "cell_therapy": "mesenchymal stem/stromal cells (therapies/msc.py, healing/)",
 }

@@ -42,7 +42,8 @@ from ..physiology.patient import SITES, Patient
 from ..physiology.sites import SITE_TABLE
 from .spec import TrialSpec
 
-__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "radius_rng", "age_tilt", "VARIABLE_PARAMETERS", "N_UNIFORMS",
+__all__ = ["VirtualPopulation", "sample_population", "patient_rng", "radius_rng", "age_tilt", "VARIABLE_PARAMETERS",
+           "SHARED_MULTIPLIERS", "N_UNIFORMS",
            "DXA_PRECISION"]
 
 #: model parameters with between-patient variability -> Population2026 CV parameter
@@ -54,6 +55,9 @@ VARIABLE_PARAMETERS = {
     "romo_kd": "cv_drug_sensitivity",
     "est_ed50": "cv_drug_sensitivity",
 }
+#: parameters that take another variable parameter's multiplier (no draw of their own, so every random
+#: stream stays as it was): one estrogen-receptor sensitivity per patient for hormone therapy and raloxifene
+SHARED_MULTIPLIERS = {"ralox_ec50": "est_ed50"}
 #: the fracture uniforms drawn in step 3 of a patient's stream (vertebral, hip, other, death, time; the
 #: columns that existed before the wrist's, which step 6 draws)
 _N_FIRST_UNIFORMS = 5

@@ -92,10 +92,14 @@ def _model_and_params():
 
 
 def _patient_params(base: dict, pop) -> list[dict]:
-    """Per-patient parameter values: the population's multipliers on the variable parameters."""
+    """Per-patient parameter values: the population's multipliers on the variable parameters (and on
+    those that share one, :data:`~osteosim.trials.population.SHARED_MULTIPLIERS`)."""
+    from .population import SHARED_MULTIPLIERS
+
     varied = {}
     for name, m in pop.multipliers.items():
-        targets = [f"turnover_{s}" for s in SITES] if name == "turnover" else [name]
+        targets = [f"turnover_{s}" for s in SITES] if name == "turnover" else \
+            [name, *(k for k, v in SHARED_MULTIPLIERS.items() if v == name)]
         for t in targets:
             if t in base:
                 varied[t] = base[t] * m
