@@ -2,8 +2,9 @@
 import gc as _gc
 
 # No garbage collection while the package imports jax, pandas and the models: importing makes
-# ~10^6 objects and no garbage, yet the collector ran ~200 times over them (0.3 s of a 4 s
-# ``osteosim simulate``).  Collection resumes as it was when the imports are done.
+# ~10^6 objects and no garbage, yet the collector ran ~400 times over them (most of the 0.4 s
+# that collection took in a 4 s warm ``osteosim simulate``).  Collection resumes as it was when
+# the imports are done.
 _gc_was_enabled = _gc.isenabled()
 _gc.disable()
 try:
