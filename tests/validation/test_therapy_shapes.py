@@ -100,7 +100,8 @@ def test_romosozumab_formation_peaks_early_and_wanes(runs):
     assert early > 130.0
     assert at(r["p1np"], 12.0) < early - 30.0
     # resorption falls in the first month (sclerostin neutralisation lowers RANKL)
-    assert window(r["ctx"], 0.5, 1.0).max() < 80.0
+    assert window(r["ctx"], 0.5, 1.0).max() < 100.0
+    # how far it falls is the fitted marker row romo_ctx_1 (60-80 % +- 5 at month 1; test_therapy_targets)
 
 
 @pytest.mark.xfail(strict=True, reason="known miss: CTX returns above baseline after ~4 months (108 % at 12) "

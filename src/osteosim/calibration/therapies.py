@@ -119,6 +119,9 @@ CTX_ROWS = [("23a", "freedom", 1), ("23b", "freedom", 6)]
 MARKER_ROWS = [
     ("romo_p1np_12", "frame", "p1np", 12, 90.0, 110.0, 10.0,
      "FRAME: P1NP peaks at about 1 month and is back near baseline by 9-12 months (clinical-background B7, tag R)"),
+    ("romo_ctx_1", "frame", "ctx", 1, 60.0, 80.0, 5.0,
+     "FRAME: resorption falls within the first month (clinical-background B7, tag R); the fall of at least 20 % "
+     "is an assumption (the suite's reading, tests/validation/test_therapy_shapes.py)"),
     ("romo_ctx_12", "frame", "ctx", 12, 60.0, 95.0, 5.0,
      "FRAME: resorption stays below baseline throughout the 12 months (clinical-background B7, tag R)"),
 ]
