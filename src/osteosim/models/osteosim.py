@@ -43,7 +43,7 @@ from .pivonka2008 import steady_state_cells
 
 __all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space"]
 
-SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs")
+SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs", "bvc", "minc")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
 #: the sites whose RANK activation the shared osteoclast precursor pool reads (physiology.sites:
@@ -99,7 +99,7 @@ class Osteosim(Model):
         return [drivers["input_start"], drivers["input_end"]] + pkpd.therapy_jump_times(drivers)
 
     def state_scale(self) -> np.ndarray:
-        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0, 1e-2]  # rs: a few % of the bone volume
+        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0, 1e-2, 1.0, 1.0]  # rs: a few % of the bone volume
         return np.array(site * len(SITES) + [1.0, 1.0, 1e7, 1.0])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
@@ -124,14 +124,14 @@ class Osteosim(Model):
         p = params.values_dict() if isinstance(params, ParameterSet) else dict(params)
         d = self.complete_drivers(p, dict(self.default_drivers(), **(drivers or {})))
         site = [[d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"],
-                 young_remodeling_space(p, s)] for s in SITES]
+                 young_remodeling_space(p, s), 1.0, 1.0] for s in SITES]
         return np.array([v for block in site for v in block] + [1.0, 1.0, 0.0, 1.0])
 
     # ------------------------------------------------------------------------------------------
     def _signals(self, t, y, p, d):
         age = t / DAYS_PER_YEAR
         ys = y[: N_SITE * len(SITES)].reshape(len(SITES), N_SITE)
-        obp, oba, oca, bv, mineral, fat, rs = (ys[:, i] for i in range(N_SITE))
+        obp, oba, oca, bv, mineral, fat, rs, bvc, minc = (ys[:, i] for i in range(N_SITE))
         msc, ocp, den_central, reserve = (y[N_SITE * len(SITES) + k] for k in range(len(GLOBAL_STATES)))
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
         x = pkpd.exposures(t, d, p, den_central)
@@ -183,7 +183,7 @@ class Osteosim(Model):
         )
         bp_effect = p["bp_emax"] * x["bp_bound"] / (x["bp_bound"] + p["bp_ec50"])
         return dict(
-            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, rs=rs, msc=msc, ocp=ocp,
+            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, rs=rs, bvc=bvc, minc=minc, msc=msc, ocp=ocp,
             estrogen=e, defic=defic, pmo=pmo, pth=pth_, psi=psi, scl=scl, tgf=tgf, opg=opg_, rankl=rl,
             pi_rank=pi_rank, commit=commit, drug_drive=drug_drive, reserve=reserve, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
             den_central=den_central, x=x,
@@ -226,13 +226,29 @@ class Osteosim(Model):
         form = oba / d["OBa_ref"] * (1.0 + p["msc_switch_paracrine_formation"] * p["msc_paracrine_activity_gain"]
                                      * s["x"]["msc_paracrine"])
         res = oca / d["OCa_ref"]
-        j_res = bv ** p["bv_exponent"] * rho * res  # resorption flux (young-adult bone volume per day)
-        j_mbf = self._modeling_formation(s, p)
-        d_bv = bv ** p["bv_exponent"] * rho * (form - res) + j_mbf
-        kappa = rho * (1.0 - p["mineral_new"]) / (p["mineral_max"] - 1.0)
-        # new bone (remodeling- and modeling-based) enters at the primary mineral content
-        d_min = ((rho * form * bv ** (p["bv_exponent"] - 1.0) + j_mbf / bv) * (p["mineral_new"] - mineral)
-                 + kappa * (p["mineral_max"] - mineral))
+        # two compartments per site: cancellous (fraction f of the young-adult bone, state bvc, mineral minc)
+        # and cortical (the rest, derived from the site totals bv and mineral); the same cell activity
+        # acts on both, the cancellous turning over R times faster per volume (its surface per volume)
+        f = _site(p, "cancellous_fraction")
+        e = p["bv_exponent"]
+        rho_k = rho / (f * p["cancellous_turnover_ratio"] + 1.0 - f)
+        rho_c = p["cancellous_turnover_ratio"] * rho_k
+        bvc, minc = s["bvc"], s["minc"]
+        bvk = (bv - f * bvc) / (1.0 - f)
+        mk = (bv * mineral - f * bvc * minc) / ((1.0 - f) * bvk)
+        j_mbf = self._modeling_formation(s, p) / f  # modeling-based formation lands on cancellous surfaces
+        form_c, form_k = bvc ** e * rho_c * form, bvk ** e * rho_k * form
+        res_c, res_k = bvc ** e * rho_c * res, bvk ** e * rho_k * res
+        j_res = f * res_c + (1.0 - f) * res_k  # resorption flux (young-adult bone volume per day)
+        d_bvc = form_c - res_c + j_mbf
+        d_bvk = form_k - res_k
+        d_bv = f * d_bvc + (1.0 - f) * d_bvk
+        mn, mx = p["mineral_new"], p["mineral_max"]
+        # new bone (remodeling- and modeling-based) enters at the primary mineral content, then
+        # mineralizes towards the maximum at the rate that balances it at the young-adult turnover
+        d_minc = (form_c + j_mbf) / bvc * (mn - minc) + rho_c * (1.0 - mn) / (mx - 1.0) * (mx - minc)
+        d_mk = form_k / bvk * (mn - mk) + rho_k * (1.0 - mn) / (mx - 1.0) * (mx - mk)
+        d_min = (f * (d_bvc * minc + bvc * d_minc) + (1.0 - f) * (d_bvk * mk + bvk * d_mk) - mineral * d_bv) / bv
         # marrow fat: adipogenic share of commitment fills marrow; adipocytes turn over slowly
         # the osteogenic share falls with the aging osteoprogenitor pool and with lower commitment;
         # what is not osteogenic is adipogenic (D'Ippolito 1999; Griffith 2012)
@@ -263,7 +279,7 @@ class Osteosim(Model):
         # above reads rs, so it leaves every other state as it was (downstream only)
         # (modeling-based formation lays bone where none was resorbed: it refills no cavity)
         d_rs = j_res - s["rs"] / p["remodeling_refill_time"]
-        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs], axis=1).reshape(-1)
+        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs, d_bvc, d_minc], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
     def outputs(self, t, y, p, d):

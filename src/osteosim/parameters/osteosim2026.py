@@ -200,6 +200,7 @@ _EXT = [
     P("cancellous_fraction_total_hip", 0.30, "1", "Parfitt 2002: ~30 % cancellous", "cancellous fraction of the total hip DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_femoral_neck", 0.25, "1", "Parfitt 2002: ~25 % cancellous (QCT: 33 % at the mid-neck section, Invest Radiol 1997;32:83)", "cancellous fraction of the femoral neck DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_distal_radius", 0.05, "1", "Parfitt 2002: the one-third radius is almost all cortical bone (~5 % cancellous)", "cancellous fraction of the one-third radius DXA region", ("Parfitt2002",)),
+    P("cancellous_turnover_ratio", 8.0, "1", "Parfitt 2002: cancellous bone turns over ~25 %/y and cortical ~3 %/y per volume (the turnover priors above)", "cancellous over cortical turnover per bone volume", ("Parfitt2002",)),
     P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
     P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
     P("mineral_max", 1.11, "1", "Boivin 2000: 3 y of alendronate raised the mean degree of mineralization by ~11 %", "maximal mean mineral content relative to the young-adult mean", ("Boivin2000",)),
