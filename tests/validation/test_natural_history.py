@@ -2,7 +2,7 @@
 
 Each target must be met within the tolerance stated in the target table; the
 values are simulated afresh from the shipped parameter set (the fit itself is
-re-derived by `osteosim calibrate --check`, too slow for the test suite).
+re-derived jointly with the drug effects by `osteosim calibrate --check`, too slow for the test suite).
 """
 import json
 
@@ -35,4 +35,4 @@ def test_stored_fit_is_what_the_parameter_set_uses():
     p = Osteosim().default_parameters()
     for k, v in stored.items():
         assert p[k].value == v
-        assert "fitted by osteosim.calibration.natural_history" in p[k].source
+        assert "fitted by osteosim.calibration.joint" in p[k].source

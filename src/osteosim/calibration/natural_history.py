@@ -1,4 +1,4 @@
-"""Fit the full model's natural history to the published targets (reproducible).
+"""The full model's natural-history targets, cohort and priors (fitted by :mod:`osteosim.calibration.joint`).
 
 Targets (calibration-targets.csv): 1b LS and 2b FN change over the SWAN
 transmenopause window (FMP-1 y to FMP+2 y); 5a LS and 5b FN loss rates in
@@ -6,20 +6,16 @@ established postmenopause (Guthrie 1998; taken as FMP+5 to FMP+10 y); 8 total
 hip change over 3 y in FREEDOM-like placebo women (72 y, calcium + vitamin D).
 Two soft constraints keep the ends of life plausible (stated in SOFT below).
 
-The calibration cohort is solved as one batch; ``scipy.optimize.least_squares``
-fits the parameters in FITTED from fixed starting values, so the result is
-deterministic.  ``fit()`` returns the values; ``write_fit()`` stores them in
-``osteosim/data/natural_history_fit.json`` which the Osteosim2026 parameter set
-reads.  ``check()`` re-derives and compares.
+The calibration cohort is solved as one batch.  The parameters in FITTED are fitted together
+with the drug effects by :mod:`osteosim.calibration.joint` (``osteosim calibrate``), which stores
+their values in ``osteosim/data/natural_history_fit.json``, read by the Osteosim2026 parameter set.
 """
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from ..models.osteosim import Osteosim
 from ..outcomes.patient_run import relative_bmd, simulate_cohort
@@ -27,7 +23,7 @@ from ..physiology.patient import Patient
 from ..solve import SolverOptions
 from ..trials.targets import load_targets
 
-__all__ = ["FITTED", "COHORT", "simulate_targets", "fit", "write_fit", "check", "FIT_PATH"]
+__all__ = ["FITTED", "COHORT", "simulate_targets", "FIT_PATH"]
 
 #: parameter -> (lower, upper) bounds of the fit (log-space for all, they are positive)
 FITTED = {
@@ -101,39 +97,6 @@ def _targets() -> dict[str, tuple[float, float, str]]:
     return out
 
 
-def fit(verbose: int = 0) -> dict:
-    """Least-squares fit from the fixed starting values of the Osteosim2026 set."""
-    model = Osteosim()
-    base = model.default_parameters().values_dict()
-    targets = _targets()
-    names = list(FITTED)
-    lo = np.log([FITTED[n][0] for n in names])
-    hi = np.log([FITTED[n][1] for n in names])
-    # start from the literature priors (never from a previous fit), so the result is reproducible
-    x0 = [np.clip(np.log(_PRIORS[n]), lo[i] + 1e-9, hi[i] - 1e-9) for i, n in enumerate(names)]
-
-    x_prior = np.log([_PRIORS[n] for n in names])
-
-    def resid(x):
-        p = dict(base, **{n: float(np.exp(v)) for n, v in zip(names, x)})
-        sim = simulate_targets(p, model)
-        data = [(sim[k] - v) / tol for k, (v, tol, _) in targets.items()]
-        # weak log-normal priors (MAP): parameters the targets do not pin stay near the literature
-        prior = (x - x_prior) / PRIOR_LOG_SD
-        return np.concatenate([data, prior])
-
-    res = least_squares(resid, np.array(x0), bounds=(lo, hi), x_scale=1.0, diff_step=1e-4, verbose=verbose, max_nfev=400)
-    values = {n: float(np.exp(v)) for n, v in zip(names, res.x)}
-    p = dict(base, **values)
-    sim = simulate_targets(p, model)
-    report = {
-        k: {"target": v, "tolerance": tol, "simulated": sim[k], "pass": abs(sim[k] - v) <= tol, "source": src}
-        for k, (v, tol, src) in targets.items()
-    }
-    return {"values": values, "report": report, "cost": float(res.cost), "nfev": int(res.nfev),
-            "method": "scipy.optimize.least_squares (trf), residuals (simulated - target) / tolerance, log-parameters"}
-
-
 #: starting values of the fit (the literature priors named in osteosim2026.py)
 _PRIORS = {
     "turnover_lumbar_spine": 0.13 / 365.25,
@@ -150,19 +113,3 @@ _PRIORS = {
 PRIOR_LOG_SD = float(np.log(3.0))
 
 FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/natural_history_fit.json")))
-
-
-def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_text
-
-    atomic_write_text(path, json.dumps(result, indent=2, sort_keys=True) + "\n")
-    return path
-
-
-def check(rtol: float = 1e-3) -> tuple[bool, dict]:
-    """Re-derive the fit and compare with the stored values."""
-    stored = json.loads(FIT_PATH.read_text())["values"]
-    new = fit()["values"]
-    diffs = {k: (stored.get(k), v, abs(v / stored[k] - 1.0) if k in stored else None) for k, v in new.items()}
-    ok = all(d[2] is not None and d[2] <= rtol for d in diffs.values())
-    return ok, diffs

@@ -3,13 +3,12 @@
 Each trial is represented by its typical patient (stated in ``TRIALS``: age, menopause,
 calcium and vitamin D as in the trial) on placebo and on the trial regimen, all solved in
 one batch.  Targets are percent changes from baseline or percentage points versus placebo
-at the trial visit; the CTX targets (23a, 23b) are ranges.  MAP least squares from fixed
-literature starting values (log-normal priors, one SD = a factor of 3), so the fit is
-deterministic; ``osteosim calibrate --therapies`` re-derives it.
+at the trial visit; the CTX targets (23a, 23b) are ranges.  The parameters in FITTED are fitted
+together with the natural history by :mod:`osteosim.calibration.joint` (``osteosim calibrate``);
+this module holds the cohort, the rows and the priors.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,7 +29,7 @@ from ..trials.published import PUBLISHED_BMD_TARGETS
 from ..trials.targets import load_targets
 
 __all__ = ["TRIALS", "FITTED", "STRENGTH_ROWS", "solve_cohort", "simulate_trial_targets", "strength_rows", "strength_table",
-           "fit", "fit_one", "write_fit", "FIT_PATH"]
+           "fit_one", "FIT_PATH"]
 
 MONTH = DAYS_PER_YEAR / 12.0
 YEAR = DAYS_PER_YEAR
@@ -100,9 +99,6 @@ FITTED = {
     "ralox_emax": (0.01, 1.0),
 }
 PRIOR_LOG_SD = float(np.log(3.0))
-#: least-squares stopping tolerance (ftol = xtol): 1e-3 stopped before the shared denosumab parameters
-#: had settled (a 20c result moved by 0.02 pp between stops), 1e-4 settles them
-FIT_TOL = 1e-4
 SOLVER = SolverOptions(rtol=1e-6, atol=1e-8)
 
 #: the published BMD results fitted (data/published_trials.yaml bmd_targets: id, trial, site, month, kind)
@@ -229,33 +225,6 @@ def _miss(value, lo, hi):
     return 0.0 if lo <= value <= hi else (value - lo if value < lo else value - hi)
 
 
-def fit(verbose: int = 0, max_nfev: int = 40) -> dict:
-    model = Osteosim()
-    base = model.default_parameters().values_dict()
-    names = list(FITTED)
-    x_prior = np.log([_PRIORS[n] for n in names])
-    lo = np.log([FITTED[n][0] for n in names])
-    hi = np.log([FITTED[n][1] for n in names])
-    table = _target_table()
-
-    def resid(x):
-        p = dict(base, **{n: float(np.exp(v)) for n, v in zip(names, x)})
-        sim = simulate_trial_targets(p, model)
-        data = [_miss(sim[k], a, b) / tol for k, (a, b, tol, _) in table.items()]
-        return np.concatenate([data, (x - x_prior) / PRIOR_LOG_SD])
-
-    x0 = np.clip(np.log([_START[n] for n in names]), lo + 1e-9, hi - 1e-9)
-    res = least_squares(resid, x0, bounds=(lo, hi), diff_step=1e-3, ftol=FIT_TOL, xtol=FIT_TOL, verbose=verbose,
-                        max_nfev=max_nfev)
-    values = {n: float(np.exp(v)) for n, v in zip(names, res.x)}
-    sim = simulate_trial_targets(dict(base, **values), model)
-    report = {k: {"target": [a, b] if a != b else a, "tolerance": tol, "simulated": float(sim[k]),
-                  "pass": bool(abs(_miss(sim[k], a, b)) <= tol), "source": src} for k, (a, b, tol, src) in table.items()}
-    return {"values": values, "report": report, "cost": float(res.cost), "nfev": int(res.nfev),
-            "patients": {k: v.model_dump(exclude_defaults=True) for k, v in TRIALS.items()},
-            "method": f"scipy.optimize.least_squares (trf, ftol = xtol = {FIT_TOL:g}), (miss / tolerance) + log-normal priors"}
-
-
 def fit_one(name: str, trials: tuple[str, ...], max_nfev: int = 20) -> dict:
     """One fitted parameter alone, every other at its shipped value: the joint objective restricted to the
     BMD rows of ``trials`` (a new drug's potency before the joint refit, e.g. ``fit_one("ralox_emax", ("more",))``)."""
@@ -304,10 +273,3 @@ _PRIORS = {
 _START = dict(_PRIORS, den_rankl_affinity=1.0)
 
 FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/therapy_fit.json")))
-
-
-def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
-    from ..io_utils import atomic_write_text, to_jsonable
-
-    atomic_write_text(path, json.dumps(to_jsonable(result), indent=2, sort_keys=True) + "\n")
-    return path

@@ -9,7 +9,8 @@ from .console import _console
 def calibrate(
     check: bool = typer.Option(False, "--check", help="Re-derive the fit and compare with the shipped values."),
     write: bool = typer.Option(False, "--write", help="Store the new fit in the package (developers)."),
-    therapies: bool = typer.Option(False, "--therapies", help="Fit the drug effect strengths to the trial targets instead."),
+    therapies: bool = typer.Option(False, "--therapies", help="The same joint fit of the natural history and the drug "
+                                   "effects, its drug rows first."),
     fractures: bool = typer.Option(False, "--fractures", help="Fit the trial-population fracture incidence factors "
                                    "to the published placebo arms instead."),
     strength: bool = typer.Option(False, "--strength", help="Fit the strength law's mineral exponent to the FREEDOM "
@@ -21,14 +22,11 @@ def calibrate(
     radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
                                 "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
 ) -> None:
-    """Fit the natural-history (or, with --therapies, the drug; with --fractures, the trial fracture incidence; with
+    """Fit the natural-history and drug parameters jointly (or, with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
     load-over-strength hazard; with --radius, the distal radius's turnover) parameters to the
     published targets."""
     from rich.table import Table
-
-    from ..calibration import natural_history as nh
-    from ..calibration import therapies as th
 
     if therapies + fractures + strength + cavity + hazard + radius > 1:
         raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard and --radius")
@@ -77,40 +75,33 @@ def calibrate(
             _console().print(f"wrote {module.write_fit(result)}")
         return
 
-    if therapies:
-        result = th.fit()
-        if check:
-            import json as _json
+    # the natural history and the drug effects are one joint fit (calibration.joint): --therapies shows
+    # the same fit, its drug rows first
+    from ..calibration import joint
 
-            stored = _json.loads(th.FIT_PATH.read_text())["values"]
-            bad = {k: (stored.get(k), v) for k, v in result["values"].items()
-                   if k not in stored or abs(v / stored[k] - 1.0) > 1e-3}
-            _console().print("therapy fit reproduced" if not bad else f"therapy fit differs: {bad}")
-            if bad:
-                raise typer.Exit(1)
-            return
-
-    if check and not therapies:
-        ok, diffs = nh.check()
-        t = Table(title="calibrate --check: stored vs re-derived")
+    if check:
+        ok, diffs = joint.check()
+        t = Table(title="calibrate --check: stored vs re-derived (joint fit)")
         for c in ("parameter", "stored", "re-derived", "rel. diff"):
             t.add_column(c)
         for k, (old, new, rel) in diffs.items():
-            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.2e}")
+            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.2e}" if rel is not None else "-")
         _console().print(t)
         if not ok:
             raise typer.Exit(1)
         return
-    if not therapies:
-        result = nh.fit()
-    t = Table(title="therapy calibration" if therapies else "natural-history calibration")
+    result = joint.fit()
+    t = Table(title="joint calibration: natural history and drug effects")
     for c in ("target", "simulated", "value", "tolerance", "pass", "source"):
         t.add_column(c)
-    for k, r in result["report"].items():
-        t.add_row(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO", r["source"])
+    parts = ("therapies", "natural_history") if therapies else ("natural_history", "therapies")
+    for part in parts:
+        for k, r in result["parts"][part].items():
+            t.add_row(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO",
+                      r["source"])
     _console().print(t)
     if write:
-        _console().print(f"wrote {(th if therapies else nh).write_fit(result)}")
+        _console().print("wrote " + ", ".join(str(p) for p in joint.write_fit(result)))
 
 
 def _calibrate_hazard(check: bool, write: bool) -> None:

@@ -6,8 +6,8 @@ marrow fat, osteoclast precursors, four skeletal sites with their turnover and
 secondary mineralization, glucocorticoids and smoking.
 
 Values fitted to the natural-history targets are read from
-``osteosim/data/natural_history_fit.json``, which ``osteosim calibrate`` (module
-``osteosim.calibration.natural_history``) writes from
+``osteosim/data/natural_history_fit.json``, which ``osteosim calibrate`` (the joint fit of the natural
+history and the drug effects, ``osteosim.calibration.joint``) writes from
 ``shared/reference/targets/calibration-targets.csv``; everything else is a
 literature value or a stated assumption.
 """
@@ -155,8 +155,8 @@ _A = "assumption"
 
 _FITTED = FittedValues(
     "natural_history_fit.json",
-    "fitted by osteosim.calibration.natural_history to calibration-targets.csv rows 1b, 2b, 5a, 5b, 8 "
-    "(SWAN, Guthrie 1998, FREEDOM placebo)",
+    "fitted by osteosim.calibration.joint (with the drug effects) to calibration-targets.csv rows 1b, 2b, 5a, 5b, 8 "
+    "(SWAN, Guthrie 1998, FREEDOM placebo) and the pivotal-trial C rows",
     ("Greendale2012", "Guthrie1998"),
 )
 _fit = _FITTED.param
