@@ -3,8 +3,10 @@
 Per skeletal site (lumbar spine, total hip, femoral neck, distal radius): osteoblast precursors
 OBp, active osteoblasts OBa, active osteoclasts OCa (pM, the Pivonka core), bone
 volume ``bv`` and mean mineral content ``mineral`` (both relative to the
-young-adult peak), marrow fat fraction ``fat`` and the remodeling space ``rs``
-(bone resorbed but not yet refilled, relative to the young-adult bone volume).  Shared: the marrow MSC
+young-adult peak), marrow fat fraction ``fat``, the remodeling space ``rs``
+(bone resorbed but not yet refilled, relative to the young-adult bone volume), and the cancellous
+compartment's bone volume ``bvc`` and mineral ``minc`` (the cortical rest follows from ``bv`` and
+``mineral``; cancellous bone turns over ``cancellous_turnover_ratio`` times faster per volume).  Shared: the marrow MSC
 (osteoprogenitor) pool ``msc`` and the osteoclast precursor pool ``ocp`` (both
 relative to age 25).  Time ``t`` is the patient's age in days.
 
@@ -78,11 +80,12 @@ class Osteosim(Model):
     # BMD outcomes are reported to 0.01 %: rtol 1e-6 on scaled states keeps the error ~2e-6
     # relative against an rtol 1e-10 reference
     default_rtol = 1e-6
-    description = "Pivonka core + estrogen, PTH set-point, mechanostat/sclerostin, MSC lineage, 4 sites, mineralization"
+    description = ("Pivonka core + estrogen, PTH set-point, mechanostat/sclerostin, MSC lineage, 4 sites with "
+                   "cancellous/cortical compartments, mineralization")
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
-    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 7 states
+    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 9 states
     #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
     block_structure = BlockStructure.from_names(
         state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
