@@ -143,7 +143,8 @@ def test_trial_engine(result, lane_inputs):
         trial = 100.0 * (rel / rel[0] - 1.0)
         b = result[f"bmd_{site}"][:: int(PER_YEAR / 12)]
         plain = 100.0 * (b / b[0] - 1.0)
-        assert np.max(np.abs(trial - plain)) < 5e-4, site  # percentage points (measured 1.2e-4)
+        # percentage points: rtol 1e-5 of BMD is 1e-3 pp (measured 7e-4 with the cancellous compartment, 1.2e-4 before)
+        assert np.max(np.abs(trial - plain)) < 1e-3, site
 
 
 def test_msc_explore_path(result):
