@@ -3,7 +3,7 @@
 Each target must fall within its tolerance (or its range, for the CTX rows).  Targets the
 model cannot meet are listed in KNOWN_MISSES with the reason, as strict xfails: they are
 reported on every run and the test fails if the model starts to meet them (so the list is
-kept honest).  The fit itself is re-derived by `osteosim calibrate --therapies`.
+kept honest).  The fit itself (joint with the natural history) is re-derived by `osteosim calibrate`.
 """
 import pytest
 

@@ -1,8 +1,8 @@
 """Drug PK/PD parameters of the full model (Therapies2026).
 
 PK values come from labels and published PK models (sources per value); the effect
-strengths marked "fitted" are calibrated to the C rows of calibration-targets.csv by
-``osteosim.calibration.therapies`` and read from ``osteosim/data/therapy_fit.json``.
+strengths marked "fitted" are calibrated to the C rows of calibration-targets.csv, together with the
+natural history, by ``osteosim.calibration.joint`` and read from ``osteosim/data/therapy_fit.json``.
 """
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ _R("Russell2008", authors="Russell RGG, Watts NB, Ebetino FH, Rogers MJ", year=2
 _A = "assumption"
 
 
-_fit = FittedValues("therapy_fit.json", "fitted by osteosim.calibration.therapies to the C rows of calibration-targets.csv").param
+_fit = FittedValues("therapy_fit.json", "fitted by osteosim.calibration.joint (with the natural history) to the C rows of "
+                    "calibration-targets.csv").param
 
 
 THERAPIES2026 = ParameterSet.from_list(
