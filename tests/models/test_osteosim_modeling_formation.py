@@ -93,3 +93,12 @@ def test_switching_it_off_leaves_untreated_and_antiresorptive_lanes_unchanged(ru
     for name in ("placebo", "denosumab"):
         lane = list(REGIMENS).index(name)
         np.testing.assert_array_equal(np.asarray(on.ys[lane]), np.asarray(off.ys[lane]))
+
+
+@pytest.mark.parametrize("name, value", [("cancellous_fraction_total_hip", 1.0), ("cancellous_fraction_lumbar_spine", -0.1),
+                                         ("cancellous_turnover_ratio", 0.0)])
+def test_bad_compartment_parameters_are_named(name, value):
+    from osteosim import Simulation
+
+    with pytest.raises(ValueError, match=name):
+        Simulation(Patient(sex="female", age=60.0), years=1.0, parameters={name: value}).solve()

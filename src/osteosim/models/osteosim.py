@@ -106,6 +106,7 @@ class Osteosim(Model):
         return np.array(site * len(SITES) + [1.0, 1.0, 1e7, 1.0])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
+        _check_compartments(params)
         d = dict(drivers)
         if "OBa_ref" not in d:
             ref = _reference_cells(tuple(sorted((k, float(v)) for k, v in params.items())))
@@ -329,6 +330,18 @@ class Osteosim(Model):
 
 
 PARAMETERS = OSTEOSIM2026.merged(pkpd.drug_parameters()).merged(MSC2026, name="Osteosim2026")
+
+
+def _check_compartments(p: dict) -> None:
+    """The compartment split needs a cancellous fraction strictly between 0 and 1 at every site (the cortical rest
+    is divided by 1 - f) and a positive turnover ratio: a clear error instead of NaN states."""
+    for s in SITES:
+        f = np.asarray(p[f"cancellous_fraction_{s}"], float)
+        if not np.all((f > 0.0) & (f < 1.0)):
+            raise ValueError(f"cancellous_fraction_{s}: {f.tolist()} is outside the allowed range (0, 1)")
+    r = np.asarray(p["cancellous_turnover_ratio"], float)
+    if not np.all(r > 0.0):
+        raise ValueError(f"cancellous_turnover_ratio: {r.tolist()} is not allowed; it must be > 0")
 
 
 @lru_cache(maxsize=64)
