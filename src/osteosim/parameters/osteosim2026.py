@@ -146,6 +146,27 @@ _R("Zebaze2010", authors="Zebaze RM et al.", year=2010,
 _R("Riggs2008", authors="Riggs BL et al.", year=2008,
    title="A population-based assessment of rates of bone loss at multiple skeletal sites: evidence for substantial "
          "trabecular bone loss in young adult women and men", journal="J Bone Miner Res", volume="23", pages="205-214")
+_R("Eswaran2006", authors="Eswaran SK, Gupta A, Adams MF, Keaveny TM", year=2006,
+   title="Cortical and trabecular load sharing in the human vertebral body", journal="J Bone Miner Res", volume="21",
+   pages="307-314", url="https://csml.berkeley.edu/Abstract/J06d.html",
+   note="shell 0.38 +- 0.06 mm thick, 21-39 % of the bone mass; maximum shell load fraction 0.38-0.54 (narrowest section), "
+        "maximum trabecular load fraction 0.76-0.89 near the endplates (the strength-and-fracture reference); the "
+        "companion micro-FE (Comp Meth Appl Mech Engrg 2007;196:3025, the address): removing the shell cost 38-68 % of stiffness")
+_R("Werner1988", authors="Werner C, Iversen BF, Therkildsen MH", year=1988,
+   title="Contribution of the trabecular component to mechanical strength and bone mineral content of the femoral neck. "
+         "An experimental study on cadaver bones", journal="Scand J Clin Lab Invest", volume="48", pages="457-460",
+   url="https://scilit.com/publications/5a8b21168a19f01012d454ca13e33636",
+   note="10 pairs of autopsy femora (women): evacuating the neck's trabecular bone removed 23.5 % of BMC and 39.5 % of "
+        "strength; authors recalled, abstract read at the address")
+_R("Martens1983", authors="Martens M, Van Audekercke R, Delport P, De Meester P, Mulier JC", year=1983,
+   title="The mechanical characteristics of cancellous bone at the upper femoral region", journal="J Biomech",
+   volume="16", pages="971-983", url="https://wbldb.lievers.net/10035936.html",
+   note="abstract: removing the central trabecular bone of the proximal femur reduces its strength for impact loading "
+        "considerably (+-50 %); bibliographic fields recalled")
+_R("Roux2010", authors="Roux JP, Wegrzyn J, Arlot ME, Guyen O, Delmas PD, Chapurlat R, Bouxsein ML", year=2010,
+   title="Contribution of trabecular and cortical components to biomechanical behavior of human vertebrae: an ex vivo study",
+   journal="J Bone Miner Res", volume="25", pages="356-361", pmcid="PMC6956704",
+   note="31 L3 vertebrae, donors 75 +- 10 (men) and 76 +- 10 (women) years")
 _R("SchafflerBurr1988", authors="Schaffler MB, Burr DB", year=1988,
    title="Stiffness of compact bone: effects of porosity and density", journal="J Biomech", volume="21", pages="13-16")
 
@@ -168,9 +189,10 @@ _RADIUS_FIT = FittedValues(
 )
 _STRENGTH_FIT = FittedValues(
     "strength_fit.json",
-    "fitted by osteosim.calibration.strength to calibration-targets.csv rows 81a, 81b (FREEDOM QCT finite-element "
-    "strength, denosumab minus placebo at 36 months, Keaveny 2014)",
-    ("Keaveny2014", "Currey1988"),
+    "fitted by osteosim.calibration.strength: the mineral exponent to calibration-targets.csv rows 81a, 81b (FREEDOM QCT "
+    "finite-element strength, denosumab minus placebo at 36 months, Keaveny 2014), the trabecular weights from the "
+    "measured trabecular strength shares at the reference woman of strength_share_reference_age, jointly",
+    ("Keaveny2014", "Currey1988", "Eswaran2006", "Werner1988"),
 )
 
 _CAVITY_FIT = FittedValues(
@@ -267,27 +289,33 @@ _EXT = [
     P("peak_z_family_history", -0.3, "SD", f"{_A} sized from Seeman 1989 (daughters of osteoporotic women have lower spine and hip BMD)", "peak BMD shift with parental hip fracture", ("Seeman1989",)),
     P("peak_z_per_bmi", 0.04, "SD/(kg/m^2)", f"{_A}: heavier adults have higher BMD; 0.04 SD per BMI unit from 25", "peak BMD shift per BMI unit"),
     # --- markers and strength --------------------------------------------------------------------------
-    # strength per site (outcomes.strength): S = BV^b_site * mineral^q, relative to the young-adult peak.
+    # strength per site (outcomes.strength): S = w S_tb + (1 - w) S_ct, the cancellous and cortical compartments
+    # sharing the load in parallel; S_tb = bvc^b_site minc^q, S_ct = bvk^b_ct mk^q, 1 at the young-adult peak.
     # Morgan 2003's modulus-density exponents do not differ significantly between sites (1.49-2.18), but
     # each site has its own fit; yield strain is nearly uniform within a site, so strength scales as modulus
-    P("strength_exponent_lumbar_spine", 1.56, "1", "Morgan 2003 Table 2: vertebral trabecular bone (T10-L5, n = 61), E = 4730 rho^1.56 (r^2 0.73); strength ~ modulus (uniform yield strain within a site)", "strength ~ BV^exponent at the lumbar spine", ("Morgan2003",)),
-    P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip bone (assumption)", "strength ~ BV^exponent at the total hip", ("Morgan2003",)),
-    P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "strength ~ BV^exponent at the femoral neck", ("Morgan2003",)),
-    P("strength_exponent_distal_radius", 3.0, "1", f"{_A}: the 33 % radius is compact bone; Currey 1988: the modulus of compact "
-      "bone is roughly cubic in volume fraction (1 - porosity); Schaffler & Burr 1988 find 10.9 for modulus (the steep end); "
-      "whole-bone strength falls less than BMD where the periosteum expands (Ahlborg 2003: strength index -0.7 %/y vs BMD "
-      "-1.9 %/y), so the gentler cubic law is taken", "strength ~ BV^exponent at the distal radius",
-      ("Currey1988", "SchafflerBurr1988", "Ahlborg2003")),
-    _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
+    P("strength_exponent_lumbar_spine", 1.56, "1", "Morgan 2003 Table 2: vertebral trabecular bone (T10-L5, n = 61), E = 4730 rho^1.56 (r^2 0.73); strength ~ modulus (uniform yield strain within a site)", "trabecular strength ~ bvc^exponent at the lumbar spine", ("Morgan2003",)),
+    P("strength_exponent_total_hip", 2.18, "1", "Morgan 2003 Table 2: greater trochanter (n = 23), E = 15010 rho^2.18 (r^2 0.82); the trochanteric region dominates total-hip cancellous bone (assumption)", "trabecular strength ~ bvc^exponent at the total hip", ("Morgan2003",)),
+    P("strength_exponent_femoral_neck", 1.49, "1", "Morgan 2003 Table 2: femoral neck (n = 27), E = 6850 rho^1.49 (r^2 0.85)", "trabecular strength ~ bvc^exponent at the femoral neck", ("Morgan2003",)),
+    P("strength_exponent_distal_radius", 1.56, "1", f"{_A}: Morgan 2003 has no radius; the vertebral exponent (1.56) of its low-density cancellous sites is taken for the ultradistal radius's cancellous bone (the site exponents 1.49-2.18 do not differ significantly)", "trabecular strength ~ bvc^exponent at the distal radius", ("Morgan2003",)),
+    P("cortical_strength_exponent", 3.0, "1", "Currey 1988: the modulus of compact bone is roughly cubic in volume fraction (1 - porosity) (18 species); Schaffler & Burr 1988 find 10.9 over a narrow porosity range (the steep end); whole-bone cortical strength falls less than material stiffness where the periosteum expands (Ahlborg 2003), so the cubic law is taken; strength ~ modulus", "cortical strength ~ bvk^exponent (every site)", ("Currey1988", "SchafflerBurr1988", "Ahlborg2003")),
+    _STRENGTH_FIT.param("strength_mineral_exponent", 3.0, "1", "strength ~ mineral^exponent (mean tissue mineralization at a given bone volume; both compartments)", (0.5, 6.0), "3, Currey 1988: the modulus of compact bone is roughly cubic in calcium content at a given volume fraction (18 species); log-SD ln 2"),
+    # the share of a site's strength its trabecular bone carries, as measured in elderly bone (cadavers, micro-FE);
+    # calibration.strength turns it into the young adult's weight w at the model's reference woman of that age
+    P("strength_share_reference_age", 75.0, "year", "the donors of the load-sharing studies are elderly: Roux 2010 L3 vertebrae 75-76 y (PMC6956704), Fields 2011 T9 vertebrae 77.5 y (PMC3179351), Werner 1988 autopsy femora of women; assumption: 75 y, untreated woman, natural menopause at 51", "age of the reference woman at which trabecular_strength_share_<site> holds", ("Roux2010",)),
+    P("trabecular_strength_share_lumbar_spine", 0.55, "1", "Eswaran 2006 (13 vertebrae, micro-FE): the cortical shell carries at most 38-54 % of the load (narrowest section; trabecular 76-89 % near the endplates); mid-vertebra micro-FE of T9 41 % (compression; the strength-and-fracture reference, PMC3415303); assumption: the shell carries 45 % of vertebral-body strength, trabecular bone 55 %", "trabecular share of vertebral strength in elderly bone", ("Eswaran2006",), (0.45, 0.65)),
+    P("trabecular_strength_share_total_hip", 0.50, "1", "removal of the central trabecular bone of the proximal femur lowered its impact strength by about 50 % (autopsy femora; wbldb.lievers.net/10035936, Martens 1983, authors recalled); assumption: that removal share is the trabecular strength share of the trochanteric region", "trabecular share of total-hip (trochanteric) strength in elderly bone", ("Martens1983",), (0.3, 0.6)),
+    P("trabecular_strength_share_femoral_neck", 0.40, "1", "Werner 1988: evacuating the femoral neck's trabecular bone (10 pairs of autopsy femora, women) removed 23.5 % of its BMC and 39.5 % of its strength (load on the head); cortex-dominated, as Holzer 2009 and Nawathe 2015 find", "trabecular share of femoral-neck strength in elderly bone", ("Werner1988",), (0.1, 0.5)),
+    P("trabecular_strength_share_distal_radius", 0.40, "1", f"{_A}: wrist fractures break the ultradistal radius, where micro-FE of HR-pQCT sections finds the cortex's share of the failure load rising with its thickness (PMC3641900) and the trabecular share falling proximally (Pistoia, MacNeil & Boyd; values not retrieved); 0.40, as the femoral neck", "trabecular share of distal-radius strength in elderly bone", ("Werner1988",), (0.2, 0.6)),
+    *(_STRENGTH_FIT.param(f"trabecular_strength_weight_{site}", 0.5, "1", f"trabecular share w of the young adult's strength, {site}", (0.0, 1.0), "derived from trabecular_strength_share_<site> at the reference woman of strength_share_reference_age") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
     # --- remodeling space and the resorption-cavity stress riser (outcomes.strength.fracture_strength) ----
     # T_F: mean time a resorbed volume stays unfilled (Little's law residence time), resorbed evenly
     # over R and refilled by mineralized bone evenly over F after a lag G: T_F = R/2 + G + F/2
     P("remodeling_refill_time", 27.0 / 2.0 + 8.0 + 100.0 / 2.0, "day", "R/2 + G + F/2 with R = 27 d (resorptive period) and G = 8 d (mineralization lag), Agerbaek 1991 (cortical iliac remodelling cycle), and F = 100 d (trabecular calcification period, Kragstrup 1983; cortical formative period 89 d, Agerbaek 1991); assumption: one BMU timing for every site and envelope", "mean refill time T_F of the remodeling space (drs/dt = J_res - rs/T_F)", ("Agerbaek1991", "Kragstrup1983"), (50.0, 150.0)),
-    P("cavity_strength_loss_lumbar_spine", 0.18, "1", "CavityMicroFE2012 Table 1, human vertebra: cavities cost 8 % (random sites) to 28 % (high-strain sites) of strength; assumption: midpoint (real cavities are neither random nor all at strain peaks), bounds the two published cases", "strength lost to the cavities of the reference postmenopausal woman (calibration.cavity), lumbar spine", ("CavityMicroFE2012", "VanDerLinden2001"), (0.08, 0.28)),
-    P("cavity_strength_loss_total_hip", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck 8-19 %; assumption: the femoral-neck value stands for the whole proximal femur (no trochanteric micro-FE found), midpoint", "strength lost to the cavities of the reference postmenopausal woman, total hip", ("CavityMicroFE2012",), (0.08, 0.19)),
-    P("cavity_strength_loss_femoral_neck", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck: 8 % (random) to 19 % (high-strain); assumption: midpoint", "strength lost to the cavities of the reference postmenopausal woman, femoral neck", ("CavityMicroFE2012",), (0.08, 0.19)),
-    P("cavity_strength_loss_distal_radius", 0.08, "1", "assumption: no micro-FE of radius cavities found; the lower (random-cavity) end of CavityMicroFE2012's femoral-neck range, since the 1/3 radius is cortical and its cavities are intracortical canals rather than trabecular trenches", "strength lost to the cavities of the reference postmenopausal woman, distal radius", ("CavityMicroFE2012",), (0.0, 0.19)),
-    *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c rs/bv) / (1 - c rs0), {site}", (0.0, 40.0), "cavity_strength_loss_<site> / (rs/bv of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
+    P("cavity_strength_loss_lumbar_spine", 0.18, "1", "CavityMicroFE2012 Table 1, human vertebra: cavities cost 8 % (random sites) to 28 % (high-strain sites) of cancellous strength; assumption: midpoint (real cavities are neither random nor all at strain peaks), bounds the two published cases", "cancellous strength lost to the cavities of the reference postmenopausal woman (calibration.cavity), lumbar spine", ("CavityMicroFE2012", "VanDerLinden2001"), (0.08, 0.28)),
+    P("cavity_strength_loss_total_hip", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck 8-19 %; assumption: the femoral-neck value stands for the whole proximal femur (no trochanteric micro-FE found), midpoint", "cancellous strength lost to the cavities of the reference postmenopausal woman, total hip", ("CavityMicroFE2012",), (0.08, 0.19)),
+    P("cavity_strength_loss_femoral_neck", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck: 8 % (random) to 19 % (high-strain); assumption: midpoint", "cancellous strength lost to the cavities of the reference postmenopausal woman, femoral neck", ("CavityMicroFE2012",), (0.08, 0.19)),
+    P("cavity_strength_loss_distal_radius", 0.135, "1", "assumption: no micro-FE of radius cavities found; the ultradistal radius's cancellous bone is taken as the femoral neck's (CavityMicroFE2012: 8-19 %, midpoint); the cortical canals are porosity in the cortical volume (outcomes.strength)", "cancellous strength lost to the cavities of the reference postmenopausal woman, distal radius", ("CavityMicroFE2012",), (0.0, 0.19)),
+    *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c x) / (1 - c x0), x the cancellous remodeling space per cancellous bone, {site}", (0.0, 40.0), "cavity_strength_loss_<site> / (x of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
 ]
 
 OSTEOSIM2026 = ParameterSet.from_list(
