@@ -12,15 +12,15 @@ deviation from the untreated population of the same age and sex, x = ln F - mu(a
 
 * ``mu = b_s ln BMDbar_s(age, sex)`` + const, ``BMDbar`` the population's mean BMD at that age
   (the fracture model's mean T-score on the site's young-adult reference), ``b_s`` the site's
-  strength exponent (strength ~ BV^b, Osteosim2026; cross-sectionally BMD varies mostly by bone
-  volume);
+  strength-BMD exponent (strength ~ BV^b with both compartments scaled alike,
+  outcomes.strength.strength_bmd_exponent; cross-sectionally BMD varies mostly by bone volume);
 * the part of x that BMD explains: ``x_B = s_B z``, z the age-matched BMD Z-score and
   ``s_B = b_s * SD(ln BMD at age) = b_s * tscore_sd * ref_sd / BMDbar`` (lognormal to first order);
 * a part BMD does not explain (geometry, architecture: FE strength correlates with aBMD at r < 1),
   ``e ~ N(0, s_e^2)`` with ``s_e = s_B sqrt(1/r^2 - 1)``: the model does not know it for a patient,
   so it is integrated out (it widens the threshold to ``sigma_e = sqrt(sigma^2 + s_e^2)``);
 * along a trajectory (a trial), x is placed at randomisation from the BMD Z-score (``x0 = s_B z0``)
-  and then follows the patient's own strength (outcomes.strength: bone volume^b and mineral^q)::
+  and then follows the patient's own strength (outcomes.strength: its compartments' volumes and minerals)::
 
       x(t) = x0 + [ln S(t) - ln S(0)] - [mu(age(t)) - mu(age0)]
 
