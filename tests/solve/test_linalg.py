@@ -101,7 +101,7 @@ def _osteosim_jacobians() -> np.ndarray:
     for pl, dl in zip(run.lane_params, run.lane_drivers):
         # states off the reference (cells and bone x0.5..2, drug in the body)
         z = run.y0[0] / np.asarray(scale) * np.exp(rng.uniform(-0.7, 0.7, size=(len(ages), N)))
-        z[:, 20] = rng.uniform(0.0, 6.0, size=len(ages))  # denosumab (1e7 ng)
+        z[:, MODEL.state_names.index("den_central")] = rng.uniform(0.0, 6.0, size=len(ages))  # denosumab (1e7 ng)
         out.append(np.asarray(jac(ages, jnp.asarray(z), {k: jnp.asarray(v) for k, v in pl.items()},
                                   {k: jnp.asarray(v) for k, v in dl.items()})))
     return np.concatenate(out)

@@ -1,17 +1,21 @@
 """The Rosenbrock solver's linear systems ``M = I/(h gamma) - J``: a block-bordered LU that follows
 the model's declared :class:`~osteosim.models.base.BlockStructure`, or batched LAPACK without one.
 
-Why a home-made LU: Osteosim's 22 states are 3 site blocks of 6 that couple only through 4 shared
-states, so M is block-bordered.  Factoring the three 6x6 blocks, then the 4x4 Schur complement of
-the shared states, and solving by block substitution takes 3*6^3/3 + 4^3/3 flops instead of
-22^3/3, and needs no LAPACK call per patient.  Measured (benchmarks/rosenbrock_step.py, 256
-lanes, LU of I/(h gamma) - J + the 8 stage solves, per lane): batched LAPACK 10.1-10.4 us, these
-kernels under a plain vmap (patients leading) 8.0-8.2 us, with patients on the minor axis (the
-custom batching rule below) 5.2-5.9 us; a whole Rodas5P solve of the Osteosim bench cohort is
-1.2x faster than with LAPACK (benchmarks/rosenbrock_linalg.py; results in
-benchmarks/results/rosenbrock_linalg.md).  A Jacobian compressed by the same structure (10
-forward + 4 reverse directions instead of 22 forward, in benchmarks/rosenbrock_step.py) equals
-jacfwd to rounding but measured no faster (within 3 %), so the solver keeps jacfwd.
+Why a home-made LU: Osteosim's 40 states are 4 site blocks of 9 that couple only through 4 shared
+states, so M is block-bordered.  Factoring the four 9x9 blocks, then the 4x4 Schur complement of
+the shared states, and solving by block substitution takes 4*9^3/3 + 4^3/3 flops instead of
+40^3/3, and needs no LAPACK call per patient.  Measured at 40 states (benchmarks/rosenbrock_step.py,
+256 lanes, f + jacfwd + d f/d t, the LU of I/(h gamma) - J and the 8 stage solves, per lane):
+batched LAPACK 31.6 us, these kernels under a plain vmap (patients leading) 23.1 us, with patients
+on the minor axis (the custom batching rule below) 18.4 us (at 22 states: 10.1, 8.0 and 5.2-5.9 us
+for the LU and solves alone; a whole Rodas5P solve of the bench cohort 1.2x faster than with LAPACK,
+benchmarks/rosenbrock_linalg.py; results in
+benchmarks/results/rosenbrock_linalg.md).  A Jacobian compressed by the same structure (9 forward
+directions for the sites' columns, 4 for the shared ones and 4 reverse for the shared rows instead
+of 40 forward; benchmarks/rosenbrock_step.py) equals jacfwd to rounding and is 1.3x faster in that
+step benchmark (14.1 vs 18.4 us), but a whole solve with it measured 1.12x slower (1,024 bench
+patients, 256 lanes, the two interleaved in one process: 1.35 vs 1.21 s; the reverse passes inside
+the step loop cost more than they save), so the solver keeps jacfwd.
 
 No pivoting: a measured property, not a proven one.  On 20 Osteosim matrices of the scaled
 system (4 patients, with and without denosumab/romosozumab, ages 30-80, states perturbed off the
