@@ -90,6 +90,11 @@ def analyze(method: str, names: Sequence[str], x_unit: np.ndarray, y: np.ndarray
         raise RuntimeError(f"output: {bad} of {y.size} model runs gave no finite value; narrow the ranges or "
                            "check the failing runs (Sensitivity.runs_)")
     problem = _problem(names)
+    table = pd.DataFrame({"parameter": list(names)})
+    if np.ptp(y) == 0.0:  # no parameter moves the output: every index is 0 (Sobol's ratios would be 0/0)
+        for col in INDEX_COLUMNS[method]:
+            table[col] = 0.0
+        return table
     if method == "sobol":
         from SALib.analyze import sobol
 
@@ -100,7 +105,6 @@ def analyze(method: str, names: Sequence[str], x_unit: np.ndarray, y: np.ndarray
 
         res = morris.analyze(problem, np.asarray(x_unit, dtype=float), y, num_resamples=NUM_RESAMPLES,
                              conf_level=CONF_LEVEL, num_levels=MORRIS_LEVELS, seed=seed)
-    table = pd.DataFrame({"parameter": list(names)})
     for col in INDEX_COLUMNS[method]:
         table[col] = np.asarray(res[col], dtype=float)
     return table

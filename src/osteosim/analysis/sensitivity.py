@@ -29,6 +29,7 @@ from .. import citations
 from .methods import CONF_LEVEL, INDEX_COLUMNS, METHODS, MORRIS_LEVELS, analyze, check_n, n_runs, sample_unit
 from .outputs import Output, parse_output
 from .problem import DEFAULT_RANGE_PCT, SensitivityError, resolve_factors
+from .references import METHOD_CITATIONS
 from .targets import as_target
 
 __all__ = ["Sensitivity", "DEFAULT_SEED", "DEFAULT_N", "METHOD_CITATIONS", "MEANING"]
@@ -37,22 +38,6 @@ DEFAULT_SEED = 20260
 #: base sample per method: Sobol N (a power of two; N (k + 2) runs), Morris trajectories (N (k + 1) runs)
 DEFAULT_N = {"sobol": 256, "morris": 20}
 
-citations.register("Saltelli2010", authors="Saltelli A, Annoni P, Azzini I, Campolongo F, Ratto M, Tarantola S",
-                   title="Variance based sensitivity analysis of model output. Design and estimator for the total "
-                         "sensitivity index", journal="Comput Phys Commun", year=2010, volume="181", issue="2",
-                   pages="259-270", doi="10.1016/j.cpc.2009.09.018",
-                   note="the Sobol first- and total-order estimators SALib implements")
-citations.register("Morris1991", authors="Morris MD", title="Factorial sampling plans for preliminary computational "
-                   "experiments", journal="Technometrics", year=1991, volume="33", issue="2", pages="161-174",
-                   doi="10.1080/00401706.1991.10484804", note="elementary effects (Morris screening)")
-citations.register("Campolongo2007", authors="Campolongo F, Cariboni J, Saltelli A",
-                   title="An effective screening design for sensitivity analysis of large models",
-                   journal="Environ Model Softw", year=2007, volume="22", issue="10", pages="1509-1518",
-                   doi="10.1016/j.envsoft.2006.10.004", note="mu_star, the mean absolute elementary effect")
-citations.register("Herman2017", authors="Herman J, Usher W", title="SALib: An open-source Python library for "
-                   "Sensitivity Analysis", journal="J Open Source Softw", year=2017, volume="2", issue="9",
-                   pages="97", doi="10.21105/joss.00097", note="the sampling and analysis library")
-METHOD_CITATIONS = {"sobol": ("Saltelli2010", "Herman2017"), "morris": ("Morris1991", "Campolongo2007", "Herman2017")}
 
 #: what the indices mean (the report and the docs print it)
 MEANING = {
@@ -120,6 +105,7 @@ class Sensitivity:
         out_col = output.label if output is not None else "output"
         runs[out_col] = y
         failed = int((~np.isfinite(y)).sum())
+        self.runs_ = runs
         if failed:
             raise RuntimeError(f"output: {failed} of {len(y)} runs failed or gave no finite {out_col}; narrow the "
                                "parameter ranges (Sensitivity.runs_ holds the draws)")
@@ -127,7 +113,6 @@ class Sensitivity:
         self.target_ = tgt
         self.output_ = output
         self.factors_ = factors
-        self.runs_ = runs
         self.indices_ = table
         keys = ("osteosim", *METHOD_CITATIONS[self.method], *tgt.citation_keys(output))
         self.summary_ = {

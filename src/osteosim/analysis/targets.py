@@ -284,8 +284,11 @@ class FunctionTarget:
                                    "e.g. {'x1': (-3.14, 3.14), 'x2': (0, 1)}")
         out = {}
         for name, spec in requested.items():
-            lo, hi = (float(spec[0]), float(spec[1])) if isinstance(spec, Sequence) and len(spec) == 2 else (0.0, 0.0)
-            out[name] = P(name, 0.5 * (lo + hi), "", "function argument")
+            try:  # the nominal value is the range's midpoint; resolve_factors checks the range itself
+                mid = 0.5 * (float(spec[0]) + float(spec[1]))
+            except (TypeError, ValueError, IndexError, KeyError):
+                mid = 0.0
+            out[name] = P(name, mid, "", "function argument")
         return out
 
     def citation_keys(self, output) -> tuple[str, ...]:

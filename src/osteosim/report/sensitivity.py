@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from .style import NON_SITE_COLORS
 
-__all__ = ["index_method", "plot_tornado", "plot_sobol_bars", "plot_sensitivity"]
+__all__ = ["index_method", "plot_tornado", "plot_sobol_bars", "plot_sensitivity", "render_sensitivity_report"]
 
 _S1, _ST = NON_SITE_COLORS[0], NON_SITE_COLORS[1]
 _INCREASE, _DECREASE = "#d62728", "#1f77b4"
@@ -104,3 +104,20 @@ def plot_sensitivity(table: pd.DataFrame, title: str = "") -> Figure:
     if title:
         fig.suptitle(title, fontsize=10)
     return fig
+
+
+def render_sensitivity_report(summary: dict, table: pd.DataFrame) -> str:
+    """report.html of a sensitivity analysis (one self-contained file): the figure inline, the index
+    table, the ranges and why, the references (template ``report/templates/sensitivity.html.j2``)."""
+    import base64
+
+    from .style import figure_png_bytes
+    from .templating import render
+
+    png = base64.b64encode(figure_png_bytes(plot_sensitivity(table), dpi=90)).decode()
+    method = index_method(table)
+    columns = ["parameter", "rank", *(("S1", "S1_conf", "ST", "ST_conf") if method == "sobol"
+                                      else ("mu_star", "mu_star_conf", "mu", "sigma"))]
+    return render("sensitivity.html.j2", title=f"Sensitivity of {summary['output']['output']}", summary=summary,
+                  figure_png=f"data:image/png;base64,{png}", columns=columns,
+                  rows=table.to_dict(orient="records"), citations=summary.get("citations", []))
