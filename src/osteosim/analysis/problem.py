@@ -85,12 +85,14 @@ def _checked_range(name: str, lo, hi) -> tuple[float, float]:
 
 
 def resolve_factors(parameters: Sequence[str] | Mapping[str, object], pset: Mapping, *,
-                    distribution: str = "auto", range_pct: float = DEFAULT_RANGE_PCT) -> list[Factor]:
+                    distribution: str = "auto", range_pct: float = DEFAULT_RANGE_PCT,
+                    owner: str = "this model") -> list[Factor]:
     """The factors of ``parameters`` against a parameter set (name -> Parameter, e.g. a ParameterSet).
 
     ``parameters``: names (ranges from the set), or a mapping name -> ``(low, high)`` or None
     (None: from the set), or :class:`Factor` objects (taken as they are).
-    ``range_pct``: the +/- % spread of a parameter whose set gives no range.
+    ``range_pct``: the +/- % spread of a parameter whose set gives no range; ``owner``: the model's
+    name in errors.
     """
     if isinstance(parameters, str):
         parameters = [parameters]
@@ -114,7 +116,7 @@ def resolve_factors(parameters: Sequence[str] | Mapping[str, object], pset: Mapp
 
             close = difflib.get_close_matches(str(name), list(pset), n=3, cutoff=0.6)
             hint = f"; did you mean {', '.join(close)}?" if close else " (osteosim params MODEL lists them)"
-            raise SensitivityError(f"parameters: unknown parameter {name!r} of this model{hint}")
+            raise SensitivityError(f"parameters: unknown parameter {name!r} of {owner}{hint}")
         prm = pset[name]
         nominal = float(prm.value)
         if spec is not None:

@@ -94,7 +94,8 @@ class Sensitivity:
             raise SensitivityError("output: none given (e.g. 'bmd_pct_change(lumbar_spine, 5)')")
         output = None if self.output is None else tgt.check_output(parse_output(self.output))
         pset = tgt.parameter_set(self.parameters)
-        factors = resolve_factors(self.parameters, pset, distribution=self.distribution, range_pct=self.range_pct)
+        factors = resolve_factors(self.parameters, pset, distribution=self.distribution, range_pct=self.range_pct,
+                                  owner=tgt.owner)
         names = [f.name for f in factors]
         unit = sample_unit(self.method, names, self.n, self.seed)
         values = {f.name: f.from_unit(unit[:, j]) for j, f in enumerate(factors)}

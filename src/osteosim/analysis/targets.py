@@ -61,6 +61,7 @@ class _ModelTarget:
     def __init__(self, sim):
         self.sim = sim
         self.model = sim.model
+        self.owner = sim.model.name
 
     def _column_names(self, run) -> list[str]:
         outs = outputs_over_time(self.model, run.ts[:1], run.y0[:1], run.lane_params[0], run.lane_drivers[0])
@@ -226,6 +227,8 @@ class HealingTarget:
 
     kind = "healing"
 
+    owner = "the healing model"
+
     def __init__(self, scenario):
         self.scenario = scenario
         self.pset = scenario.parameters()
@@ -270,6 +273,7 @@ class FunctionTarget:
     """A vectorised function ``f(X) -> (n,)`` of an (n, k) array whose columns follow the parameters' order."""
 
     kind = "function"
+    owner = "the function"
 
     def __init__(self, function: Callable[[np.ndarray], np.ndarray]):
         self.function = function
