@@ -52,3 +52,11 @@ def test_bad_output_is_a_named_error(text, words):
     assert str(err.value).startswith("output: ")
     for w in words:
         assert w in str(err.value)
+
+
+def test_docs_list_every_output():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "sensitivity.md").read_text()
+    for spec in OUTPUTS.values():
+        assert f"`{spec.name}" in doc, f"docs/sensitivity.md does not document the output {spec.name}"

@@ -102,7 +102,9 @@ def plot_sensitivity(table: pd.DataFrame, title: str = "") -> Figure:
     if n == 2:
         plot_sobol_bars(table, axes[1])
     if title:
-        fig.suptitle(title, fontsize=10)
+        import textwrap
+
+        fig.suptitle(textwrap.fill(title, width=int(13 * 6.4 * n)), fontsize=10)  # ~13 characters per inch
     return fig
 
 
