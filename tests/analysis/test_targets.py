@@ -78,6 +78,24 @@ def test_fracture_incidence_follows_the_drug(sim):
     assert set(CITATION_KEYS) <= keys
 
 
+def test_fracture_model_parameters_act_after_the_solve(sim):
+    """Fracture2026's hip incidence scales the hip hazard: +/-20 % moves a 1-year hip incidence by about
+    as much, far more than the drug's EC50 does in one year, and each draw's incidence over its
+    incidence parameter stays nearly constant (competing death bends it only slightly)."""
+    params = [*PARAMS, "hip_incidence_women_52"]
+    sa = Sensitivity(params, output="fracture_incidence(hip, 1)", method="morris", n=4, seed=5).fit(sim)
+    t = sa.indices_.set_index("parameter")
+    assert sa.indices_["parameter"].iloc[0] == "hip_incidence_women_52" and t.loc["hip_incidence_women_52", "mu"] > 0
+    assert t.loc["hip_incidence_women_52", "range_source"].startswith("assumption: nominal +/-20 %")
+    ratio = sa.runs_["fracture_incidence(hip, 1)"] / sa.runs_["hip_incidence_women_52"]
+    assert ratio.max() / ratio.min() < 1.05
+    with pytest.raises(SensitivityError, match="unknown parameter 'hip_incidence_women_50' of Osteosim"):
+        Sensitivity([*PARAMS, "hip_incidence_women_50"], output="fracture_incidence(hip, 1)", method="morris",
+                    n=4).fit(sim)
+    with pytest.raises(SensitivityError, match="unknown parameter 'hip_incidence_women_52' of Osteosim"):
+        Sensitivity([*PARAMS, "hip_incidence_women_52"], output="ctx(1)", method="morris", n=4).fit(sim)
+
+
 def test_outputs_a_target_lacks_are_named_errors(sim):
     with pytest.raises(SensitivityError, match="output: union_time is not available for Osteosim.*allowed: "
                                                "bmd_pct_change"):

@@ -93,7 +93,7 @@ class Sensitivity:
         if self.output is None and tgt.kind != "function":
             raise SensitivityError("output: none given (e.g. 'bmd_pct_change(lumbar_spine, 5)')")
         output = None if self.output is None else tgt.check_output(parse_output(self.output))
-        pset = tgt.parameter_set(self.parameters)
+        pset = tgt.parameter_set(self.parameters, output)
         factors = resolve_factors(self.parameters, pset, distribution=self.distribution, range_pct=self.range_pct,
                                   owner=tgt.owner)
         names = [f.name for f in factors]

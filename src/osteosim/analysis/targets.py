@@ -87,15 +87,21 @@ class _ModelTarget:
         return output
 
     def evaluate(self, output: Output, values: Mapping[str, np.ndarray]) -> np.ndarray:
-        run = self._build(_lanes_params(values), output)
+        """Model parameters go to the lanes; outcome parameters (the fracture model's, see
+        :meth:`PatientTarget.parameter_set`) act after the solve, per draw."""
+        n = len(next(iter(values.values())))
+        lane = {k: v for k, v in values.items() if k in self.p}
+        after = _lanes_params({k: v for k, v in values.items() if k not in self.p}) if len(lane) < len(values) \
+            else [{}] * n
+        run = self._build(_lanes_params(lane) if lane else [{}] * n, output)
         sol = run.solve(self.sim.solver_options, block=BLOCK)
         out = np.full(run.n_lanes, np.nan)
         for i in range(run.n_lanes):
             if sol.ok[i]:
-                out[i] = self._value(output, sol.ts, sol.ys[i], run.lane_params[i], run.lane_drivers[i])
+                out[i] = self._value(output, sol.ts, sol.ys[i], run.lane_params[i], run.lane_drivers[i], after[i])
         return out
 
-    def _value(self, output: Output, ts, ys, p, d) -> float:
+    def _value(self, output: Output, ts, ys, p, d, after=None) -> float:
         col = _column(self.model, output.name, ts, ys, p, d)
         if output.kind == "value":
             return float(col[-1])
@@ -124,7 +130,13 @@ class PatientTarget(_ModelTarget):
         reg = "; ".join(str(pr) for pr in self.regimen) or "no treatment"
         return (f"{self.model.name}, {self.patient.species} {self.patient.sex} aged {self.patient.age:g} ({reg})")
 
-    def parameter_set(self, requested=None) -> ParameterSet:
+    def parameter_set(self, requested=None, output: Output | None = None) -> ParameterSet:
+        """The species' set; for ``fracture_incidence`` also the fracture model's (Fracture2026: incidences,
+        gradients of risk, mortality), which act on the simulated BMD course after the solve."""
+        if output is not None and output.kind == "fracture_incidence":
+            from ..parameters.fracture2026 import FRACTURE2026
+
+            return self.pset.merged(FRACTURE2026, name=self.pset.name)
         return self.pset
 
     def citation_keys(self, output: Output) -> tuple[str, ...]:
@@ -165,7 +177,7 @@ class PatientTarget(_ModelTarget):
             peak = dens.peak_bmd(self.patient, p)[site]
         return dens.tscore(peak * rel, p, site)
 
-    def _value(self, output: Output, ts, ys, p, d) -> float:
+    def _value(self, output: Output, ts, ys, p, d, after=None) -> float:
         k = output.kind
         if k == "bmd_pct_change":
             rel = relative_bmd(self.model, ys, output.site)
@@ -178,13 +190,16 @@ class PatientTarget(_ModelTarget):
         if k in ("ctx", "p1np"):
             return float(turnover_marker(self.model, ys, p, "oca" if k == "ctx" else "oba")[-1])
         if k == "fracture_incidence":
-            return self._incidence(output, ys, p)
+            return self._incidence(output, ys, p, after or {})
         return super()._value(output, ts, ys, p, d)
 
-    def _incidence(self, output: Output, ys, p) -> float:
+    def _incidence(self, output: Output, ys, p, fracture_params: Mapping[str, float]) -> float:
         """% probability of a first fracture of the kind(s) within the span: the simulated T-scores set the
-        hazards (piecewise constant between monthly saves), death competes (as ten_year_probability)."""
-        fm = FractureModel()
+        hazards (piecewise constant between monthly saves), death competes (as ten_year_probability).
+        ``fracture_params``: this draw's values of Fracture2026 parameters."""
+        from ..parameters.fracture2026 import FRACTURE2026
+
+        fm = FractureModel(dict(FRACTURE2026.values_dict(), **fracture_params)) if fracture_params else FractureModel()
         rf = RiskFactors.from_patient(self.patient)
         ages = self.patient.age + np.arange(ys.shape[0]) / FRACTURE_SAVES_PER_YEAR
         a, dt = ages[:-1], np.diff(ages)
@@ -210,7 +225,7 @@ class ClassicTarget(_ModelTarget):
     def describe(self) -> str:
         return f"{self.model.name} (classic model)"
 
-    def parameter_set(self, requested=None) -> ParameterSet:
+    def parameter_set(self, requested=None, output=None) -> ParameterSet:
         return self.pset
 
     def citation_keys(self, output: Output) -> tuple[str, ...]:
@@ -238,7 +253,7 @@ class HealingTarget:
         f = self.scenario.fracture
         return f"fracture healing ({f.condition}, gap {f.gap_mm:g} mm, {f.geometry} {f.grid} grid)"
 
-    def parameter_set(self, requested=None) -> ParameterSet:
+    def parameter_set(self, requested=None, output=None) -> ParameterSet:
         return self.pset
 
     def citation_keys(self, output: Output) -> tuple[str, ...]:
@@ -281,7 +296,7 @@ class FunctionTarget:
     def describe(self) -> str:
         return f"function {getattr(self.function, '__name__', repr(self.function))}"
 
-    def parameter_set(self, requested=None) -> dict:
+    def parameter_set(self, requested=None, output=None) -> dict:
         """A function has no parameter set: its ranges must be given, ``{"x1": (low, high), ...}``."""
         if not isinstance(requested, Mapping) or any(v is None for v in requested.values()):
             raise SensitivityError("parameters: a function has no parameter set; give each range, "
