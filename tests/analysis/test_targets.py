@@ -96,6 +96,19 @@ def test_fracture_model_parameters_act_after_the_solve(sim):
         Sensitivity([*PARAMS, "hip_incidence_women_52"], output="ctx(1)", method="morris", n=4).fit(sim)
 
 
+def test_only_fracture_model_parameters_need_one_solve(sim, monkeypatch):
+    from osteosim.runs import RunInputs
+
+    lanes = []
+    solve = RunInputs.solve
+    monkeypatch.setattr(RunInputs, "solve", lambda self, *a, **k: lanes.append(self.n_lanes) or solve(self, *a, **k))
+    sa = Sensitivity(["hip_incidence_women_52", "gr_hip_women"], output="fracture_incidence(hip, 1)",
+                     method="sobol", n=8, seed=1).fit(sim)
+    assert lanes == [1] and len(sa.runs_) == 32
+    t = sa.indices_.set_index("parameter")
+    assert t.loc["gr_hip_women", "ST"] > 0.0 and t.loc["hip_incidence_women_52", "ST"] > 0.0
+
+
 def test_outputs_a_target_lacks_are_named_errors(sim):
     with pytest.raises(SensitivityError, match="output: union_time is not available for Osteosim.*allowed: "
                                                "bmd_pct_change"):

@@ -31,7 +31,7 @@ from ..parameters.base import P, ParameterSet
 from ..runs import Lane, as_regimen, build_run
 from ..solve import outputs_over_time
 from ..units import DAYS_PER_YEAR
-from .outputs import Output
+from .outputs import OUTPUTS, Output
 from .problem import SensitivityError
 
 __all__ = ["PatientTarget", "ClassicTarget", "HealingTarget", "FunctionTarget", "as_target",
@@ -79,7 +79,7 @@ class _ModelTarget:
 
     def check_output(self, output: Output) -> Output:
         if self.kind not in output.spec.targets:
-            allowed = [k for k, spec in _outputs().items() if self.kind in spec.targets]
+            allowed = [k for k, spec in OUTPUTS.items() if self.kind in spec.targets]
             raise SensitivityError(f"output: {output.kind} is not available for {self.describe()} "
                                    f"(allowed: {', '.join(allowed)})")
         if output.name is not None:
@@ -93,12 +93,14 @@ class _ModelTarget:
         lane = {k: v for k, v in values.items() if k in self.p}
         after = _lanes_params({k: v for k, v in values.items() if k not in self.p}) if len(lane) < len(values) \
             else [{}] * n
-        run = self._build(_lanes_params(lane) if lane else [{}] * n, output)
+        # no model parameter varies (only outcome parameters): one solve serves every draw
+        run = self._build(_lanes_params(lane) if lane else [{}], output)
         sol = run.solve(self.sim.solver_options, block=BLOCK)
-        out = np.full(run.n_lanes, np.nan)
-        for i in range(run.n_lanes):
-            if sol.ok[i]:
-                out[i] = self._value(output, sol.ts, sol.ys[i], run.lane_params[i], run.lane_drivers[i], after[i])
+        out = np.full(n, np.nan)
+        for i in range(n):
+            j = i if lane else 0
+            if sol.ok[j]:
+                out[i] = self._value(output, sol.ts, sol.ys[j], run.lane_params[j], run.lane_drivers[j], after[i])
         return out
 
     def _value(self, output: Output, ts, ys, p, d, after=None) -> float:
@@ -106,12 +108,6 @@ class _ModelTarget:
         if output.kind == "value":
             return float(col[-1])
         return float(100.0 * (col[-1] / col[0] - 1.0))  # pct_change
-
-
-def _outputs():
-    from .outputs import OUTPUTS
-
-    return OUTPUTS
 
 
 class PatientTarget(_ModelTarget):
