@@ -30,6 +30,7 @@ def run(args, cwd):
 def test_entry_point_sobol_on_a_classic_model(tmp_path):
     out = tmp_path / "sa"
     proc = run(["sensitivity", str(PIVONKA), "--params", "A_OCa,D_OBp,D_OCp", "--bounds", "A_OCa=0.5:0.9",
+                "--bounds", "D_OCp=normal:0.0021:0.0002",
                 "--output", "pct_change(BV, 0.5)", "--method", "sobol", "--n", "8", "--seed", "7", "--out", str(out)],
                tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -43,6 +44,8 @@ def test_entry_point_sobol_on_a_classic_model(tmp_path):
     assert sorted(t["parameter"]) == ["A_OCa", "D_OBp", "D_OCp"] and list(t["rank"]) == [1, 2, 3]
     a = t.set_index("parameter").loc["A_OCa"]
     assert (a["low"], a["high"], a["range_source"]) == (0.5, 0.9, "given by the user")
+    assert t.set_index("parameter").loc["D_OCp", "distribution"] == "normal(mean=0.0021, sd=0.0002)"
+    assert "(normal(mean=0.0021, sd=0.0002))" in proc.stdout
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 8 * 5 and list(runs.columns) == ["A_OCa", "D_OBp", "D_OCp", "pct_change(BV, 0.5)"]
     s = json.loads((out / "summary.json").read_text())
@@ -87,7 +90,11 @@ def main_rc(argv) -> None:
     ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--n", "100"],
      "error: n: 100 is not allowed for sobol (a power of two >= 8"),
     ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--bounds", "A_OCa=1"],
-     "error: --bounds: 'A_OCa=1' is not allowed (write NAME=LOW:HIGH"),
+     "error: --bounds: 'A_OCa=1' is not allowed (write NAME=LOW:HIGH, NAME=normal:MEAN:SD[:LOW:HIGH]"),
+    ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--bounds", "A_OCa=normal:0.7:-1"],
+     "error: parameters.A_OCa: sd -1 is not allowed (sd > 0)"),
+    ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--bounds", "A_OCa=triangular:1:2:3:4"],
+     "error: --bounds: 'A_OCa=triangular:1:2:3:4' gives 4 numbers to triangular (allowed: LOW:MODE:HIGH)"),
     ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--bounds", "A_OCa=2:1"],
      "error: parameters.A_OCa: bounds (2, 1) are not allowed (two finite numbers with low < high)"),
     ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--bounds", "D_OCp=1:2"],
@@ -106,3 +113,12 @@ def test_user_errors_are_one_line_and_write_nothing(argv, expected, capsys, tmp_
     err = capsys.readouterr().err
     assert err.startswith(expected) and err.count("\n") == 1, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bounds_forms():
+    from osteosim.cli.sensitivity import _parse_bounds
+
+    assert _parse_bounds(["a=1:2", "b=normal:0.5:0.1", "c=lognormal:1e-3:3:1e-5:1e-2", "d=triangular:0:1:3"]) == {
+        "a": (1.0, 2.0), "b": {"distribution": "normal", "mean": "0.5", "sd": "0.1"},
+        "c": {"distribution": "lognormal", "median": "1e-3", "gsd": "3", "low": "1e-5", "high": "1e-2"},
+        "d": {"distribution": "triangular", "low": "0", "mode": "1", "high": "3"}}

@@ -13,7 +13,7 @@ __all__ = ["Sensitivity", "SensitivityError", "Factor", "Output", "OUTPUTS", "pa
            "DEFAULT_SEED", "DEFAULT_RANGE_PCT", "MEANING"]
 
 _WHERE = {"Sensitivity": "sensitivity", "DEFAULT_N": "sensitivity", "DEFAULT_SEED": "sensitivity",
-          "MEANING": "sensitivity", "SensitivityError": "problem", "Factor": "problem", "DEFAULT_RANGE_PCT": "problem",
+          "MEANING": "sensitivity", "SensitivityError": "errors", "Factor": "problem", "DEFAULT_RANGE_PCT": "problem",
           "Output": "outputs", "OUTPUTS": "outputs", "parse_output": "outputs"}
 
 

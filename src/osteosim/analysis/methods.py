@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .problem import SensitivityError
+from .errors import SensitivityError
 
 __all__ = ["METHODS", "MIN_SOBOL_N", "MIN_MORRIS_N", "MORRIS_LEVELS", "CONF_LEVEL", "NUM_RESAMPLES",
            "n_runs", "check_n", "sample_unit", "analyze", "INDEX_COLUMNS"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..outcomes.fracture import ENDPOINT_KINDS
 from ..physiology.patient import SITES
-from .problem import SensitivityError
+from .errors import SensitivityError
 
 __all__ = ["Output", "OutputKind", "OUTPUTS", "parse_output"]
 

@@ -11,8 +11,10 @@ Range of a factor, in this order:
 
 Distribution over the range: ``uniform``, ``log-uniform`` (positive ranges), or ``auto``: log-uniform
 when a positive range spans at least a factor of 10, uniform otherwise (the rule of parameter
-ensembles, :class:`osteosim.outcomes.ensemble.UncertainParameter`).  SALib samples the unit cube;
-:meth:`Factor.from_unit` maps it onto the range, so indices are per unit of the sampled scale.
+ensembles, :class:`osteosim.outcomes.ensemble.UncertainParameter`).  A parameter may instead be given
+a law (a prior): ``{"name": {"distribution": "normal", "mean": m, "sd": s}}``, ``lognormal`` (median,
+gsd), ``triangular`` (low, mode, high) (:mod:`.distributions`).  SALib samples the unit cube;
+:meth:`Factor.from_unit` maps it onto the parameter, so Morris effects are per unit of probability.
 """
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..outcomes.ensemble import LOG_RATIO
-from ..validation import InputError
+from . import distributions as dist
+from .errors import SensitivityError
 
 __all__ = ["Factor", "SensitivityError", "DISTRIBUTIONS", "DEFAULT_RANGE_PCT", "resolve_factors"]
 
@@ -33,32 +36,31 @@ DEFAULT_RANGE_PCT = 20.0
 DISTRIBUTIONS = ("auto", "uniform", "log-uniform")
 
 
-class SensitivityError(InputError):
-    """A sensitivity problem that cannot be run (one line: the field, the value, what is allowed)."""
-
-
 @dataclass(frozen=True)
 class Factor:
-    """One varied parameter: its range (the parameter's unit), how it is drawn, and why this range."""
+    """One varied parameter: its range (the parameter's unit), how it is drawn, and why this range.
+
+    distribution: a kind of :data:`.distributions.KINDS` (never "auto"); shape: its arguments besides
+    low/high as (name, value) pairs (``(("mean", 0.5), ("sd", 0.1))``).
+    """
 
     name: str
     low: float
     high: float
     nominal: float
     unit: str = ""
-    distribution: str = "uniform"  # uniform | log-uniform (resolved, never "auto")
+    distribution: str = "uniform"
     range_source: str = ""
+    shape: tuple[tuple[str, float], ...] = ()
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map points of [0, 1] onto the range."""
-        u = np.asarray(u, dtype=float)
-        if self.distribution == "log-uniform":
-            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        return self.low + u * (self.high - self.low)
+        """Map points of [0, 1] onto the parameter (the law's inverse CDF on [low, high])."""
+        return dist.from_unit(self.distribution, u, self.low, self.high, dict(self.shape))
 
     def to_dict(self) -> dict:
         return {"parameter": self.name, "low": self.low, "high": self.high, "nominal": self.nominal,
-                "unit": self.unit, "distribution": self.distribution, "range_source": self.range_source}
+                "unit": self.unit, "distribution": dist.label(self.distribution, dict(self.shape)),
+                "range_source": self.range_source}
 
 
 def _distribution(name: str, lo: float, hi: float, distribution: str) -> str:
@@ -89,8 +91,9 @@ def resolve_factors(parameters: Sequence[str] | Mapping[str, object], pset: Mapp
                     owner: str = "this model") -> list[Factor]:
     """The factors of ``parameters`` against a parameter set (name -> Parameter, e.g. a ParameterSet).
 
-    ``parameters``: names (ranges from the set), or a mapping name -> ``(low, high)`` or None
-    (None: from the set), or :class:`Factor` objects (taken as they are).
+    ``parameters``: names (ranges from the set), or a mapping name -> ``(low, high)``, a law
+    (``{"distribution": "normal", "mean": m, "sd": s}``, :mod:`.distributions`) or None (None: from the
+    set), or :class:`Factor` objects (taken as they are).
     ``range_pct``: the +/- % spread of a parameter whose set gives no range; ``owner``: the model's
     name in errors.
     """
@@ -119,9 +122,14 @@ def resolve_factors(parameters: Sequence[str] | Mapping[str, object], pset: Mapp
             raise SensitivityError(f"parameters: unknown parameter {name!r} of {owner}{hint}")
         prm = pset[name]
         nominal = float(prm.value)
+        if isinstance(spec, Mapping):  # a law: {"distribution": "normal", "mean": ..., "sd": ...}
+            kind, lo, hi, shape = dist.parse_spec(name, spec)
+            out.append(Factor(name, lo, hi, nominal, prm.unit, kind, "given by the user", tuple(shape.items())))
+            continue
         if spec is not None:
-            if not (isinstance(spec, Sequence) and len(spec) == 2):
-                raise SensitivityError(f"parameters.{name}: {spec!r} is not allowed (a pair (low, high) or None)")
+            if isinstance(spec, str) or not (isinstance(spec, Sequence) and len(spec) == 2):
+                raise SensitivityError(f"parameters.{name}: {spec!r} is not allowed (a pair (low, high), a law "
+                                       "{'distribution': ..., ...}, or None)")
             lo, hi = _checked_range(name, *spec)
             why = "given by the user"
         elif prm.bounds is not None:

@@ -28,7 +28,8 @@ import pandas as pd
 from .. import citations
 from .methods import CONF_LEVEL, INDEX_COLUMNS, METHODS, MORRIS_LEVELS, analyze, check_n, n_runs, sample_unit
 from .outputs import Output, parse_output
-from .problem import DEFAULT_RANGE_PCT, SensitivityError, resolve_factors
+from .errors import SensitivityError
+from .problem import DEFAULT_RANGE_PCT, resolve_factors
 from .references import METHOD_CITATIONS
 from .targets import as_target
 

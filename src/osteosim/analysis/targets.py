@@ -32,7 +32,7 @@ from ..runs import Lane, as_regimen, build_run
 from ..solve import outputs_over_time
 from ..units import DAYS_PER_YEAR
 from .outputs import OUTPUTS, Output
-from .problem import SensitivityError
+from .errors import SensitivityError
 
 __all__ = ["PatientTarget", "ClassicTarget", "HealingTarget", "FunctionTarget", "as_target",
            "FRACTURE_SAVES_PER_YEAR"]

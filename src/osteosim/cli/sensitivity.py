@@ -19,18 +19,36 @@ def _split(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
-def _parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
-    """``["name=LOW:HIGH", ...]`` -> name -> (low, high); errors name the item."""
-    out = {}
+#: positional arguments of each law in ``--bounds NAME=KIND:ARG:...`` (then optional low, high)
+_LAW_ARGS = {"uniform": ("low", "high"), "log-uniform": ("low", "high"), "normal": ("mean", "sd", "low", "high"),
+             "lognormal": ("median", "gsd", "low", "high"), "triangular": ("low", "mode", "high")}
+_BOUNDS_FORMS = ("NAME=LOW:HIGH, NAME=normal:MEAN:SD[:LOW:HIGH], NAME=lognormal:MEDIAN:GSD[:LOW:HIGH], "
+                 "NAME=triangular:LOW:MODE:HIGH or NAME=log-uniform:LOW:HIGH")
+
+
+def _parse_bounds(items: list[str]) -> dict[str, object]:
+    """``["name=LOW:HIGH", "name=normal:MEAN:SD", ...]`` -> name -> (low, high) or a law mapping; errors name the item."""
+    out: dict[str, object] = {}
     for item in items:
         name, sep, rng = item.partition("=")
-        lo, sep2, hi = rng.partition(":")
-        if not (sep and sep2 and name.strip()):
-            raise ValueError(f"--bounds: {item!r} is not allowed (write NAME=LOW:HIGH, e.g. bp_ec50=0.1:2)")
+        parts = rng.split(":")
+        name = name.strip()
+        if not (sep and name and len(parts) >= 2):
+            raise ValueError(f"--bounds: {item!r} is not allowed (write {_BOUNDS_FORMS})")
+        if parts[0].strip() in _LAW_ARGS:
+            kind, args = parts[0].strip(), parts[1:]
+            names = _LAW_ARGS[kind]
+            if len(args) > len(names):
+                raise ValueError(f"--bounds: {item!r} gives {len(args)} numbers to {kind} (allowed: "
+                                 f"{':'.join(a.upper() for a in names)})")
+            out[name] = {"distribution": kind, **dict(zip(names, args))}  # checked (numbers, ranges) downstream
+            continue
+        if len(parts) != 2:
+            raise ValueError(f"--bounds: {item!r} is not allowed (write {_BOUNDS_FORMS})")
         try:
-            out[name.strip()] = (float(lo), float(hi))
+            out[name] = (float(parts[0]), float(parts[1]))
         except ValueError:
-            raise ValueError(f"--bounds: {item!r} has a bound that is not a number (write NAME=LOW:HIGH)") from None
+            raise ValueError(f"--bounds: {item!r} has a bound that is not a number (write {_BOUNDS_FORMS})") from None
     return out
 
 
@@ -84,8 +102,10 @@ def sensitivity(
     seed: int = typer.Option(None, "--seed", help="Seed of the sample and the bootstrap (default: a fixed seed)."),
     model: str = typer.Option("", "--model", help="A classic zoo model run from its published state "
                                                   "(osteosim models), when no scenario is given."),
-    bounds: list[str] = typer.Option([], "--bounds", help="A parameter's range NAME=LOW:HIGH (repeatable); "
-                                     "default: the parameter set's range, else +/- --range-pct %."),
+    bounds: list[str] = typer.Option([], "--bounds", help="A parameter's range NAME=LOW:HIGH, or its law "
+                                     "NAME=normal:MEAN:SD[:LOW:HIGH], lognormal:MEDIAN:GSD[:LOW:HIGH], "
+                                     "triangular:LOW:MODE:HIGH, log-uniform:LOW:HIGH (repeatable); default: the "
+                                     "parameter set's range, else +/- --range-pct %."),
     range_pct: float = typer.Option(None, "--range-pct", help="Spread of parameters without a range (default 20 %)."),
     distribution: str = typer.Option("auto", "--distribution", help="auto (log-uniform over ranges spanning >= 10x), "
                                                                     "uniform or log-uniform."),
@@ -171,7 +191,8 @@ def _print_table(sa, out_dir: Path) -> None:
         t.add_column(c, justify="right")
     t.add_column("range", justify="right")
     for r in sa.indices_.to_dict(orient="records"):
-        rng = f"{r['low']:.3g} … {r['high']:.3g}{' (log)' if r['distribution'] == 'log-uniform' else ''}"
+        law = "" if r["distribution"] == "uniform" else f" ({'log' if r['distribution'] == 'log-uniform' else r['distribution']})"
+        rng = f"{r['low']:.3g} … {r['high']:.3g}{law}"
         t.add_row(str(r["rank"]), escape(r["parameter"]), *(f"{r[c]:.3g}" for c in cols), rng)
     con = _console()
     con.print(t)
