@@ -57,6 +57,23 @@ def test_same_seed_same_numbers_on_the_full_model(sim, bmd):
     assert again.runs_.equals(bmd.runs_) and again.indices_.equals(bmd.indices_)
 
 
+def test_versus_a_comparator_is_the_difference_of_the_two_runs(sim, bmd):
+    """Two lanes per draw (the regimen, the comparator) in one solve; each lane's numbers depend only on its
+    own inputs, so the difference equals the two analyses run apart."""
+    diff = Sensitivity(PARAMS, output="bmd_pct_change(lumbar_spine, 1)", method="morris", n=4, seed=5).fit(
+        sim, versus=[])
+    untreated = Sensitivity(PARAMS, output="bmd_pct_change(lumbar_spine, 1)", method="morris", n=4, seed=5).fit(
+        Simulation(PATIENT, years=1))
+    col = "bmd_pct_change(lumbar_spine, 1)"
+    np.testing.assert_allclose(diff.runs_[col + " difference"], bmd.runs_[col] - untreated.runs_[col], atol=1e-9)
+    assert (diff.runs_[col + " difference"] > 0).all()  # alendronate gains spine BMD over no treatment
+    s = diff.summary_
+    assert s["versus"] == [] and s["output"]["unit"] == "percentage points" and "minus the same with" in s["target"]
+    with pytest.raises(SensitivityError, match="versus: a comparator regimen needs a patient model"):
+        Sensitivity(["A_OCa", "D_OBp"], output="value(BV, 1)", method="morris", n=4).fit(
+            parse_scenario(PIVONKA).simulation(), versus=[])
+
+
 @pytest.mark.parametrize("output", ["ctx(1)", "strength_pct_change(total_hip, 1)", "tscore(femoral_neck, 1)",
                                     "pct_change(oca_lumbar_spine, 1)"])
 def test_other_full_model_outputs(sim, output):

@@ -104,6 +104,10 @@ def main_rc(argv) -> None:
     ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(bone, 1)"],
      "error: output: Pivonka2008 has no state or output 'bone'"),
     (["missing.yaml", "--params", "a,b"], "error: file not found: missing.yaml"),
+    ([str(PIVONKA), "--params", "A_OCa,D_OBp", "--output", "value(BV, 1)", "--versus", "none"],
+     "error: versus: a comparator regimen needs a patient model (got Pivonka2008 (classic model))"),
+    ([str(ROOT / "examples" / "scenarios" / "msc_iv.yaml"), "--params", "bp_ec50,msc_niche_capacity",
+      "--versus", "alendronate 70 mg weakly"], "error: "),
 ])
 def test_user_errors_are_one_line_and_write_nothing(argv, expected, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -122,3 +126,9 @@ def test_bounds_forms():
         "a": (1.0, 2.0), "b": {"distribution": "normal", "mean": "0.5", "sd": "0.1"},
         "c": {"distribution": "lognormal", "median": "1e-3", "gsd": "3", "low": "1e-5", "high": "1e-2"},
         "d": {"distribution": "triangular", "low": "0", "mode": "1", "high": "3"}}
+
+
+def test_versus_forms():
+    from osteosim.cli.sensitivity import _versus
+
+    assert _versus(None) is None and _versus("none") == [] and _versus("a; b") == ["a", "b"]

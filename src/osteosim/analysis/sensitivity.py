@@ -87,10 +87,16 @@ class Sensitivity:
         """Model runs this design needs for k parameters."""
         return n_runs(self.method, self.n, k)
 
-    def fit(self, target) -> "Sensitivity":
-        """Sample, run every draw on ``target``, analyse; returns self with ``indices_`` etc. set."""
+    def fit(self, target, versus=None) -> "Sensitivity":
+        """Sample, run every draw on ``target``, analyse; returns self with ``indices_`` etc. set.
+
+        ``versus``: a comparator regimen for a patient target (regimen strings, or [] for no treatment):
+        the output becomes the difference, the target's regimen minus the comparator's, per draw (the
+        same patient and parameter values; two lanes per draw).  This is how a ranking of two
+        treatments is analysed: which parameters move the gap between them.
+        """
         t0 = time.perf_counter()
-        tgt = as_target(target)
+        tgt = as_target(target, versus)
         if self.output is None and tgt.kind != "function":
             raise SensitivityError("output: none given (e.g. 'bmd_pct_change(lumbar_spine, 5)')")
         output = None if self.output is None else tgt.check_output(parse_output(self.output))
@@ -104,7 +110,8 @@ class Sensitivity:
         y = tgt.evaluate(output, values)
         t_run = time.perf_counter()
         runs = pd.DataFrame(values)
-        out_col = output.label if output is not None else "output"
+        versus = getattr(tgt, "versus", None)
+        out_col = (output.label if output is not None else "output") + (" difference" if versus is not None else "")
         runs[out_col] = y
         failed = int((~np.isfinite(y)).sum())
         self.runs_ = runs
@@ -119,7 +126,8 @@ class Sensitivity:
         keys = ("osteosim", *METHOD_CITATIONS[self.method], *tgt.citation_keys(output))
         self.summary_ = {
             "target": tgt.describe(),
-            "output": output.to_dict() if output is not None else {"output": "output", "unit": ""},
+            "output": self._output_dict(output, versus),
+            "versus": None if versus is None else [str(pr) for pr in versus],
             "method": self.method,
             "n": self.n,
             "runs": int(len(y)),
@@ -138,6 +146,17 @@ class Sensitivity:
             "citations": citations.references(keys),
         }
         return self
+
+    @staticmethod
+    def _output_dict(output: Output | None, versus) -> dict:
+        if output is None:
+            return {"output": "output", "unit": ""}
+        d = output.to_dict()
+        if versus is not None:  # a difference between two regimens: % changes become percentage points
+            d.update(output=f"{d['output']} difference", unit="percentage points" if d["unit"] == "%" else d["unit"],
+                     description=f"the regimen's minus the comparator's ({'; '.join(map(str, versus)) or 'no treatment'})"
+                                 f": {d['description']}")
+        return d
 
     def _table(self, table: pd.DataFrame, factors) -> pd.DataFrame:
         """Most important first (ST or mu_star), with a rank and each factor's range."""

@@ -57,6 +57,7 @@ class _ModelTarget:
     """Shared by patient and classic models: the batched solve and the state/output columns."""
 
     kind = ""
+    lanes_per_draw = 1
 
     def __init__(self, sim):
         self.sim = sim
@@ -96,11 +97,14 @@ class _ModelTarget:
         # no model parameter varies (only outcome parameters): one solve serves every draw
         run = self._build(_lanes_params(lane) if lane else [{}], output)
         sol = run.solve(self.sim.solver_options, block=BLOCK)
+        k = self.lanes_per_draw  # 2 with a comparator regimen: (regimen, versus) lanes of each draw
         out = np.full(n, np.nan)
         for i in range(n):
-            j = i if lane else 0
-            if sol.ok[j]:
-                out[i] = self._value(output, sol.ts, sol.ys[j], run.lane_params[j], run.lane_drivers[j], after[i])
+            vals = []
+            for j in range(k * (i if lane else 0), k * (i if lane else 0) + k):
+                vals.append(self._value(output, sol.ts, sol.ys[j], run.lane_params[j], run.lane_drivers[j], after[i])
+                            if sol.ok[j] else np.nan)
+            out[i] = vals[0] if k == 1 else vals[0] - vals[1]
         return out
 
     def _value(self, output: Output, ts, ys, p, d, after=None) -> float:
@@ -115,16 +119,25 @@ class PatientTarget(_ModelTarget):
 
     kind = "patient"
 
-    def __init__(self, sim):
+    def __init__(self, sim, versus=None):
+        """``versus``: a comparator regimen (strings, a Regimen, or [] for no treatment): the output is then
+        the difference, the scenario's regimen minus the comparator's, for the same patient and draw."""
         super().__init__(sim)
         self.patient = sim.patient
         self.regimen = as_regimen(sim.regimen)
+        self.versus = None if versus is None else as_regimen(versus)
+        self.lanes_per_draw = 1 if self.versus is None else 2
         self.pset = species_parameters(self.model, sim.parameters, self.patient.species)
         self.p = self.pset.values_dict()
 
+    @staticmethod
+    def _regimen_text(regimen) -> str:
+        return "; ".join(str(pr) for pr in regimen) or "no treatment"
+
     def describe(self) -> str:
-        reg = "; ".join(str(pr) for pr in self.regimen) or "no treatment"
-        return (f"{self.model.name}, {self.patient.species} {self.patient.sex} aged {self.patient.age:g} ({reg})")
+        vs = "" if self.versus is None else f" minus the same with ({self._regimen_text(self.versus)})"
+        return (f"{self.model.name}, {self.patient.species} {self.patient.sex} aged {self.patient.age:g} "
+                f"({self._regimen_text(self.regimen)}){vs}")
 
     def parameter_set(self, requested=None, output: Output | None = None) -> ParameterSet:
         """The species' set; for ``fracture_incidence`` also the fracture model's (Fracture2026: incidences,
@@ -139,8 +152,10 @@ class PatientTarget(_ModelTarget):
         from ..outcomes.fracture import CITATION_KEYS as FRACTURE_KEYS
         from ..parameters.msc2026 import MSC2026
 
-        keys = ("osteosim", *self.pset.cited_keys(), *dens.CITATION_KEYS, *self.regimen.citation_keys())
-        if any(pr.is_msc for pr in self.regimen):
+        given = [*self.regimen, *(self.versus or [])]
+        keys = ("osteosim", *self.pset.cited_keys(), *dens.CITATION_KEYS, *self.regimen.citation_keys(),
+                *(self.versus.citation_keys() if self.versus is not None else ()))
+        if any(pr.is_msc for pr in given):
             keys += MSC2026.citation_keys
         if output.kind == "fracture_incidence":
             keys += FRACTURE_KEYS
@@ -158,7 +173,9 @@ class PatientTarget(_ModelTarget):
         per_year = FRACTURE_SAVES_PER_YEAR if output.kind == "fracture_incidence" else None
         grid = (np.linspace(0.0, years, int(round(years * per_year)) + 1) if per_year else np.array([0.0, years]))
         ages = self.patient.age + grid
-        lanes = [Lane(self.patient, self.regimen, params=dict(lp), drivers=self.sim.drivers) for lp in lane_params]
+        regimens = [self.regimen] if self.versus is None else [self.regimen, self.versus]
+        lanes = [Lane(self.patient, reg, params=dict(lp), drivers=self.sim.drivers)
+                 for lp in lane_params for reg in regimens]
         return build_run(self.model, lanes, self.p, ts=ages * DAYS_PER_YEAR, years=years, reference="lane")
 
     def _tscore(self, ys, p, site: str) -> np.ndarray:
@@ -320,12 +337,18 @@ class FunctionTarget:
         return y
 
 
-def as_target(obj):
-    """A target from a Simulation, a Scenario, a HealingScenario (or its mapping), or a function."""
+def as_target(obj, versus=None):
+    """A target from a Simulation, a Scenario, a HealingScenario (or its mapping), or a function.
+    ``versus``: a comparator regimen (patient models only; :class:`PatientTarget`)."""
     from ..healing.scenario import HealingScenario
     from ..scenario import Scenario
     from ..simulation import Simulation
 
+    if versus is not None:
+        tgt = as_target(obj)
+        if not isinstance(tgt, PatientTarget):
+            raise SensitivityError(f"versus: a comparator regimen needs a patient model (got {tgt.describe()})")
+        return PatientTarget(tgt.sim, versus=versus)
     if isinstance(obj, (PatientTarget, ClassicTarget, HealingTarget, FunctionTarget)):
         return obj
     if isinstance(obj, Scenario):

@@ -109,6 +109,9 @@ def sensitivity(
     range_pct: float = typer.Option(None, "--range-pct", help="Spread of parameters without a range (default 20 %)."),
     distribution: str = typer.Option("auto", "--distribution", help="auto (log-uniform over ranges spanning >= 10x), "
                                                                     "uniform or log-uniform."),
+    versus: str = typer.Option(None, "--versus", help="A comparator regimen for the same patient ('none' for no "
+                               "treatment; lines separated by ';'): the output becomes the scenario's regimen minus "
+                               "the comparator's, per draw."),
     json_out: bool = typer.Option(False, "--json", help="Print the index table as JSON."),
 ) -> None:
     """Global sensitivity of one output to chosen parameters (SALib Sobol or Morris) through the batched engine."""
@@ -134,7 +137,7 @@ def sensitivity(
                          range_pct=DEFAULT_RANGE_PCT if range_pct is None else range_pct)
         with _status(f"{method}: {sa.describe_runs(len(names))} runs of {output}"):
             try:
-                sa.fit(target)
+                sa.fit(target, versus=_versus(versus))
             except RuntimeError as exc:
                 if _debug():
                     raise
@@ -155,6 +158,15 @@ def sensitivity(
         typer.echo(json.dumps(to_jsonable(sa.indices_.to_dict(orient="records")), indent=2, allow_nan=False))
         return
     _print_table(sa, out_dir)
+
+
+def _versus(text: str | None) -> list[str] | None:
+    """``--versus``: None (no comparator), [] ('none': no treatment), or the regimen's lines."""
+    if text is None:
+        return None
+    if text.strip().lower() in ("none", "no treatment", ""):
+        return []
+    return [line.strip() for line in text.split(";") if line.strip()]
 
 
 def _default_output(target) -> str:
