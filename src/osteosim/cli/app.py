@@ -32,6 +32,7 @@ from .heal import heal
 from .models import models
 from .msc_explore import msc_explore
 from .params import params
+from .sensitivity import sensitivity
 from .serve import serve
 from .simulate import simulate
 from .therapies import therapies
@@ -86,6 +87,7 @@ COMMANDS = (
     ("msc-explore", msc_explore),
     ("trial", trial),
     ("risk", risk),
+    ("sensitivity", sensitivity),
 )
 
 for _name, _command in COMMANDS:

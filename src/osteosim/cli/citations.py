@@ -17,6 +17,8 @@ def citations(
     """References a run used, in full: a default Osteosim run's, a SUMMARY's, or (--all) every registered one."""
     from .. import citations as cit
 
+    from ..analysis import references  # noqa: F401  (registers the sensitivity methods' references)
+
     with _user_errors():
         if all_:
             cites = cit.all_citations()

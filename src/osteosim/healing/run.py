@@ -24,7 +24,7 @@ from .grid import Grid, line_grid, planar_grid
 from .metrics import gap_mean_bone, outcome, region_mean, tissue_fractions
 from .model import FIELDS, NF, HealingModel
 
-__all__ = ["Course", "solve_course", "build_grid", "HealingResult", "run_healing", "DEFAULT_RTOL", "DEFAULT_ATOL"]
+__all__ = ["Course", "solve_course", "scenario_course", "build_grid", "HealingResult", "run_healing", "DEFAULT_RTOL", "DEFAULT_ATOL"]
 
 DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL = 1e-8
@@ -174,25 +174,36 @@ def _summary(course: Course, grid: Grid, t_days: float, scenario_dict: dict, ext
     })
 
 
+def scenario_course(scenario, params: ParameterSet, n_out: int = 101, rtol: float = DEFAULT_RTOL,
+                    atol: float = DEFAULT_ATOL, progress: Callable[[float], None] | None = None) -> tuple[Course, Grid]:
+    """Solve a HealingScenario's course with the parameter set ``params`` (the scenario's own,
+    ``scenario.parameters()``, or one with values changed: a sensitivity analysis); ``n_out`` output times."""
+    from .treatment import apply_injection
+
+    pv = params.values_dict()
+    t_days = pv["time_scale_days"]
+    grid = build_grid(params, scenario.half_gap(params), scenario.fracture.geometry, scenario.fracture.grid)
+    model = HealingModel(grid, pv, **scenario.switches())
+    t_end = scenario.weeks * 7.0 / t_days
+    jumps = [(inj.t_days / t_days,
+              (lambda u, inj=inj: apply_injection(u, inj, grid, params, scenario.fracture.gap_mm)))
+             for inj in scenario.injections()]
+    course = solve_course(model, t_end, np.linspace(0.0, t_end, n_out), jumps, rtol=rtol, atol=atol, progress=progress)
+    return course, grid
+
+
 def run_healing(scenario, out_dir: str | Path | None = None, progress: Callable[[float], None] | None = None,
                 rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> HealingResult:
     """Run a :class:`~osteosim.healing.scenario.HealingScenario` (or a mapping); write the outputs to ``out_dir`` if given."""
     from .scenario import HealingScenario
-    from .treatment import apply_injection
 
     if not isinstance(scenario, HealingScenario):
         scenario = HealingScenario.from_mapping(scenario)
     params = scenario.parameters()
     pv = params.values_dict()
     t_days = pv["time_scale_days"]
-    grid = build_grid(params, scenario.half_gap(params), scenario.fracture.geometry, scenario.fracture.grid)
-    model = HealingModel(grid, pv, **scenario.switches())
-    t_end = scenario.weeks * 7.0 / t_days
-    injections = scenario.injections()
-    jumps = [(inj.t_days / t_days,
-              (lambda u, inj=inj: apply_injection(u, inj, grid, params, scenario.fracture.gap_mm))) for inj in injections]
     n_out = int(min(max(round(scenario.weeks * 2) + 1, 41), 201))
-    course = solve_course(model, t_end, np.linspace(0.0, t_end, n_out), jumps, rtol=rtol, atol=atol, progress=progress)
+    course, grid = scenario_course(scenario, params, n_out, rtol=rtol, atol=atol, progress=progress)
     extra = {
         "injections": course.events,
         "time_scale_days": t_days,
