@@ -113,6 +113,10 @@ _R("Zheng2018", authors="Zheng CX, Sui BD et al.", year=2018,
    title="Reciprocal bone-marrow vs adipose MSC function from osteoporotic donors in OVX recipients",
    journal="Sci Rep", pmcid="PMC5980002", doi="10.1038/s41598-018-23098-8",
    note="BM-MSCs of OVX donors failed to prevent bone loss; adipose MSCs of OVX donors kept their protection")
+_R("Sui2018", authors="Sui BD et al.", year=2018,
+   title="Mesenchymal stem cells rescue gonadectomy-induced bone loss through T-cell apoptosis",
+   journal="Exp Mol Med", volume="50", pages="166", pmcid="PMC6297134",
+   note="systemic MSCs engrafted poorly; immunosuppression (T-cell apoptosis) proposed as the mechanism")
 _R("Shen2011", authors="Shen J et al.", year=2011,
    title="Transplantation of mesenchymal stem cells from young donors delays aging in mice", journal="Sci Rep",
    volume="1", pages="67", note="old-donor MSCs had no such effect")
@@ -131,7 +135,7 @@ MSC2026 = ParameterSet.from_list(
     [
         # -- biodistribution after IV infusion ------------------------------------------------
         P("msc_lung_trapping", 0.9, "1", f"{_ROW} 64: 80-100 % of an IV dose lodges in the lungs within minutes (Lee 2009; Eggenhofer 2012)",
-          "fraction of an IV dose trapped in the lungs", ("Lee2009", "Eggenhofer2012", "Gholamrezanezhad2011"),
+          "fraction of an IV dose trapped in the lungs", ("Lee2009", "Eggenhofer2012", "Fischer2009", "Gholamrezanezhad2011"),
           prior=Uniform(0.3, 1.0, f"{_EV} §2, table (a): 'most' of the dose in rodent lungs (Lee 2009; Eggenhofer 2012; "
                         "Fischer 2009); in patients 27-33.5 % of the 111In activity at t = 0 (Gholamrezanezhad 2011, planar ROI): widened down to 0.3")),
         P("msc_survival_halflife", 1.0, "day", f"{_ROW} 65: lungs clear hMSCs with t1/2 ~24 h (range 12-72 h); viable cells gone from most tissues by 1-2 d",
@@ -237,7 +241,8 @@ MSC2026 = ParameterSet.from_list(
           "saturation of graft differentiation, relative to the young endogenous osteoprogenitor pool", ("Horwitz1999", "Otsuru2012"),
           prior=LogUniform(0.2, 5.0, f"{_A}: only bounds are known (target C5: <= 2 % donor OB after BMT, ~0 after IV MSC; Pauley 2014 local engraftment): a 25x range")),
         P("msc_systemic_fraction", 0.05, "1", f"{_A}: lung-trapped cells act systemically through secreted factors (TSG-6, Lee 2009; Otsuru 2012: OI benefit from a secreted factor), diluted over the body; sized so IV cells give a modest benefit in OVX rodents, smaller than intra-marrow cells (Stem Cells Int 2019); prior 0.5-20 % of a local graft's exposure",
-          "marrow exposure to the secretome of cells outside that site, per cell, relative to local cells", ("Lee2009", "Otsuru2012", "StemCellsInt2019"),
+          "marrow exposure to the secretome of cells outside that site, per cell, relative to local cells",
+          ("Lee2009", "Otsuru2012", "StemCellsInt2019", "Li2016", "Fu2021", "Sui2018", "Zheng2018"),
           prior=LogUniform(0.005, 0.2, f"{_A}: no measurement; rodent IV effects (SMD 1.3-3, Li 2016; Fu 2021) seem immunomodulatory (Sui 2018; Zheng 2018), "
                            f"a channel the model lacks ({_EV} table (a))")),
         P("msc_paracrine_ec50", 1.0, "1", f"{_A}: graft density (relative to young osteoprogenitors) giving half the maximal paracrine effect; no dose-response data (row 69)",
