@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import qmc
 
-from ..parameters.priors import Prior, default_prior
+from ..parameters.priors import LogUniform, Prior, default_prior
 from ..physiology.patient import SITES
 from ..runs import Lane, as_regimen, build_run
 from ..units import DAYS_PER_YEAR
@@ -91,7 +91,7 @@ class UncertainParameter:
 
     @property
     def log(self) -> bool:
-        return type(self.distribution).__name__ == "LogUniform"
+        return isinstance(self.distribution, LogUniform)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of [0, 1) through the prior's inverse CDF."""
