@@ -3,6 +3,7 @@ from pathlib import Path
 
 from osteosim.models import MODEL_REGISTRY
 from osteosim.outcomes.columns import markdown_table
+from osteosim.parameters.msc2026 import MSC2026
 from osteosim.parameters.strength_hazard2026 import STRENGTH_HAZARD2026
 
 HERE = Path(__file__).resolve().parent
@@ -15,6 +16,7 @@ def build() -> str:
         if name in MODEL_REGISTRY:
             tables.append(MODEL_REGISTRY[name]().default_parameters().to_markdown())
     tables.append(STRENGTH_HAZARD2026.to_markdown())  # the fracture model's load-over-strength option (7d)
+    tables.append(MSC2026.priors_markdown())  # the evidence behind the MSC parameters (7c; msc-evidence.md)
     columns = ["\n## 11. Output columns (generated)\n",
                "Every column osteosim writes, declared once in `osteosim/outcomes/columns.py` "
                "(also served by the web API at `GET /api/columns`). A pattern's field repeats over the "

@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import qmc
 from typer.testing import CliRunner
 
 from osteosim.cli.app import app
@@ -90,6 +91,30 @@ def test_latin_hypercube_draws():
     again = sample_parameters(ups, 10, seed=3)
     assert all(np.array_equal(d[k], again[k]) for k in d)
     assert not np.array_equal(d["a"], sample_parameters(ups, 10, seed=4)["a"])
+
+
+def test_draws_follow_the_priors():
+    """MSC parameters are drawn through their priors' ppf; same seed, same numbers."""
+    ps = Osteosim().default_parameters()
+    ups = uncertain_parameters(ps, parse_regimen(MSC_IO))
+    by = {u.name: u for u in ups}
+    assert by["msc_marrow_homing"].prior is ps["msc_marrow_homing"].prior  # the parameter's own prior
+    assert str(by["msc_survival_halflife"].distribution).startswith("TruncLogNormal")
+    d = sample_parameters(ups, 16, seed=5)
+    u = qmc.LatinHypercube(d=len(ups), seed=np.random.default_rng(5)).random(16)
+    for j, up in enumerate(ups):
+        np.testing.assert_array_equal(d[up.name], ps[up.name].prior.ppf(u[:, j]) if ps[up.name].prior is not None
+                                      else up.from_unit(u[:, j]))
+        lo, hi = ps[up.name].bounds
+        assert np.all((d[up.name] >= lo) & (d[up.name] <= hi))
+    # a truncated normal prior puts more draws near its centre than a uniform over the same range
+    cfu = sample_parameters([by["msc_cfu_young"]], 200, seed=1)["msc_cfu_young"]
+    assert np.mean(np.abs(cfu - 66.2) < 9.6) > 0.6
+    again = sample_parameters(ups, 16, seed=5)
+    assert all(np.array_equal(d[k], again[k]) for k in d)
+    assert {"prior_source", "distribution"} <= set(by["msc_marrow_homing"].to_dict())
+    with pytest.raises(ValueError, match="differs from its prior's support"):
+        UncertainParameter("msc_marrow_homing", 0.0, 1.0, 0.5, prior=ps["msc_marrow_homing"].prior)
 
 
 def test_same_seed_same_numbers(ens):

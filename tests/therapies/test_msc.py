@@ -61,7 +61,28 @@ def test_product_from_prescription_takes_patient_state():
     assert auto.marrow_homing_fraction < allo.marrow_homing_fraction  # OVX cells migrate ~4x less
     assert math.isclose(allo.cells_per_dose, 2e6 * PATIENT.body_weight_kg)
     cord = MSCProduct.from_prescription(parse_prescription("msc umbilical-cord allogeneic 1e6 cells/kg iv once"), PATIENT)
-    assert cord.adipogenic_bias == 0.0  # Kern 2006
+    assert cord.adipogenic_bias == pytest.approx(0.38)  # cord tissue (Stem Cells Int 2016 review), not cord blood
+
+
+def test_osteoporotic_donor_penalty_depends_on_the_source():
+    """Zheng 2018: OVX-donor bone-marrow cells lose their effect, OVX-donor adipose cells keep it."""
+    bm = MSCProduct.from_prescription(parse_prescription("msc bone-marrow autologous 2e6 cells/kg iv once"), PATIENT)
+    ad = MSCProduct.from_prescription(parse_prescription("msc adipose autologous 2e6 cells/kg iv once"), PATIENT)
+    age = math.exp(-P["msc_donor_potency_decline"] * (PATIENT.age - P["msc_donor_young_age"]))
+    assert bm.osteogenic_potency == pytest.approx(age * (1.0 - P["msc_op_potency_loss"]))
+    assert ad.osteogenic_potency == pytest.approx(P["msc_osteo_adipose"] * age * (1.0 - P["msc_op_potency_loss_adipose"]))
+
+
+def test_marrow_cells_outlive_lung_cells():
+    """Separate survival half-lives: lung ~1 d (Lee 2009), marrow ~3 d (rabbit 4-week data)."""
+    text = "msc bone-marrow autologous 5e7 cells {route}"
+    young = Patient(age=30)
+    io = _graft(text.format(route="intraosseous once site lumbar_spine"), 7.0, young)
+    iv = _graft(text.format(route="iv once"), 7.0, young)
+    net = math.log(2.0) / P["msc_marrow_survival_halflife"] - P["msc_prolif_rate"]
+    assert float(io["marrow"][0]) == pytest.approx(5e7 * P["msc_io_retention"] * math.exp(-7.0 * net), rel=1e-4)
+    k_lung = math.log(2.0) / P["msc_survival_halflife"]
+    assert float(iv["lung"]) == pytest.approx(5e7 * P["msc_lung_trapping"] * math.exp(-7.0 * k_lung), rel=1e-4)
 
 
 def test_allogeneic_cleared_faster():

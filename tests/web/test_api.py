@@ -183,6 +183,8 @@ def test_models_and_parameters(client):
     assert detail["name"] == "Osteosim"
     p = {q["name"]: q for q in detail["parameters"]}
     assert p["peak_bmd_lumbar_spine"]["unit"] == "g/cm^2"
+    assert p["msc_marrow_homing"]["prior"]["distribution"].startswith("LogUniform") and p["msc_marrow_homing"]["prior"]["source"]
+    assert p["msc_switch_differentiation"]["prior"] is None
     assert all(q["source"] for q in detail["parameters"])
     cited = {k for q in detail["parameters"] for k in q["cite"]}
     assert cited <= {c["key"] for c in detail["citations"]}

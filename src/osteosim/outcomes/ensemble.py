@@ -18,9 +18,11 @@ Which parameters are uncertain
 
 Distribution
     A scrambled Latin hypercube (:class:`scipy.stats.qmc.LatinHypercube`) over the
-    unit cube, one axis per uncertain parameter, mapped onto each range:
-    log-uniform when the range is positive and spans at least a factor of 10,
-    uniform otherwise.  The generator is seeded (``--seed``, default
+    unit cube, one axis per uncertain parameter, mapped through each parameter's prior
+    (``Parameter.prior.ppf``, parameters/priors.py: the MSC priors cite their evidence);
+    a parameter with bounds but no stated prior gets
+    :func:`~osteosim.parameters.priors.default_prior` (log-uniform when the range is
+    positive and spans at least a factor of 10, uniform otherwise).  The generator is seeded (``--seed``, default
     :data:`DEFAULT_SEED`): the same seed gives the same draws and numbers.
 
 Solve
@@ -38,13 +40,13 @@ Solve
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import qmc
 
+from ..parameters.priors import LogUniform, Prior, default_prior
 from ..physiology.patient import SITES
 from ..runs import Lane, as_regimen, build_run
 from ..units import DAYS_PER_YEAR
@@ -59,8 +61,6 @@ __all__ = ["DEFAULT_SEED", "PERCENTILES", "BLOCK", "UncertainParameter", "uncert
 DEFAULT_SEED = 20260
 #: percentiles reported (column suffixes _p05, _p50, _p95)
 PERCENTILES = (5.0, 50.0, 95.0)
-#: a positive range at least this wide (high / low) is sampled log-uniformly
-LOG_RATIO = 10.0
 #: lanes per compiled call: the solver's smallest bucket, which the plain run compiles anyway.
 #: On CPU, narrow blocks cost less than one wide batch: each block stops at its own slowest lane,
 #: and no new width is compiled (measured, 96 MSC lanes on 2 busy cores: 8-lane blocks 9.6 s;
@@ -70,7 +70,7 @@ BLOCK = 8
 
 @dataclass(frozen=True)
 class UncertainParameter:
-    """One sampled parameter: its range (the parameter's unit) and how it is drawn."""
+    """One sampled parameter: its range (the parameter's unit) and its prior (default: from the range)."""
 
     name: str
     low: float
@@ -78,21 +78,29 @@ class UncertainParameter:
     nominal: float
     unit: str = ""
     source: str = ""
+    prior: Prior | None = None
+
+    def __post_init__(self) -> None:
+        if self.prior is not None and self.prior.support != (self.low, self.high):
+            raise ValueError(f"ensemble parameter {self.name!r}: range ({self.low:g}, {self.high:g}) differs from "
+                             f"its prior's support {self.prior.support} (allowed: the same)")
+
+    @property
+    def distribution(self) -> Prior:
+        return self.prior if self.prior is not None else default_prior((self.low, self.high))
 
     @property
     def log(self) -> bool:
-        return self.low > 0.0 and self.high >= LOG_RATIO * self.low
+        return isinstance(self.distribution, LogUniform)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map points of [0, 1) onto the range (log-uniform or uniform)."""
-        u = np.asarray(u, dtype=float)
-        if self.log:
-            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        return self.low + u * (self.high - self.low)
+        """Map points of [0, 1) through the prior's inverse CDF."""
+        return self.distribution.ppf(u)
 
     def to_dict(self) -> dict:
+        d = self.distribution
         return {"name": self.name, "low": self.low, "high": self.high, "nominal": self.nominal,
-                "distribution": "log-uniform" if self.log else "uniform", "unit": self.unit, "source": self.source}
+                "distribution": str(d), "prior_source": d.source, "unit": self.unit, "source": self.source}
 
 
 #: how FittedValues marks the parameters a calibration module owns (fitted, or its starting value)
@@ -133,13 +141,13 @@ def uncertain_parameters(parameters, regimen=None) -> list[UncertainParameter]:
             if prm.bounds is None or _is_calibrated(prm.source) or prm.source == "user override":
                 continue
             lo, hi = (float(b) for b in prm.bounds)
-            out.append(UncertainParameter(name, lo, hi, prm.value, prm.unit, prm.source))
+            out.append(UncertainParameter(name, lo, hi, prm.value, prm.unit, prm.source, prm.prior))
     return out
 
 
 def sample_parameters(uncertain: Sequence[UncertainParameter], n: int,
                       seed: int = DEFAULT_SEED) -> dict[str, np.ndarray]:
-    """name -> (n,) values: a scrambled Latin hypercube mapped onto each range."""
+    """name -> (n,) values: a scrambled Latin hypercube mapped through each prior's ppf."""
     if n < 1:
         raise ValueError(f"ensemble: {n} draws is not allowed (a whole number >= 1)")
     if not uncertain:
@@ -229,8 +237,9 @@ def run_ensemble(sim, n: int, seed: int = DEFAULT_SEED, uncertain: Sequence[Unce
         "failed_draws": failed,
         "seed": seed if sampled else None,
         "method": ("nominal run only (N = 1 or no uncertain parameter for this regimen)" if not sampled else
-                   "scrambled Latin hypercube (scipy.stats.qmc); log-uniform over ranges spanning >= 10x, "
-                   "uniform otherwise; percentiles over the draws, the nominal run stays the main column"),
+                   "scrambled Latin hypercube (scipy.stats.qmc) mapped through each parameter's prior (its ppf; "
+                   "without a stated prior: log-uniform over ranges spanning >= 10x, uniform otherwise); "
+                   "percentiles over the draws, the nominal run stays the main column"),
         "parameters": [up.to_dict() for up in uncertain] if sampled else [],
         "not_sampled": "parameters calibrated to published targets (natural history, drug effect strengths): "
                        "their bounds are the fit's search box, not a credible range",

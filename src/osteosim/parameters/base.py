@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from .. import citations
+from .priors import Prior
 
 __all__ = ["Parameter", "ParameterSet", "P", "FittedValues"]
 
@@ -24,20 +25,32 @@ class Parameter:
     description: str = ""
     cite: tuple[str, ...] = ()
     bounds: tuple[float, float] | None = None  # plausible range, for sampling and sensitivity
+    #: the evidence on the value as a distribution (parameters/priors.py); its support is ``bounds``
+    prior: Prior | None = None
 
     def __post_init__(self) -> None:
         if not self.source:
             raise ValueError(f"parameter {self.name!r} has no source")
+        if self.prior is not None:
+            if not isinstance(self.prior, Prior):
+                raise ValueError(f"parameter {self.name!r}: prior = {self.prior!r} is not allowed "
+                                 "(a Uniform, LogUniform, Beta, TruncNormal or TruncLogNormal from parameters/priors.py)")
+            if self.bounds is None or tuple(map(float, self.bounds)) != self.prior.support:
+                raise ValueError(f"parameter {self.name!r}: bounds = {self.bounds!r} differ from the prior's support "
+                                 f"{self.prior.support!r} (allowed: leave bounds out, P() derives them from the prior)")
         for k in self.cite:
             if k not in {c.key for c in citations.all_citations()}:
                 raise ValueError(f"parameter {self.name!r} cites unknown key {k!r}")
 
 
-def P(name: str, value: float, unit: str, source: str, description: str = "", cite=(), bounds=None) -> Parameter:
-    """Short constructor used by the parameter-set modules."""
+def P(name: str, value: float, unit: str, source: str, description: str = "", cite=(), bounds=None,
+      prior: Prior | None = None) -> Parameter:
+    """Short constructor used by the parameter-set modules; with a ``prior``, ``bounds`` is its support."""
     if isinstance(cite, str):
         cite = (cite,)
-    return Parameter(name, float(value), unit, source, description, tuple(cite), bounds)
+    if prior is not None and bounds is None and isinstance(prior, Prior):
+        bounds = prior.support
+    return Parameter(name, float(value), unit, source, description, tuple(cite), bounds, prior)
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,17 @@ class ParameterSet(Mapping[str, Parameter]):
         for p in self.parameters.values():
             src = p.source + (f" [{', '.join(p.cite)}]" if p.cite else "")
             lines.append(f"| `{p.name}` | {p.value:.6g} | {p.unit} | {p.description} | {src} |")
+        return "\n".join(lines) + "\n"
+
+    def priors_markdown(self) -> str:
+        """Table of the parameters that state a prior: value, prior (distribution and numbers) and its source."""
+        rows = [p for p in self.parameters.values() if p.prior is not None]
+        if not rows:
+            return ""
+        lines = [f"### Priors of `{self.name}`", "",
+                 "| name | value | unit | prior | prior source |", "|---|---|---|---|---|"]
+        for p in rows:
+            lines.append(f"| `{p.name}` | {p.value:.6g} | {p.unit} | {p.prior} | {p.prior.source} |")
         return "\n".join(lines) + "\n"
 
 

@@ -14,10 +14,11 @@ Product
 
 Fate (closed form per dose, see :func:`graft`)
     IV: a fraction ``msc_lung_trapping`` lodges in the lungs and dies there (survival
-    half-life ~24 h, faster when allogeneic); ``msc_marrow_homing`` (0.1-1 %) reaches the
+    half-life ~24 h, faster when allogeneic); ``msc_marrow_homing`` (~0.05 %) reaches the
     marrow within hours and spreads over all marrow by volume.  Intraosseous: a fraction
     ``msc_io_retention`` stays in the marrow of the injected site only.  Marrow graft cells
-    proliferate slowly and are cleared at the survival (+ immune) rate.  Both compartments
+    proliferate slowly and are cleared at their own survival rate (``msc_marrow_survival_halflife``,
+    days) plus the immune rate.  Both compartments
     are linear with bolus inputs, so they are sums of exponentials over the dose table
     (:func:`osteosim.therapies.dosing.depot_amount`) and each dose is a jump time.
 
@@ -90,17 +91,20 @@ def product_properties(desc: dict, p: dict, xp: Any = np) -> dict:
     sa, sc, op = desc["src_adipose"], desc["src_cord"], desc["osteoporotic"]
     age_excess = xp.maximum(desc["donor_age"] - p["msc_donor_young_age"], 0.0)
     age_factor = xp.exp(-p["msc_donor_potency_decline"] * age_excess)
-    quality = age_factor * (1.0 - op * p["msc_op_potency_loss"])
+    # the osteoporotic-donor penalty depends on the source (Zheng 2018: OVX adipose cells kept their effect)
+    quality = age_factor * (1.0 - op * _src_value(sa, sc, p["msc_op_potency_loss"], p["msc_op_potency_loss_adipose"],
+                                                  p["msc_op_potency_loss"]))
     potency = _src_value(sa, sc, 1.0, p["msc_osteo_adipose"], p["msc_osteo_cord"]) * quality
     adipo0 = _src_value(sa, sc, p["msc_adipo_marrow"], p["msc_adipo_adipose"], p["msc_adipo_cord"])
     adipo = xp.clip(adipo0 * (1.0 + p["msc_adipo_age_gain"] * (1.0 - quality)), 0.0, 1.0)
     # doubling time lengthens towards the old-donor ratio as the age factor falls (Zhou 2008)
     prolif = (p["msc_prolif_rate"] * _src_value(sa, sc, 1.0, p["msc_prolif_factor_adipose"], p["msc_prolif_factor_cord"])
               / (1.0 + (p["msc_old_doubling_ratio"] - 1.0) * (1.0 - age_factor)))
-    k_surv = math.log(2.0) / p["msc_survival_halflife"]
+    k_surv = math.log(2.0) / p["msc_survival_halflife"]  # lung-trapped cells (Lee 2009: ~24 h)
+    k_marrow = math.log(2.0) / p["msc_marrow_survival_halflife"]  # marrow cells persist longer (rabbit, 4 weeks)
     immune = desc["allo"] * p["msc_allo_clearance"]
     # grafts never expand without bound: proliferation offsets at most 90 % of survival clearance
-    net = xp.maximum(k_surv + immune - prolif, 0.1 * k_surv)
+    net = xp.maximum(k_marrow + immune - prolif, 0.1 * k_marrow)
     homing = p["msc_marrow_homing"] * (1.0 - op * p["msc_op_homing_loss"])
     fraction = desc["iv"] * homing + (1.0 - desc["iv"]) * p["msc_io_retention"]
     return {
@@ -217,7 +221,7 @@ class MSCProduct:
 
     @property
     def survival_half_life_days(self) -> float:
-        """Half-life of graft cells from survival and immune clearance (days), before proliferation."""
+        """Half-life of lung-trapped graft cells from survival and immune clearance (days)."""
         return math.log(2.0) / self._prop("lung_clearance_per_day")
 
     @property

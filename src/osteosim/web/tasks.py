@@ -85,7 +85,9 @@ def model_detail(name: str) -> dict[str, Any] | None:
         "parameter_set": {"name": ps.name, "description": ps.description},
         "parameters": [{"name": p.name, "value": p.value, "unit": p.unit, "description": p.description,
                         "source": p.source, "cite": list(p.cite),
-                        "bounds": list(p.bounds) if p.bounds is not None else None} for p in ps.values()],
+                        "bounds": list(p.bounds) if p.bounds is not None else None,
+                        "prior": ({"distribution": str(p.prior), "source": p.prior.source}
+                                  if p.prior is not None else None)} for p in ps.values()],
         "citations": citations.references(ps.cited_keys()),
     }
 
