@@ -3,9 +3,13 @@ import numpy as np
 import pytest
 
 from osteosim.analysis import Sensitivity, SensitivityError
-from osteosim.analysis.distributions import TRUNCATION_SD, from_unit, parse_spec
+from osteosim.analysis.distributions import TRUNCATION_SD, kind_of, parse_spec, to_prior
 from osteosim.analysis.problem import resolve_factors
 from osteosim.models.base import get_model
+
+
+def from_unit(kind, u, low, high, shape):
+    return to_prior(kind, low, high, shape, "test").ppf(u)
 
 
 def test_inverse_cdfs_hit_the_bounds_and_the_centre():
@@ -14,6 +18,17 @@ def test_inverse_cdfs_hit_the_bounds_and_the_centre():
     np.testing.assert_allclose(from_unit("lognormal", u, 0.1, 10.0, {"median": 1.0, "gsd": 2.0}), [0.1, 1.0, 10.0])
     np.testing.assert_allclose(from_unit("triangular", u, 0.0, 2.0, {"mode": 1.0}), [0.0, 1.0, 2.0])
     np.testing.assert_allclose(from_unit("log-uniform", u, 0.01, 1.0, {}), [0.01, 0.1, 1.0])
+
+
+def test_kinds_round_trip_through_the_parameter_priors():
+    for kind, lo, hi, shape in [("uniform", 0.0, 1.0, {}), ("log-uniform", 0.01, 1.0, {}),
+                                ("normal", -1.0, 3.0, {"mean": 1.0, "sd": 1.0}),
+                                ("lognormal", 0.1, 10.0, {"median": 1.0, "gsd": 2.0}),
+                                ("triangular", 0.0, 2.0, {"mode": 1.0})]:
+        prior = to_prior(kind, lo, hi, shape, "test")
+        assert kind_of(prior) == (kind, shape) and prior.support == (lo, hi)
+    with pytest.raises(SensitivityError, match="distribution: 'gamma' is not allowed"):
+        to_prior("gamma", 0.0, 1.0, {}, "test")
 
 
 def test_truncation_defaults():

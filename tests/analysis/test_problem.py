@@ -1,4 +1,5 @@
 """Factor ranges: the user's, else the parameter set's bounds, else +/- a stated % (an assumption, said so)."""
+import numpy as np
 import pytest
 
 from osteosim.analysis import DEFAULT_RANGE_PCT, SensitivityError
@@ -12,12 +13,31 @@ def osteosim_set():
     return get_model("Osteosim").default_parameters()
 
 
-def test_range_from_the_parameter_set_bounds(osteosim_set):
+def test_law_from_the_parameter_set_prior(osteosim_set):
     (f,) = resolve_factors(["msc_marrow_homing"], osteosim_set)
     prm = osteosim_set["msc_marrow_homing"]
     assert (f.low, f.high) == tuple(prm.bounds) and f.nominal == prm.value
-    assert f.range_source.startswith("parameter set's plausible range") and prm.source in f.range_source
+    assert f.range_source.startswith("parameter set's prior: LogUniform") and prm.prior.source in f.range_source
     assert f.distribution == ("log-uniform" if f.high >= 10 * f.low > 0 else "uniform")
+
+
+def test_a_bell_shaped_prior_is_drawn_as_stated(osteosim_set):
+    prm = osteosim_set["msc_survival_halflife"]
+    (f,) = resolve_factors(["msc_survival_halflife"], osteosim_set)
+    assert f.distribution == "lognormal" and dict(f.shape) == {"median": prm.prior.median, "gsd": prm.prior.gsd}
+    u = np.linspace(0.0, 1.0, 11)
+    np.testing.assert_array_equal(f.from_unit(u), prm.prior.ppf(u))  # the very law of the parameter set
+    (g,) = resolve_factors(["msc_survival_halflife"], osteosim_set, distribution="uniform")
+    assert g.distribution == "uniform" and (g.low, g.high) == prm.prior.support
+    assert g.range_source.startswith("parameter set's prior's support, drawn uniform")
+
+
+def test_range_from_the_parameter_set_bounds_without_a_prior(osteosim_set):
+    prm = osteosim_set["turnover_total_hip"]
+    assert prm.prior is None and prm.bounds is not None
+    (f,) = resolve_factors(["turnover_total_hip"], osteosim_set)
+    assert (f.low, f.high) == tuple(prm.bounds)
+    assert f.range_source.startswith("parameter set's plausible range") and prm.source in f.range_source
 
 
 def test_range_without_bounds_is_a_stated_assumption():

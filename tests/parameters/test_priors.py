@@ -76,3 +76,14 @@ def test_default_prior_is_the_old_ensemble_rule():
     u = np.random.default_rng(0).random(7)
     old = np.exp(math.log(0.001) + u * (math.log(0.01) - math.log(0.001)))
     assert np.array_equal(default_prior((0.001, 0.01)).ppf(u), old)
+
+
+def test_triangular_prior():
+    from osteosim.parameters.priors import Triangular
+
+    t = Triangular(0.0, 0.25, 1.0, "test")
+    x = t.ppf(np.array([0.0, 0.25, 1.0]))
+    np.testing.assert_allclose(x, [0.0, 0.25, 1.0])  # the CDF at the mode is (mode - low) / (high - low)
+    assert t.support == (0.0, 1.0) and str(t).startswith("Triangular(0, mode=0.25, 1)")
+    with pytest.raises(ValueError, match="mode = 2"):
+        Triangular(0.0, 2.0, 1.0, "test")

@@ -1,4 +1,8 @@
-"""How a factor is drawn: the map from SALib's unit cube onto the parameter (inverse CDF), one place.
+"""How a factor is drawn: a user's law as one of the parameter priors (:mod:`osteosim.parameters.priors`).
+
+One family of distributions serves the whole project: parameter sets state their priors with
+:mod:`osteosim.parameters.priors`, ensembles and sensitivity draw through ``prior.ppf``, and a law a user
+gives here (``{"distribution": kind, ...}`` or ``--bounds NAME=kind:...``) becomes one of those priors.
 
 Kinds and their arguments (``low``/``high`` bound every kind; the bell-shaped ones are truncated there):
 
@@ -6,7 +10,7 @@ Kinds and their arguments (``low``/``high`` bound every kind; the bell-shaped on
 * ``normal(mean, sd)``: truncated to [low, high], by default mean +/- 3 sd;
 * ``lognormal(median, gsd)``: log-normal with geometric SD gsd > 1, truncated to [low, high], by
   default median / gsd^3 .. median * gsd^3 (a prior such as "central 1e-3, within a factor of 3");
-* ``triangular(low, mode, high)``.
+* ``triangular(low, mode, high)``; ``beta(a, b)`` scaled to [low, high] (only as a parameter set's prior).
 
 Why inverse CDFs of truncated laws: Morris puts points on the faces of the unit cube (u = 0 and 1),
 where an untruncated normal would be infinite; truncation at 3 sd keeps 99.7 % of the law.
@@ -17,38 +21,50 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import numpy as np
-
+from ..parameters import priors as pr
 from .errors import SensitivityError
 
-__all__ = ["KINDS", "ARGS", "TRUNCATION_SD", "from_unit", "parse_spec", "label"]
+__all__ = ["KINDS", "ARGS", "TRUNCATION_SD", "to_prior", "kind_of", "parse_spec", "label"]
 
 KINDS = ("uniform", "log-uniform", "normal", "lognormal", "triangular")
 #: each kind's shape arguments besides low/high
 ARGS = {"uniform": (), "log-uniform": (), "normal": ("mean", "sd"), "lognormal": ("median", "gsd"),
-        "triangular": ("mode",)}
+        "triangular": ("mode",), "beta": ("a", "b")}
 #: default truncation of normal and lognormal laws (in sd, or in powers of gsd)
 TRUNCATION_SD = 3.0
 
 
-def from_unit(kind: str, u: np.ndarray, low: float, high: float, shape: Mapping[str, float]) -> np.ndarray:
-    """Points of [0, 1] -> values (inverse CDF of the kind's law on [low, high])."""
-    u = np.asarray(u, dtype=float)
+def to_prior(kind: str, low: float, high: float, shape: Mapping[str, float], source: str) -> pr.Prior:
+    """The prior of ``kind`` on [low, high] with its shape arguments (the one place a kind becomes a law)."""
     if kind == "uniform":
-        return low + u * (high - low)
+        return pr.Uniform(low, high, source)
     if kind == "log-uniform":
-        return np.exp(math.log(low) + u * (math.log(high) - math.log(low)))
-    from scipy import stats
-
+        return pr.LogUniform(low, high, source)
     if kind == "normal":
-        m, s = shape["mean"], shape["sd"]
-        return stats.truncnorm.ppf(u, (low - m) / s, (high - m) / s, loc=m, scale=s)
+        return pr.TruncNormal(shape["mean"], shape["sd"], low, high, source)
     if kind == "lognormal":
-        m, s = math.log(shape["median"]), math.log(shape["gsd"])
-        return np.exp(stats.truncnorm.ppf(u, (math.log(low) - m) / s, (math.log(high) - m) / s, loc=m, scale=s))
+        return pr.TruncLogNormal(shape["median"], shape["gsd"], low, high, source)
     if kind == "triangular":
-        return stats.triang.ppf(u, (shape["mode"] - low) / (high - low), loc=low, scale=high - low)
+        return pr.Triangular(low, shape["mode"], high, source)
+    if kind == "beta":
+        return pr.Beta(shape["a"], shape["b"], source, low, high)
     raise SensitivityError(f"distribution: {kind!r} is not allowed; allowed: {', '.join(KINDS)}")
+
+
+#: prior family -> (kind, its shape fields)
+_KIND_OF = {pr.Uniform: ("uniform", ()), pr.LogUniform: ("log-uniform", ()),
+            pr.TruncNormal: ("normal", ("mean", "sd")), pr.TruncLogNormal: ("lognormal", ("median", "gsd")),
+            pr.Triangular: ("triangular", ("mode",)), pr.Beta: ("beta", ("a", "b"))}
+
+
+def kind_of(prior: pr.Prior) -> tuple[str, dict[str, float]]:
+    """(kind, shape) of a parameter set's prior: the inverse of :func:`to_prior`."""
+    try:
+        kind, fields = _KIND_OF[type(prior)]
+    except KeyError:
+        raise SensitivityError(f"prior: {type(prior).__name__} is not a known family "
+                               f"({', '.join(t.__name__ for t in _KIND_OF)})") from None
+    return kind, {f: float(getattr(prior, f)) for f in fields}
 
 
 def label(kind: str, shape: Mapping[str, float]) -> str:

@@ -1,20 +1,25 @@
 """The factors of a sensitivity analysis: which parameters vary, over which range, drawn how.
 
-Range of a factor, in this order:
+Range and law of a factor, in this order:
 
-1. the range the caller gives (``{"name": (low, high)}``);
-2. the parameter set's own plausible range (``Parameter.bounds``, each with the parameter's source);
-3. otherwise the nominal value +/- :data:`DEFAULT_RANGE_PCT` %, stated as an assumption in the
+1. what the caller gives: a range ``{"name": (low, high)}`` or a law
+   (``{"name": {"distribution": "normal", "mean": m, "sd": s}}``, ``lognormal`` (median, gsd),
+   ``triangular`` (low, mode, high): :mod:`.distributions`);
+2. the parameter set's prior (``Parameter.prior``: the evidence-based law with its source, e.g. every
+   MSC parameter of MSC2026), drawn as stated;
+3. the parameter set's plausible range (``Parameter.bounds``, each with the parameter's source);
+4. otherwise the nominal value +/- :data:`DEFAULT_RANGE_PCT` %, stated as an assumption in the
    table (the parameter set names no range: the classic zoo models and most calibrated values).
    This is a screening width, not a credible range: it asks "which parameters matter near the
    published point", and Sobol indices depend on the ranges chosen, so the report prints them.
 
-Distribution over the range: ``uniform``, ``log-uniform`` (positive ranges), or ``auto``: log-uniform
-when a positive range spans at least a factor of 10, uniform otherwise (the rule of parameter
-ensembles, :class:`osteosim.outcomes.ensemble.UncertainParameter`).  A parameter may instead be given
-a law (a prior): ``{"name": {"distribution": "normal", "mean": m, "sd": s}}``, ``lognormal`` (median,
-gsd), ``triangular`` (low, mode, high) (:mod:`.distributions`).  SALib samples the unit cube;
-:meth:`Factor.from_unit` maps it onto the parameter, so Morris effects are per unit of probability.
+``distribution`` for a range (cases 1 with a pair, 3 and 4): ``uniform``, ``log-uniform`` (positive
+ranges), or ``auto``: log-uniform when a positive range spans at least a factor of 10, uniform
+otherwise (:func:`osteosim.parameters.priors.default_prior`, the rule of parameter ensembles); a
+``uniform``/``log-uniform`` given explicitly also replaces a parameter set's prior by that law over
+the prior's support.  Every factor draws through a :mod:`osteosim.parameters.priors` law:
+SALib samples the unit cube and :meth:`Factor.from_unit` maps it through the law's ``ppf``, so Morris
+effects are per unit of probability.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..outcomes.ensemble import LOG_RATIO
+from ..parameters.priors import LOG_RATIO
 from . import distributions as dist
 from .errors import SensitivityError
 
@@ -55,7 +60,8 @@ class Factor:
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of [0, 1] onto the parameter (the law's inverse CDF on [low, high])."""
-        return dist.from_unit(self.distribution, u, self.low, self.high, dict(self.shape))
+        return dist.to_prior(self.distribution, self.low, self.high, dict(self.shape),
+                             self.range_source or "sensitivity factor").ppf(u)
 
     def to_dict(self) -> dict:
         return {"parameter": self.name, "low": self.low, "high": self.high, "nominal": self.nominal,
@@ -126,15 +132,23 @@ def resolve_factors(parameters: Sequence[str] | Mapping[str, object], pset: Mapp
             kind, lo, hi, shape = dist.parse_spec(name, spec)
             out.append(Factor(name, lo, hi, nominal, prm.unit, kind, "given by the user", tuple(shape.items())))
             continue
+        prior = getattr(prm, "prior", None)
+        if spec is None and prior is not None and distribution == "auto":  # the set's evidence-based law
+            kind, shape = dist.kind_of(prior)
+            lo, hi = (float(x) for x in prior.support)
+            out.append(Factor(name, lo, hi, nominal, prm.unit, kind, f"parameter set's prior: {prior} ({prior.source})",
+                              tuple(shape.items())))
+            continue
         if spec is not None:
             if isinstance(spec, str) or not (isinstance(spec, Sequence) and len(spec) == 2):
                 raise SensitivityError(f"parameters.{name}: {spec!r} is not allowed (a pair (low, high), a law "
                                        "{'distribution': ..., ...}, or None)")
             lo, hi = _checked_range(name, *spec)
             why = "given by the user"
-        elif prm.bounds is not None:
-            lo, hi = _checked_range(name, *prm.bounds)
-            why = f"parameter set's plausible range ({prm.source})"
+        elif prior is not None or prm.bounds is not None:
+            lo, hi = _checked_range(name, *(prior.support if prior is not None else prm.bounds))
+            why = (f"parameter set's prior's support, drawn {distribution} ({prior.source})" if prior is not None else
+                   f"parameter set's plausible range ({prm.source})")
         else:
             if nominal == 0.0:
                 raise SensitivityError(f"parameters.{name}: its value is 0 and its parameter set gives no range, so "

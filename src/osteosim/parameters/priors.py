@@ -11,7 +11,8 @@ API (used by ``outcomes/ensemble.py`` and by sensitivity analysis)::
     prior.source      # the evidence (paper, table/figure) or "assumption: <reason>"
 
 Families: :class:`Uniform`, :class:`LogUniform`, :class:`Beta` (scaled to [low, high]),
-:class:`TruncNormal` and :class:`TruncLogNormal` (normal / log-normal cut to [low, high]).
+:class:`TruncNormal` and :class:`TruncLogNormal` (normal / log-normal cut to [low, high]),
+:class:`Triangular` (a range with a most likely value).
 :func:`default_prior` is the rule for a parameter with bounds but no stated prior.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-__all__ = ["Prior", "Uniform", "LogUniform", "Beta", "TruncNormal", "TruncLogNormal", "default_prior",
+__all__ = ["Prior", "Uniform", "LogUniform", "Beta", "TruncNormal", "TruncLogNormal", "Triangular", "default_prior",
            "LOG_RATIO"]
 
 #: a positive range with no stated prior spanning at least this factor (high / low) is log-uniform
@@ -181,6 +182,35 @@ class TruncLogNormal(Prior):
 
     def __str__(self):
         return f"TruncLogNormal(median={self.median:.4g}, gsd={self.gsd:.4g}) on [{self.low:.4g}, {self.high:.4g}]"
+
+
+@dataclass(frozen=True)
+class Triangular(Prior):
+    """Triangular on [low, high] with its peak at ``mode``: a range and a most likely value."""
+
+    low: float
+    mode: float
+    high: float
+    source: str
+
+    def __post_init__(self):
+        self._check()
+        if not self.low <= _finite("Triangular", "mode", self.mode) <= self.high:
+            raise ValueError(f"Triangular: mode = {self.mode!r} is not allowed (low <= mode <= high, "
+                             f"[{self.low:g}, {self.high:g}])")
+
+    def ppf(self, u):
+        u = _u(u)
+        lo, m, hi = self.low, self.mode, self.high
+        if hi == lo:
+            return np.full_like(u, lo)
+        c = (m - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (m - lo))
+        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - m))
+        return np.clip(np.where(u < c, left, right), lo, hi)
+
+    def __str__(self):
+        return f"Triangular({self.low:.4g}, mode={self.mode:.4g}, {self.high:.4g})"
 
 
 def default_prior(bounds: tuple[float, float]) -> Prior:
