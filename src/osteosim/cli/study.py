@@ -40,7 +40,10 @@ def _print(res, out_dir: Path, conclusions, headline) -> None:
 
     head = headline(res.table, res.spec.site)
     t = Table(title=f"{escape(res.spec.name)}: {res.spec.years:g} years, {res.spec.draws} draws per regimen")
-    show = [c for c in head.columns if c not in ("kind",)]
+    site = res.spec.site
+    show = [c for c in ("regimen", "last dose (y)", f"BMD {site} (%)", f"BMD {site} p05", f"BMD {site} p95",
+                        f"strength {site} (%)", "prevented /1000", "prevented p05", "prevented p95", "benefit lasts")
+            if c in head.columns]
     for c in show:
         t.add_column(escape(c), justify="left" if c == "regimen" else "right")
     for r in head.to_dict(orient="records"):

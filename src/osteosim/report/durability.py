@@ -147,6 +147,14 @@ def _fmt(v: float, spec: str = ".1f") -> str:
     return "n/a" if v is None or not math.isfinite(v) else f"{v:{spec}}"
 
 
+def _range(values, spec: str = ".1f") -> str:
+    v = [float(x) for x in values if math.isfinite(float(x))]
+    if not v:
+        return "n/a"
+    lo, hi = min(v), max(v)
+    return _fmt(lo, spec) if f"{lo:{spec}}" == f"{hi:{spec}}" else f"{_fmt(lo, spec)} to {_fmt(hi, spec)}"
+
+
 def _band(row, lo: str, hi: str) -> str:
     a, b = sorted((row[lo], row[hi]))
     return f"{_fmt(a)} to {_fmt(b)}"
@@ -191,10 +199,10 @@ def conclusions(table: pd.DataFrame, summary: dict) -> list[str]:
                        f"{_fmt(diff, '+.1f')} per 1,000.")
     sens = summary.get("sensitivity") or {}
     if sens.get("top3"):
-        names = ", ".join(f"{r['parameter']} ({sens['index']} {_fmt(r[sens['index']], '.2f')})" for r in sens["top3"])
+        names = ", ".join(f"{r['parameter']} ({sens['index']} {_fmt(r[sens['index']], '.2g')} pp)" for r in sens["top3"])
         out.append(f"The spine BMD gap between {sens['msc']} and {sens['drug']} at {years:g} years (mean "
-                   f"{_fmt(sens['difference']['mean'], '.1f')} percentage points over the screening runs, range "
-                   f"{_fmt(sens['difference']['min'], '.1f')} to {_fmt(sens['difference']['max'], '.1f')}) moves most with "
+                   f"{_fmt(sens['difference']['mean'], '.2f')} percentage points over the screening runs, range "
+                   f"{_fmt(sens['difference']['min'], '.2f')} to {_fmt(sens['difference']['max'], '.2f')}) moves most with "
                    f"{names}.")
         if sens["difference"]["max"] < 0:
             out.append(f"In none of the screening runs does {sens['msc']} reach the spine BMD of {sens['drug']}: within the "
@@ -213,7 +221,15 @@ def _durability_sentences(msc: pd.DataFrame, drug: pd.DataFrame) -> list[str]:
     lasting = lambda d: d[~d["durability_no_benefit"]]  # noqa: E731
     m, d = lasting(msc), lasting(drug)
     if m.empty:
-        out.append("No MSC-only regimen has a spine BMD benefit whose duration can be measured.")
+        text = ("No MSC-only regimen has a spine BMD benefit large enough for its duration to be measured "
+                "(peak gains " + _range(msc["peak_gain_pp"], ".3f") + " pp).")
+        half = msc["gain_halflife_years"].dropna()
+        if len(half):
+            text += (f" Whatever its size, the MSC gain halves {_range(half, '.1f')} years after the last dose")
+            stopped = d[~d["durability_censored"]]
+            text += (f"; for the stopped drug regimens ({', '.join(stopped['regimen'])}) the benefit lasts "
+                     f"{_range(stopped['durability_years'], '.1f')} years." if len(stopped) else ".")
+        out.append(text)
         return out
     bm = m.loc[m["durability_years"].idxmax()]
     dd = d[~d["durability_censored"]]
