@@ -71,8 +71,9 @@ class StudyResult:
                                           render_study_report)
         from ..report.style import figure_png_bytes
 
-        figs = {"bmd_strength.png": plot_course(self.curves, (self.spec.site, "total_hip")
-                                                if self.spec.site != "total_hip" else ("total_hip", "femoral_neck")),
+        sites = (self.spec.site, "total_hip") if self.spec.site != "total_hip" else ("total_hip", "femoral_neck")
+        msc = tuple(self.table.loc[self.table["kind"] == "msc", "regimen"])
+        figs = {"bmd_strength.png": plot_course(self.curves, sites, self.spec.reference, msc),
                 "fractures_prevented.png": plot_fractures_prevented(self.table),
                 "durability.png": plot_durability(self.table)}
         indices = getattr(self.sensitivity, "indices_", None)

@@ -57,12 +57,32 @@ def _colors(names: list[str]) -> dict[str, tuple]:
     return {n: cmap(i % 20) for i, n in enumerate(names)}
 
 
-def plot_course(curves: pd.DataFrame, sites: tuple[str, ...] = ("lumbar_spine", "total_hip")) -> Figure:
-    """BMD (with its 5-95 % band) and strength change (%) over time, one panel per site and quantity."""
+def plot_course(curves: pd.DataFrame, sites: tuple[str, ...] = ("lumbar_spine", "total_hip"),
+                reference: str | None = None, small: tuple[str, ...] = ()) -> Figure:
+    """BMD (with its 5-95 % band) and strength change (%) over time, one panel per site and quantity; with a
+    ``reference``, a third row: the BMD gain over it (percentage points) of the ``small`` regimens (the MSC
+    arms, whose effect is too small to see on the first row)."""
     names = list(dict.fromkeys(curves["regimen"]))
     colors = _colors(names)
-    fig = _figure(12.0, 7.5)
-    axes = fig.subplots(2, len(sites), squeeze=False)
+    rows = 3 if reference is not None and small else 2
+    fig = _figure(12.0, 3.75 * rows)
+    axes = fig.subplots(rows, len(sites), squeeze=False)
+    if rows == 3:
+        for j, site in enumerate(sites):
+            ref = curves[(curves["regimen"] == reference) & (curves["site"] == site)]
+            for name in small:
+                c = curves[(curves["regimen"] == name) & (curves["site"] == site)]
+                t = c["t_years"].to_numpy()
+                base = ref["bmd_pct"].to_numpy()
+                axes[2][j].plot(t, c["bmd_pct"].to_numpy() - base, color=colors[name], lw=1.4)
+                axes[2][j].fill_between(t, c["bmd_pct_p05"].to_numpy() - base, c["bmd_pct_p95"].to_numpy() - base,
+                                        color=colors[name], alpha=0.15, lw=0)
+            axes[2][j].set_title(f"BMD gain over {reference}, {SITE_LABELS.get(site, site)}: MSC regimens",
+                                 fontsize=10)
+            axes[2][j].set_ylabel("percentage points", fontsize=8)
+            axes[2][j].axhline(0.0, color="k", lw=0.6)
+            axes[2][j].grid(alpha=0.3)
+            axes[2][j].set_xlabel("years from the start", fontsize=8)
     for j, site in enumerate(sites):
         for name in names:
             c = curves[(curves["regimen"] == name) & (curves["site"] == site)]
@@ -116,11 +136,21 @@ def plot_durability(table: pd.DataFrame) -> Figure:
             math.isnan(x) for x in (row["durability_p05"], row["durability_p95"])) else (math.nan, math.nan)
         if math.isfinite(lo):
             ax.plot([lo, hi], [yi, yi], color="k", lw=0.8)
-        ax.text(v + 0.05, yi, row["durability_label"], va="center", fontsize=7)
+        label = row["durability_label"]
+        half = row.get("gain_halflife_years", math.nan)
+        if row["durability_no_benefit"] and half is not None and math.isfinite(half):
+            # a gain below the floor still has a half-life: an outlined bar, so a tiny lasting effect shows
+            ax.barh(yi, half, fill=False, edgecolor="#9467bd" if row["kind"] == "msc" else "#1f77b4", lw=1.0)
+            label = f"below floor: {row['peak_gain_pp']:.2g} pp gain, halves in {half:.1f} y"
+            v = half
+        ax.text(v + 0.05, yi, label, va="center", fontsize=7)
     ax.set_yticks(y, t["regimen"], fontsize=8)
-    ax.set_xlabel("years after the last dose until the spine BMD gain over no treatment falls below half its "
-                  "peak (or 1 pp)", fontsize=8)
-    ax.set_title("How long the benefit lasts (hatched: still lasting at the end of the run)", fontsize=10)
+    ax.set_xlabel("years after the last dose until the spine BMD gain over the reference falls below half its\n"
+                  "peak (or the floor, 1 pp)", fontsize=8)
+    ax.set_title("How long the benefit lasts\n(hatched: still lasting at the end; outlined: a gain below the floor, "
+                 "its half-life)", fontsize=9)
+    finite = [x for x in (*years, *t["gain_halflife_years"].fillna(0.0)) if math.isfinite(x)]
+    ax.set_xlim(0.0, 1.9 * max(finite + [1.0]))
     ax.grid(axis="x", alpha=0.3)
     return fig
 
