@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from osteosim.analysis.study import run_study
+from osteosim.analysis.study import draw_cohort, run_study
 from osteosim.analysis.study_spec import StudySpec
 from osteosim.report.durability import FIGURES, conclusions
 
@@ -17,7 +17,8 @@ TINY = {"name": "tiny", "patient": {"age": 65, "sex": "female", "tscore_lumbar_s
         "regimens": {"none": [],
                      "msc_io": ["msc bone-marrow autologous 5e6 cells intraosseous once site lumbar_spine"],
                      "aln_1y": ["alendronate 70 mg weekly for 1 year"]},
-        "sensitivity": {"parameters": ["msc_io_retention", "msc_niche_capacity"], "method": "morris", "n": 4}}
+        "sensitivity": {"parameters": ["msc_io_retention", "msc_niche_capacity"], "method": "morris", "n": 4},
+        "cohort": {"n": 2, "seed": 3, "age": [64, 66], "tscore_lumbar_spine": [-3.0, -2.5]}}
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +75,23 @@ def test_files_and_conclusions_follow_the_numbers(tiny, tmp_path):
     swapped = tiny.table.copy()
     swapped.loc[swapped["regimen"] == "msc_io", ["prevented_any", "prevented_any_p05", "prevented_any_p95"]] = 99.0
     assert "is msc_io: 99.0 per 1,000" in conclusions(swapped, summary)[0]
-    assert "more than the best drug regimen" in conclusions(swapped, summary)[1]
+    assert any("more than the best drug regimen" in line for line in conclusions(swapped, summary))
+    assert any("fewer than the best drug regimen" in line for line in lines)
+
+
+def test_patient_variability_is_reported_apart(tiny):
+    t = tiny.table.set_index("regimen")
+    for col in ("prevented_any_women", "bmd_pct_lumbar_spine_women"):
+        assert (t[f"{col}_p05"] <= t[f"{col}_p50"] + 1e-12).all() and (t[f"{col}_p50"] <= t[f"{col}_p95"] + 1e-12).all()
+    assert t.loc["none", "prevented_any_women_p95"] == 0.0
+    assert t.loc["aln_1y", "prevented_any_women_p05"] > 0
+    women = tiny.summary["cohort"]["women"]
+    assert len(women) == 2 and all(64 <= w["age"] <= 66 and -3.0 <= w["tscore_lumbar_spine"] <= -2.5 for w in women)
+    assert draw_cohort(tiny.spec) == draw_cohort(tiny.spec)
 
 
 def test_same_seed_same_numbers(tiny):
-    spec = StudySpec.from_mapping({**TINY, "sensitivity": None})
+    spec = StudySpec.from_mapping({**TINY, "sensitivity": None, "cohort": None})
     again = run_study(spec)
-    pd.testing.assert_frame_equal(again.table, tiny.table)
+    pd.testing.assert_frame_equal(again.table, tiny.table[again.table.columns])
     pd.testing.assert_frame_equal(again.curves, tiny.curves)

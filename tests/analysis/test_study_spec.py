@@ -20,6 +20,7 @@ def test_the_example_study_reads_and_quick_shrinks_it():
     assert q.years == QUICK["years"] and q.draws == QUICK["draws"]
     assert q.sensitivity.n == QUICK["sensitivity_n"] and len(q.sensitivity.parameters) == QUICK["sensitivity_parameters"]
     assert q.regimens == spec.regimens
+    assert spec.cohort.n == 8 and q.cohort.n == QUICK["cohort_n"]
 
 
 def test_reference_defaults_to_the_empty_regimen():
@@ -44,6 +45,11 @@ def test_reference_defaults_to_the_empty_regimen():
     ({"sensitivity": {"parameters": []}}, "sensitivity.parameters: [] is not allowed"),
     ({"sensitivity": {"parameters": ["a"], "method": "fast"}}, "sensitivity.method: 'fast' is not allowed; allowed: morris, sobol"),
     ({"sensitivity": {"parameters": ["a"], "n": 2}}, "sensitivity.n: 2 is not allowed"),
+    ({"cohort": {"n": 4}}, "cohort: no range given"),
+    ({"cohort": {"n": 1, "age": [60, 70]}}, "cohort.n: 1 is not allowed (a whole number from 2 to 1000)"),
+    ({"cohort": {"age": [70, 60]}}, "cohort.age: [70, 60] is not allowed (a range [low, high] with low < high)"),
+    ({"cohort": {"age": [60, 175]}}, "cohort.age: [60, 175] is not allowed (175 is not a valid patient age)"),
+    ({"cohort": {"height": [1, 2]}}, "cohort: unknown key(s) height; allowed: n, seed, age"),
 ])
 def test_bad_input_names_field_value_and_what_is_allowed(change, expected):
     with pytest.raises(StudyError) as ei:

@@ -42,7 +42,7 @@ from ..therapies.regimen import parse_regimen
 from .durability import benefit_duration, expected_fractures, last_dose_years
 from .study_spec import StudyError, StudySpec
 
-__all__ = ["StudyResult", "load_study", "run_study", "regimen_kind", "KINDS"]
+__all__ = ["StudyResult", "load_study", "run_study", "regimen_kind", "draw_cohort", "KINDS"]
 
 #: what a regimen gives: nothing, cells only, drugs only, or both
 KINDS = ("none", "msc", "drug", "msc + drug")
@@ -165,6 +165,7 @@ def run_study(spec: StudySpec, progress: Callable[[str], None] | None = None) ->
         ensembles[name]["parameters"] = [p["name"] for p in res.summary["ensemble"]["parameters"]]
     curves = pd.concat([_curves(n, ts) for n, ts in runs.items()], ignore_index=True)
     table = _table(spec, runs, curves)
+    cohort = _cohort_variability(spec, table, say)
     sens, sens_summary = _sensitivity(spec, table, say)
     summary = {
         "name": spec.name,
@@ -178,6 +179,7 @@ def run_study(spec: StudySpec, progress: Callable[[str], None] | None = None) ->
         "regimens": spec.regimens,
         "ensembles": ensembles,
         "sensitivity": sens_summary,
+        "cohort": cohort,
         "seconds": {"regimens": seconds, "total": time.perf_counter() - t_start},
         "citations": citations.references(_citation_keys(spec)),
     }
@@ -232,6 +234,47 @@ def _table(spec: StudySpec, runs: dict[str, pd.DataFrame], curves: pd.DataFrame)
             row.update(gain_halflife_years=half.years, gain_halflife_censored=half.censored)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def draw_cohort(spec: StudySpec) -> list:
+    """The cohort's women: the study's patient with each ranged field drawn uniformly (seeded, in field order)."""
+    from ..physiology.patient import Patient
+
+    c = spec.cohort
+    rng = np.random.default_rng(c.seed)
+    u = rng.random((c.n, len(c.ranges)))
+    base = spec.patient.model_dump()
+    return [Patient(**{**base, **{k: lo + u[i, j] * (hi - lo) for j, (k, (lo, hi)) in enumerate(c.ranges.items())}})
+            for i in range(c.n)]
+
+
+def _cohort_variability(spec: StudySpec, table: pd.DataFrame, say) -> dict | None:
+    """Patient variability, reported apart from parameter uncertainty: every regimen for each woman of the
+    cohort with the nominal parameters; 5/50/95 % over the women of the spine BMD change and of the fractures
+    prevented (each woman against her own untreated course).  Adds ``*_women_p05/p50/p95`` columns to ``table``."""
+    if spec.cohort is None:
+        return None
+    women = draw_cohort(spec)
+    say(f"patient variability: {len(women)} women x {len(spec.regimens)} regimens (nominal parameters)")
+    bmd = {name: [] for name in spec.regimens}
+    fx = {name: [] for name in spec.regimens}
+    for w in women:
+        for name, lines in spec.regimens.items():
+            ts = Simulation(w, regimen=lines, years=spec.years).solve().timeseries
+            col = BMD.name(spec.site)
+            bmd[name].append(float(_pct(ts[col].iloc[-1], float(ts[col].iloc[0]))))
+            fx[name].append(expected_fractures(w, ts)["any"])
+    ref = np.asarray(fx[spec.reference])
+    q = (5.0, 50.0, 95.0)
+    for name in spec.regimens:
+        i = table.index[table["regimen"] == name][0]
+        for label, values in ((f"bmd_pct_{spec.site}_women", np.asarray(bmd[name])),
+                              ("prevented_any_women", ref - np.asarray(fx[name]))):
+            for p, v in zip(("p05", "p50", "p95"), np.percentile(values, q)):
+                table.loc[i, f"{label}_{p}"] = float(v)
+    return {"n": len(women), "seed": spec.cohort.seed,
+            "ranges": {k: list(v) for k, v in spec.cohort.ranges.items()},
+            "women": [{k: getattr(w, k) for k in spec.cohort.ranges} for w in women]}
 
 
 def _best(table: pd.DataFrame, kind: str) -> str | None:

@@ -27,12 +27,14 @@ from ..physiology.patient import SITES, Patient
 from ..therapies.regimen import parse_regimen
 from .durability import DEFAULT_FLOOR_PP, DEFAULT_FRACTION
 
-__all__ = ["StudyError", "StudySpec", "SensitivitySpec", "QUICK"]
+__all__ = ["StudyError", "StudySpec", "SensitivitySpec", "CohortSpec", "QUICK", "COHORT_FIELDS"]
 
 #: what --quick changes: a short span, few draws, a small screening design
-QUICK = {"years": 3.0, "draws": 4, "sensitivity_n": 4, "sensitivity_parameters": 3}
+QUICK = {"years": 3.0, "draws": 4, "sensitivity_n": 4, "sensitivity_parameters": 3, "cohort_n": 3}
 _KEYS = ("name", "patient", "years", "draws", "seed", "reference", "site", "regimens", "sensitivity", "fraction",
-         "floor_pp")
+         "floor_pp", "cohort")
+#: patient fields a cohort may vary (uniform over [low, high] per woman)
+COHORT_FIELDS = ("age", "bmi", "menopause_age", "tscore_lumbar_spine", "tscore_total_hip", "tscore_femoral_neck")
 _SENS_KEYS = ("parameters", "method", "n")
 _METHODS = ("morris", "sobol")
 
@@ -49,6 +51,16 @@ class SensitivitySpec:
 
 
 @dataclass(frozen=True)
+class CohortSpec:
+    """Patient variability: ``n`` women, each a copy of the study's patient with the ``ranges`` fields drawn
+    uniformly (seeded); every regimen is run for each woman with the nominal parameters."""
+
+    n: int
+    seed: int
+    ranges: dict[str, tuple[float, float]]
+
+
+@dataclass(frozen=True)
 class StudySpec:
     name: str
     patient: Patient
@@ -61,6 +73,7 @@ class StudySpec:
     fraction: float = DEFAULT_FRACTION
     floor_pp: float = DEFAULT_FLOOR_PP
     sensitivity: SensitivitySpec | None = None
+    cohort: CohortSpec | None = None
     patient_fields: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -100,7 +113,8 @@ class StudySpec:
             raise StudyError(f"reference: {reference!r} is not a regimen of the study; allowed: {', '.join(regimens)}")
         return cls(name=str(data.get("name", "durability")), patient=patient, years=years, regimens=regimens,
                    reference=reference, draws=draws, seed=seed, site=site, fraction=fraction, floor_pp=floor_pp,
-                   sensitivity=_sensitivity(data.get("sensitivity")), patient_fields=dict(patient_fields))
+                   sensitivity=_sensitivity(data.get("sensitivity")), cohort=_cohort(data.get("cohort"), patient),
+                   patient_fields=dict(patient_fields))
 
     def quick(self) -> "StudySpec":
         """The same study on a short span with few draws (``--quick``: tests, a first look)."""
@@ -108,8 +122,9 @@ class StudySpec:
         if sens is not None:
             sens = replace(sens, method="morris", n=QUICK["sensitivity_n"],
                            parameters=sens.parameters[:QUICK["sensitivity_parameters"]])
+        cohort = self.cohort if self.cohort is None else replace(self.cohort, n=min(self.cohort.n, QUICK["cohort_n"]))
         return replace(self, years=min(self.years, QUICK["years"]), draws=min(self.draws, QUICK["draws"]),
-                       sensitivity=sens)
+                       sensitivity=sens, cohort=cohort)
 
 
 def _number(name: str, value: Any, low: float, high: float, low_open: bool = False, high_open: bool = False) -> float:
@@ -170,3 +185,34 @@ def _sensitivity(data: Any) -> SensitivitySpec | None:
         raise StudyError(f"sensitivity.method: {method!r} is not allowed; allowed: {', '.join(_METHODS)}")
     n = _whole("sensitivity.n", data.get("n", 8), 4, 4096)
     return SensitivitySpec(tuple(params), method, n)
+
+
+def _cohort(data: Any, patient: Patient) -> CohortSpec | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise StudyError(f"cohort: {data!r} is not allowed (a mapping: n, seed and [low, high] ranges of "
+                         f"{', '.join(COHORT_FIELDS)})")
+    unknown = sorted(set(data) - {"n", "seed", *COHORT_FIELDS})
+    if unknown:
+        raise StudyError(f"cohort: unknown key(s) {', '.join(map(str, unknown))}; allowed: n, seed, "
+                         f"{', '.join(COHORT_FIELDS)}")
+    n = _whole("cohort.n", data.get("n", 16), 2, 1000)
+    seed = _whole("cohort.seed", data.get("seed", 1), 0, 2 ** 32 - 1)
+    ranges = {}
+    for name in COHORT_FIELDS:
+        if name not in data:
+            continue
+        rng = data[name]
+        if (not isinstance(rng, list) or len(rng) != 2 or any(isinstance(x, bool) or not isinstance(x, (int, float))
+                                                               for x in rng) or not rng[0] < rng[1]):
+            raise StudyError(f"cohort.{name}: {rng!r} is not allowed (a range [low, high] with low < high)")
+        ranges[name] = (float(rng[0]), float(rng[1]))
+        for x in rng:  # each end must make a valid patient
+            try:
+                Patient(**{**patient.model_dump(), name: float(x)})
+            except ValueError:
+                raise StudyError(f"cohort.{name}: {rng!r} is not allowed ({x} is not a valid patient {name})") from None
+    if not ranges:
+        raise StudyError(f"cohort: no range given (give [low, high] for one or more of {', '.join(COHORT_FIELDS)})")
+    return CohortSpec(n, seed, ranges)

@@ -167,7 +167,9 @@ def headline(table: pd.DataFrame, site: str = "lumbar_spine") -> pd.DataFrame:
             "prevented_any_p05": "prevented p05", "prevented_any_p95": "prevented p95",
             "prevented_vertebral": "prevented vertebral", "prevented_hip": "prevented hip",
             "peak_gain_pp": "peak gain (pp)", "durability_label": "benefit lasts", "durability_p05": "lasts p05 (y)",
-            "durability_p95": "lasts p95 (y)", "gain_halflife_years": "gain half-life (y)",
+            "durability_p95": "lasts p95 (y)",
+            f"bmd_pct_{site}_women_p05": f"BMD {site} women p05", f"bmd_pct_{site}_women_p95": f"BMD {site} women p95",
+            "prevented_any_women_p05": "prevented women p05", "prevented_any_women_p95": "prevented women p95", "gain_halflife_years": "gain half-life (y)",
             "gain_halflife_censored": "half-life censored"}
     out = table[[c for c in cols if c in table]].rename(columns=cols)
     return out.round(2)
@@ -201,6 +203,12 @@ def conclusions(table: pd.DataFrame, summary: dict) -> list[str]:
     out.append(f"Over {years:g} years the regimen that prevents the most fractures in this model is {best['regimen']}: "
                f"{_fmt(best['prevented_any'])} per 1,000 women (parameter band {_band(best, 'prevented_any_p05', 'prevented_any_p95')}) "
                f"against {summary['reference']}.")
+    cohort = summary.get("cohort")
+    if cohort and "prevented_any_women_p05" in t:
+        ranges = "; ".join(f"{k} {lo:g} to {hi:g}" for k, (lo, hi) in cohort["ranges"].items())
+        out.append(f"Between women ({cohort['n']} drawn with {ranges}; nominal parameters) the fractures {best['regimen']} "
+                   f"prevents range {_band(best, 'prevented_any_women_p05', 'prevented_any_women_p95')} per 1,000 "
+                   f"(5th to 95th percentile): patient variability, reported apart from the parameter band.")
     msc, drug = t[t["kind"] == "msc"], t[t["kind"] == "drug"]
     if not msc.empty and not drug.empty:
         bm, bd = msc.loc[msc["prevented_any"].idxmax()], drug.loc[drug["prevented_any"].idxmax()]
