@@ -45,7 +45,7 @@ def _print(res, out_dir: Path, conclusions, headline) -> None:
                         f"strength {site} (%)", "prevented /1000", "prevented p05", "prevented p95", "benefit lasts")
             if c in head.columns]
     for c in show:
-        t.add_column(escape(c), justify="left" if c == "regimen" else "right")
+        t.add_column(escape(c), justify="left" if c == "regimen" else "right", no_wrap=c == "regimen")
     for r in head.to_dict(orient="records"):
         t.add_row(*(escape(str(r[c])) for c in show))
     con = _console()

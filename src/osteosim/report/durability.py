@@ -227,7 +227,7 @@ def conclusions(table: pd.DataFrame, summary: dict) -> list[str]:
             out.append(f"{len(none)} of {len(msc)} MSC-only regimens never raise the spine BMD by "
                        f"{summary['durability_rule']['floor_pp']:g} percentage point(s) over no treatment "
                        f"({', '.join(none['regimen'])}).")
-        out.extend(_durability_sentences(msc, drug))
+        out.extend(_durability_sentences(msc, drug, years))
     combo = t[t["kind"] == "msc + drug"]
     for _, row in combo.iterrows():
         drug_alone = _drug_part(row["regimen"], summary, table)
@@ -254,36 +254,33 @@ def conclusions(table: pd.DataFrame, summary: dict) -> list[str]:
     return out
 
 
-def _durability_sentences(msc: pd.DataFrame, drug: pd.DataFrame) -> list[str]:
-    out = []
-    lasting = lambda d: d[~d["durability_no_benefit"]]  # noqa: E731
-    m, d = lasting(msc), lasting(drug)
+def _durability_sentences(msc: pd.DataFrame, drug: pd.DataFrame, years: float) -> list[str]:
+    """How long the MSC benefits last after the last dose, against the drug regimens that stop within the run."""
+    stopped = drug[drug["last_dose_year"] < years - 1.0]  # at least a year off treatment before the end
+    on = drug[drug["last_dose_year"] >= years - 1.0]
+    drugs = ("; for the drug regimens stopped within the run the benefit lasts "
+             + ", ".join(f"{r['durability_label']} ({r['regimen']}, peak {_fmt(r['peak_gain_pp'])} pp)"
+                         for r in stopped.to_dict(orient="records")) if len(stopped) else "")
+    m = msc[~msc["durability_no_benefit"]]
     if m.empty:
         text = ("No MSC-only regimen has a spine BMD benefit large enough for its duration to be measured "
                 "(peak gains " + _range(msc["peak_gain_pp"], ".3f") + " pp).")
         half = msc["gain_halflife_years"].dropna()
         if len(half):
-            text += (f" Whatever its size, the MSC gain halves {_range(half, '.1f')} years after the last dose")
-            stopped = d[~d["durability_censored"]]
-            text += (f"; for the stopped drug regimens ({', '.join(stopped['regimen'])}) the benefit lasts "
-                     f"{_range(stopped['durability_years'], '.1f')} years." if len(stopped) else ".")
-        out.append(text)
-        return out
-    bm = m.loc[m["durability_years"].idxmax()]
-    dd = d[~d["durability_censored"]]
-    text = (f"The longest-lasting MSC-only benefit is {bm['regimen']}'s: its spine BMD gain (peak "
-            f"{_fmt(bm['peak_gain_pp'])} pp) lasts {bm['durability_label']} after the last dose.")
-    if not dd.empty:
-        bd = dd.loc[dd["durability_years"].idxmax()]
-        cmp = "longer than" if bm["durability_years"] > bd["durability_years"] else "shorter than"
-        text += (f" Among stopped drug regimens the longest is {bd['regimen']}'s, {bd['durability_label']} (peak "
-                 f"{_fmt(bd['peak_gain_pp'])} pp): by this model the MSC benefit lasts {cmp} the drug's, and its peak "
-                 f"is {'larger' if bm['peak_gain_pp'] > bd['peak_gain_pp'] else 'smaller'}.")
-    cont = d[d["durability_censored"]]
-    if not cont.empty:
-        text += f" Still lasting at the end of the run (continued or long-acting treatment): {', '.join(cont['regimen'])}."
-    out.append(text)
-    return out
+            text += f" Whatever its size, the MSC gain halves {_range(half, '.1f')} years after the last dose"
+        text += (drugs + "." if drugs else "")
+    else:
+        bm = m.loc[m["durability_years"].idxmax()]
+        text = (f"The longest-lasting MSC-only benefit is {bm['regimen']}'s: its spine BMD gain (peak "
+                f"{_fmt(bm['peak_gain_pp'])} pp) lasts {bm['durability_label']} after the last dose{drugs}.")
+        finished = stopped[~stopped["durability_censored"] & ~stopped["durability_no_benefit"]]
+        if len(finished) and not bm["durability_censored"]:
+            longer = (finished["durability_years"] < bm["durability_years"]).sum()
+            text += (f" By this model the MSC benefit outlasts {longer} of the {len(finished)} stopped drug benefits "
+                     "that ended within the run.")
+    if len(on):
+        text += f" Still on treatment within the last year of the run: {', '.join(on['regimen'])}."
+    return [text]
 
 
 def _drug_part(name: str, summary: dict, table: pd.DataFrame):
