@@ -184,6 +184,20 @@ def _sensitivity(data: Any) -> SensitivitySpec | None:
     if method not in _METHODS:
         raise StudyError(f"sensitivity.method: {method!r} is not allowed; allowed: {', '.join(_METHODS)}")
     n = _whole("sensitivity.n", data.get("n", 8), 4, 4096)
+    from .methods import check_n
+
+    try:
+        check_n(method, n)
+    except ValueError as exc:
+        raise StudyError(f"sensitivity.{exc}") from None
+    # checked now, not after every regimen has run
+    from ..models.base import get_model
+
+    known = get_model("Osteosim").default_parameters()
+    unknown = [p for p in params if p not in known]
+    if unknown:
+        raise StudyError(f"sensitivity.parameters: {', '.join(map(repr, unknown))} not a parameter of the model "
+                         "(allowed: the names osteosim params Osteosim lists, e.g. msc_io_retention)")
     return SensitivitySpec(tuple(params), method, n)
 
 
