@@ -35,6 +35,7 @@ from .params import params
 from .sensitivity import sensitivity
 from .serve import serve
 from .simulate import simulate
+from .study import study
 from .therapies import therapies
 from .trial import risk, trial
 from .validate import validate
@@ -88,6 +89,7 @@ COMMANDS = (
     ("trial", trial),
     ("risk", risk),
     ("sensitivity", sensitivity),
+    ("study", study),
 )
 
 for _name, _command in COMMANDS:
