@@ -39,6 +39,10 @@ def prepare_result_files() -> threading.Thread:
     """
     def run() -> None:
         try:
+            # the solve's first lowering sets up jax's LAPACK, which imports scipy.linalg (~0.2 s): started
+            # here it overlaps the main thread's scenario work (measured: warm simulate 3.36 -> 3.22 s,
+            # medians of 4 x 3 interleaved runs of benchmarks/first_answer.py --only cli, 2026-12-06)
+            import scipy.linalg.cython_lapack  # noqa: F401
             _warm_plotting()
         except Exception:  # only a warm-up: a real problem shows in _result_files itself
             pass
