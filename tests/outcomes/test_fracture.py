@@ -247,3 +247,22 @@ def test_lifetime_hip_risk_from_50():
         surv *= math.exp(-(h + mu) / 12)
     t = load_targets()["62"]
     assert abs(100 * risk - t.value_f) <= t.tolerance_f, f"lifetime hip risk {100 * risk:.1f} % vs {t.value_f} ± {t.tolerance}"
+
+
+def test_course_hazards_follow_the_hazards_row_by_row():
+    """FractureModel.course_hazards: one patient's T-score course gives, row by row, the hazards and mortality
+    of that patient at each age; a site missing from the course is a named error."""
+    fm = FractureModel()
+    pt = Patient(sex="female", age=65.0, smoker=True)
+    rf = RiskFactors.from_patient(pt)
+    ages = np.array([65.0, 70.0, 80.0])
+    sites = list(dict.fromkeys(KIND_SITES.values()))
+    tscores = {s: np.array([-2.0, -2.4, -3.1]) for s in sites}
+    lam, mu = fm.course_hazards(ages, rf, tscores)
+    assert lam.shape == (3, len(KINDS)) and mu.shape == (3,)
+    for i, a in enumerate(ages):
+        z = {s: fm.zscore(s, tscores[s][i:i + 1], np.array([a]), rf.female) for s in sites}
+        np.testing.assert_array_equal(lam[i], fm.hazards(np.array([a]), rf, z)[0])
+        np.testing.assert_array_equal(mu[i], fm.mortality(np.array([a]), rf.female)[0])
+    with pytest.raises(ValueError, match=f"no T-score course for {sites[0]}"):
+        fm.course_hazards(ages, rf, {s: v for s, v in tscores.items() if s != sites[0]})

@@ -117,18 +117,13 @@ def expected_fractures(patient, timeseries: pd.DataFrame, suffix: str = "",
     fm = model or FractureModel()
     t = timeseries[T_YEARS.name()].to_numpy(float)
     age = timeseries[AGE.name()].to_numpy(float)
-    rf = RiskFactors.from_patient(patient)
-    female = np.full_like(t, float(rf.female[0]))
-    z = {}
-    for site in dict.fromkeys(KIND_SITES.values()):  # vertebral, hip, wrist, other order
+    tscores = {}
+    for site in dict.fromkeys(KIND_SITES.values()):
         col = TSCORE.name(site) + suffix
         if col not in timeseries:
             raise ValueError(f"timeseries: no column {col!r} (the fracture model needs the T-score of {site})")
-        z[site] = fm.zscore(site, timeseries[col].to_numpy(float), age, female)
-    # one row per time point: the hazards take (N,) arrays and RiskFactors of N patients
-    rf_t = RiskFactors(*(np.repeat(getattr(rf, f), len(t)) for f in RiskFactors.__dataclass_fields__))
-    lam = fm.hazards(age, rf_t, z)  # (T, kinds) per year
-    mu = fm.mortality(age, female)  # (T,) per year
+        tscores[site] = timeseries[col].to_numpy(float)
+    lam, mu = fm.course_hazards(age, RiskFactors.from_patient(patient), tscores)  # (T, kinds), (T,) per year
     dt = np.diff(t)
     cum_mu = np.concatenate([[0.0], np.cumsum(0.5 * (mu[1:] + mu[:-1]) * dt)])
     f = lam * np.exp(-cum_mu)[:, None]

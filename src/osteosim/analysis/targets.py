@@ -213,14 +213,13 @@ class PatientTarget(_ModelTarget):
         from ..parameters.fracture2026 import FRACTURE2026
 
         fm = FractureModel(dict(FRACTURE2026.values_dict(), **fracture_params)) if fracture_params else FractureModel()
-        rf = RiskFactors.from_patient(self.patient)
         ages = self.patient.age + np.arange(ys.shape[0]) / FRACTURE_SAVES_PER_YEAR
         a, dt = ages[:-1], np.diff(ages)
-        z = {s: fm.zscore(s, self._tscore(ys, p, s)[:-1], a, rf.female) for s in set(KIND_SITES.values())}
-        h = fm.hazards(a, rf, z)
+        h, mortality = fm.course_hazards(a, RiskFactors.from_patient(self.patient),
+                                         {s: self._tscore(ys, p, s)[:-1] for s in set(KIND_SITES.values())})
         kinds = {"any": KINDS, "nonvertebral": NONVERTEBRAL_KINDS}.get(output.fracture, (output.fracture,))
         rate = h[:, [KINDS.index(k) for k in kinds]].sum(axis=1)
-        total = rate + fm.mortality(a, rf.female)
+        total = rate + mortality
         alive = np.concatenate([[1.0], np.cumprod(np.exp(-total * dt))[:-1]])
         return float(100.0 * np.sum(alive * rate / total * -np.expm1(-total * dt)))
 

@@ -286,6 +286,19 @@ class FractureModel:
         cols = [self.shapes[kind].relative_risk(x[..., k], mu[..., k], s_b[..., k]) for k, kind in enumerate(KINDS)]
         return np.stack(cols, axis=-1)
 
+    def course_hazards(self, age, rf: RiskFactors, tscores: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Hazards along one patient's simulated course: ``age`` (T,) years, ``rf`` that patient's risk factors
+        (shape (1,)), ``tscores`` site -> (T,) T-scores for every site of KIND_SITES.  Returns ((T, len(KINDS))
+        fracture hazards, (T,) mortality), both per year (the studies and sensitivity outputs integrate them)."""
+        age = np.asarray(age, float)
+        missing = [s for s in dict.fromkeys(KIND_SITES.values()) if s not in tscores]
+        if missing:
+            raise ValueError(f"tscores: no T-score course for {', '.join(missing)} (the fracture model needs "
+                             f"{', '.join(dict.fromkeys(KIND_SITES.values()))})")
+        rf_t = RiskFactors(*(np.repeat(getattr(rf, f), age.shape[0]) for f in RiskFactors.__dataclass_fields__))
+        z = {s: self.zscore(s, tscores[s], age, rf_t.female) for s in dict.fromkeys(KIND_SITES.values())}
+        return self.hazards(age, rf_t, z), self.mortality(age, rf_t.female)
+
     def hazards(self, age, rf: RiskFactors, z: Mapping[str, np.ndarray] | None = None, since_last=None,
                 vertebral_history=None, strength_deviation=None) -> np.ndarray:
         """(N, len(KINDS)) hazards per year of KINDS; ``z``: age-matched BMD Z-score per site (every site of
