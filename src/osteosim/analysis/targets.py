@@ -181,14 +181,7 @@ class PatientTarget(_ModelTarget):
     def _tscore(self, ys, p, site: str) -> np.ndarray:
         """T-score course of one lane; a measured baseline rescales the lane's peak (as run_patient does)."""
         rel = relative_bmd(self.model, ys, site)
-        measured = self.patient.measured_baseline()
-        if site in measured:
-            kind, v = measured[site]
-            target = float(dens.bmd_from_tscore(v, p, site)) if kind == "tscore" else v
-            peak = target / rel[0]
-        else:
-            peak = dens.peak_bmd(self.patient, p)[site]
-        return dens.tscore(peak * rel, p, site)
+        return dens.tscore(dens.baseline_peak(self.patient, p, site, rel[0]) * rel, p, site)
 
     def _value(self, output: Output, ts, ys, p, d, after=None) -> float:
         k = output.kind

@@ -18,7 +18,7 @@ from ..physiology.who import who_category
 #: population (Looker 1998), the WHO reference standard (Kanis 2008) and the WHO categories (Kanis 1994)
 CITATION_KEYS: tuple[str, ...] = ("Looker1998", "Kanis2008", "Kanis1994")
 
-__all__ = ["reference", "male_peak_z", "peak_bmd", "tscore", "bmd_from_tscore", "who_category"]
+__all__ = ["reference", "male_peak_z", "peak_bmd", "baseline_peak", "tscore", "bmd_from_tscore", "who_category"]
 
 
 def reference(p: dict, site: str) -> tuple[float, float]:
@@ -46,6 +46,19 @@ def peak_bmd(patient: Patient, p: dict) -> dict[str, float]:
         z += p["peak_z_per_bmi"] * (patient.bmi - 25.0)
         out[site] = mean + z * sd
     return out
+
+
+def baseline_peak(patient: Patient, p: dict, site: str, rel_start):
+    """The peak BMD (g/cm^2) a run multiplies its relative BMD by at ``site``: the patient's own peak
+    (:func:`peak_bmd`), or, where the patient has a measured baseline there (``measured_baseline()``: a
+    T-score or a BMD), the peak that makes the simulated BMD at the start age equal the measurement.
+    ``rel_start``: relative BMD at the start age (any shape: one run, or lanes ``(L, 1)``)."""
+    measured = patient.measured_baseline()
+    if site not in measured:
+        return peak_bmd(patient, p)[site]
+    kind, v = measured[site]
+    target = float(bmd_from_tscore(v, p, site)) if kind == "tscore" else v
+    return target / rel_start
 
 
 def tscore(bmd, p: dict, site: str):

@@ -167,18 +167,10 @@ def _bmd_tscore(model, ys: np.ndarray, p: Mapping[str, float], patient) -> dict[
     The measured baseline rescales each lane's peak so that lane's BMD at the start age
     equals the measurement (as in run_patient).
     """
-    peaks = dens.peak_bmd(patient, p)
-    measured = patient.measured_baseline()
     out = {}
     for site in SITES:
         rel = relative_bmd(model, ys, site)  # (L, T)
-        if site in measured:
-            kind, v = measured[site]
-            target = float(dens.bmd_from_tscore(v, p, site)) if kind == "tscore" else v
-            peak = target / rel[:, :1]
-        else:
-            peak = peaks[site]
-        out[BMD.name(site)] = peak * rel
+        out[BMD.name(site)] = dens.baseline_peak(patient, p, site, rel[:, :1]) * rel
         out[TSCORE.name(site)] = dens.tscore(out[BMD.name(site)], p, site)
     return out
 

@@ -107,17 +107,14 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
     if not sol.ok[0]:
         raise RuntimeError("solver failed for this patient (retry with tighter tolerances did not help)")
     cols: dict[str, np.ndarray] = {T_YEARS.name(): ages - patient.age, AGE.name(): ages}
-    peaks = dens.peak_bmd(patient, p)
     measured = patient.measured_baseline()
     implied_peak_t = {}
     for site in SITES:
         rel = _col(model, ys, f"bv_{site}") * _col(model, ys, f"mineral_{site}")
+        peak = dens.baseline_peak(patient, p, site, rel[0])
         if site in measured:
-            kind, v = measured[site]
-            target = float(dens.bmd_from_tscore(v, p, site)) if kind == "tscore" else v
-            peaks[site] = target / rel[0]
-            implied_peak_t[site] = float(dens.tscore(peaks[site], p, site))
-        bmd = peaks[site] * rel
+            implied_peak_t[site] = float(dens.tscore(peak, p, site))
+        bmd = peak * rel
         cols[BMD.name(site)] = bmd
         cols[TSCORE.name(site)] = dens.tscore(bmd, p, site)
     for site in SITES:
