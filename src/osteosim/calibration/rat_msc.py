@@ -46,7 +46,7 @@ from ..trials.targets import load_targets
 
 from . import stored_fit
 
-__all__ = ["PARAMETERS", "ARMS", "WEEKS", "ROWS", "FITTED_ROWS", "simulate_arms", "gains", "simulate_targets",
+__all__ = ["PARAMETERS", "ARMS", "WEEKS", "ROWS", "FITTED_ROWS", "rat_base", "simulate_arms", "gains", "simulate_targets", "passes",
            "targets", "fit", "write_fit", "check", "FIT_PATH"]
 
 SITE = "total_hip"  # the rat femur (parameters/rat_ovx.py)
@@ -112,12 +112,12 @@ def targets() -> dict[str, tuple[float, float, str]]:
     return table
 
 
-def _passes(tid: str, sim: float, value: float, tol: float) -> bool:
+def passes(tid: str, sim: float, value: float, tol: float) -> bool:
     return 0.0 <= sim < tol if tid == "68d" else abs(sim - value) <= tol
 
 
 def _report(sim: dict, table: dict) -> dict:
-    return {k: {"target": v, "tolerance": tol, "simulated": float(sim[k]), "pass": bool(_passes(k, sim[k], v, tol)),
+    return {k: {"target": v, "tolerance": tol, "simulated": float(sim[k]), "pass": bool(passes(k, sim[k], v, tol)),
                 "fitted": k in FITTED_ROWS, "source": src} for k, (v, tol, src) in table.items()}
 
 
