@@ -1,6 +1,8 @@
 """Rat OVX and the preclinical MSC pattern (calibration-targets.csv rows 68a-68d; Kimmel 1990).
 
-One batched solve of six rats over 24 weeks from ovariectomy at 3 months:
+One batched solve of five rats over 24 weeks from ovariectomy at 3 months (the arms of
+osteosim.calibration.rat_msc, which fits the rat's niche capacity and IV secretome reach to the
+percent effect sizes of rows 68e-68g; tests/calibration/test_rat_msc_fit.py checks those rows):
 sham, untreated OVX, intra-femoral (intraosseous, site total_hip = femur) allogeneic BM-MSC
 once, the same re-dosed at 4 weeks, and the same dose IV.  Tolerances (direction and rough
 size only: the reference gives SMDs, not % changes):
@@ -12,34 +14,17 @@ size only: the reference gives SMDs, not % changes):
   re-dosing at 4 weeks leaves more at 24 weeks than the single dose.
 * row 68b and Stem Cells Int 2019: IV cells help (positive at 8 weeks) but less than intra-marrow cells.
 """
-import numpy as np
 import pytest
 
+from osteosim.calibration import rat_msc
 from osteosim.models.osteosim import Osteosim
-from osteosim.outcomes.patient_run import relative_bmd, simulate_regimens, species_parameters
-from osteosim.physiology.patient import Patient
-
-WEEKS = np.arange(0, 25)
-DOSE = "msc bone-marrow allogeneic 1e6 cells"  # ~4e6 cells/kg: within 1e6-1e7 per rat (clinical-background E1)
 
 
 @pytest.fixture(scope="module")
 def rats():
     model = Osteosim()
-    p = species_parameters(model, model.default_parameters(), "rat").values_dict()
-    ovx = Patient(species="rat", sex="female", age=0.25, ovariectomy_age=0.25)
-    sham = Patient(species="rat", sex="female", age=0.25)
-    rows = {
-        "sham": (sham, [], {}),
-        "ovx": (ovx, [], {}),
-        "io": (ovx, [f"{DOSE} intraosseous once site total_hip"], {}),
-        "io_redosed": (ovx, [f"{DOSE} intraosseous every 4 weeks for 8 weeks site total_hip"], {}),
-        "iv": (ovx, [f"{DOSE} iv once"], {}),
-    }
-    ages = 0.25 + WEEKS * 7.0 / 365.25
-    sol = simulate_regimens(model, p, list(rows.values()), ages)
-    assert sol.ok.all()
-    return {name: 100.0 * relative_bmd(model, sol.ys[i], "total_hip") for i, name in enumerate(rows)}
+    # femur BMD (% of peak) per arm and week 0-24 (the same compiled solve as the rat MSC fit)
+    return rat_msc.simulate_arms(rat_msc.rat_base(model), model)
 
 
 def test_ovx_bone_loss_matches_kimmel(rats):

@@ -21,25 +21,29 @@ def calibrate(
                                 "BMD-strength correlation) to the cohort gradients of risk instead."),
     radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
                                 "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
+    rat_msc: bool = typer.Option(False, "--rat-msc", help="Fit the rat's route-level MSC efficacy (niche capacity, "
+                                 "IV secretome reach) to the OVX-rodent effect sizes (rows 68e-68g), rat only, instead."),
 ) -> None:
     """Fit the natural-history and drug parameters jointly (or, with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
-    load-over-strength hazard; with --radius, the distal radius's turnover) parameters to the
-    published targets."""
+    load-over-strength hazard; with --radius, the distal radius's turnover; with --rat-msc, the rat's MSC
+    efficacy) parameters to the published targets."""
     from rich.table import Table
 
-    if therapies + fractures + strength + cavity + hazard + radius > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard and --radius")
+    if therapies + fractures + strength + cavity + hazard + radius + rat_msc > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard, --radius "
+                                 "and --rat-msc")
     if hazard:
         _calibrate_hazard(check, write)
         return
-    if strength or fractures or cavity or radius:
+    if strength or fractures or cavity or radius or rat_msc:
         from ..calibration import cavity as cv
         from ..calibration import radius as rf
+        from ..calibration import rat_msc as rm
         from ..calibration import strength as sf
         from ..calibration import trial_fractures as tf
 
-        module = sf if strength else cv if cavity else rf if radius else tf
+        module = sf if strength else cv if cavity else rf if radius else rm if rat_msc else tf
         if check:
             ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
@@ -54,8 +58,9 @@ def calibrate(
             cols = ("site", "x reference", "x young adult", "strength loss", "C reference vs young")
             rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
                      f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
-        elif strength or radius:
+        elif strength or radius or rat_msc:
             t = Table(title="distal radius: forearm BMD loss (rows not fitted are checks)" if radius else
+                      "rat OVX femur: MSC effect sizes (rat only; rows not fitted are checks)" if rat_msc else
                       "strength law: QCT finite-element strength changes (rows not fitted are checks)")
             cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
             rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
@@ -72,6 +77,10 @@ def calibrate(
         _console().print(t)
         _console().print(", ".join(f"{k} = {v:.4g}" + (f" ({v * 365.25:.4f}/y)" if radius else "")
                                    for k, v in result["values"].items()))
+        if rat_msc:
+            bound = [k for k, b in result["at_prior_bound"].items() if b]
+            _console().print(f"at a prior bound: {', '.join(bound) or 'none'}; human values (not tied, hypothetical): "
+                             + ", ".join(f"{k} = {v:g}" for k, v in result["human_values_not_tied"].items()))
         if write:
             _console().print(f"wrote {module.write_fit(result)}")
         return

@@ -36,6 +36,14 @@ def validate() -> None:
     for k, (v, tol, src) in rf.targets().items():
         label = f"{v:g}" if k in rf.FITTED_ROWS else f"{v:g} (check)"
         rows.append((k, rf_sim[k], label, tol, abs(rf_sim[k] - v) <= tol, src))
+    # rat OVX MSC effect sizes: the rat's niche capacity and IV secretome reach are fitted (calibration.rat_msc)
+    # to rows 68e-68g; 68h and 68d are checks (human MSC efficacy stays hypothetical, row 69)
+    from ..calibration import rat_msc as rm
+
+    rm_sim = rm.simulate_targets(rm.rat_base(m), m)
+    for k, (v, tol, src) in rm.targets().items():
+        label = f"{v:g}" if k in rm.FITTED_ROWS else f"{v:g} (check)"
+        rows.append((k, rm_sim[k], label, tol, rm.passes(k, rm_sim[k], v, tol), src))
     t = Table(title="osteosim validate: calibration targets (rows marked 'check' are predictions, never fitted)")
     for c in ("target id", "simulated", "target", "tolerance", "pass", "source"):
         t.add_column(c)

@@ -5,9 +5,11 @@ Every value is cited to ``reference/targets/calibration-targets.csv`` rows 64-70
 "assumption" with the reason).  Each uncertain parameter carries a ``prior`` (below):
 ``osteosim simulate --ensemble`` samples MSC parameters from these priors, so a wide prior is
 the honest statement that the number is not known.  No human efficacy data
-exist (row 69): the mechanism strengths are preclinical guesses checked only against the
+exist (row 69): the mechanism strengths are preclinical guesses checked against the
 direction and rough size of the OVX-rodent pattern (rows 68a-68d; tests/validation/
-test_rat_ovx_msc.py).
+test_rat_ovx_msc.py).  In the rat only, ``msc_niche_capacity`` and ``msc_systemic_fraction`` are
+fitted to the OVX-rodent percent effect sizes (rows 68e-68g, derived from SMDs; calibration.rat_msc,
+parameters/rat_ovx.py); the human values below are not tied to that fit.
 
 Switches ``msc_switch_<mechanism>`` (0 or 1) turn one mechanism off for attribution; they
 are not uncertain and carry no prior.
@@ -239,12 +241,17 @@ MSC2026 = ParameterSet.from_list(
         # -- mechanisms ---------------------------------------------------------------------------
         P("msc_niche_capacity", 1.0, "1", f"{_A}: engraftment is niche-limited: graft osteoprogenitors add at most ~capacity x the young endogenous supply; after IV, donor cells are at most ~2 % of osteoblasts ({_ROW}s 67a-67b, Horwitz 1999; Otsuru 2012), locally they can engraft (Pauley 2014)",
           "saturation of graft differentiation, relative to the young endogenous osteoprogenitor pool", ("Horwitz1999", "Otsuru2012"),
-          prior=LogUniform(0.2, 5.0, f"{_A}: only bounds are known (target C5: <= 2 % donor OB after BMT, ~0 after IV MSC; Pauley 2014 local engraftment): a 25x range")),
+          prior=LogUniform(0.2, 5.0, f"{_A}: only bounds are known (target C5: <= 2 % donor OB after BMT, ~0 after IV MSC; Pauley 2014 local engraftment): a 25x range. "
+                           "The rat fit (calibration.rat_msc, rows 68e-68f: femur BMD gain 2.5-10.4 % vs OVX at 4 and 8 weeks, Li 2016 SMD x CV, derived) "
+                           "sits at this prior's lower bound 0.2 (unbounded it goes to ~0.01: the rat rows leave no room for graft differentiation "
+                           "at 1e6 cells); the human value is not tied to it (hypothetical)")),
         P("msc_systemic_fraction", 0.05, "1", f"{_A}: lung-trapped cells act systemically through secreted factors (TSG-6, Lee 2009; Otsuru 2012: OI benefit from a secreted factor), diluted over the body; sized so IV cells give a modest benefit in OVX rodents, smaller than intra-marrow cells (Stem Cells Int 2019); prior 0.5-20 % of a local graft's exposure",
           "marrow exposure to the secretome of cells outside that site, per cell, relative to local cells",
           ("Lee2009", "Otsuru2012", "StemCellsInt2019", "Li2016", "Fu2021", "Sui2018", "Zheng2018"),
           prior=LogUniform(0.005, 0.2, f"{_A}: no measurement; rodent IV effects (SMD 1.3-3, Li 2016; Fu 2021) seem immunomodulatory (Sui 2018; Zheng 2018), "
-                           f"a channel the model lacks ({_EV} table (a))")),
+                           f"a channel the model lacks ({_EV} table (a)). The rat fit (calibration.rat_msc, row 68g: IV below intra-bone-marrow, "
+                           "both positive, Agata 2019) sits at this prior's upper bound 0.2 and still misses the systemic meta-analysis (row 68h, "
+                           "Fu 2021 SMD 3.02 ~ 5.5-25 %, derived) by an order of magnitude; unbounded it would go to ~18; the human value is not tied to it (hypothetical)")),
         P("msc_paracrine_ec50", 1.0, "1", f"{_A}: graft density (relative to young osteoprogenitors) giving half the maximal paracrine effect; no dose-response data (row 69)",
           "half-maximal graft exposure of the paracrine signal", (),
           prior=LogUniform(0.1, 10.0, f"{_A}: no dose-response data ({_EV} table (a)): two decades")),

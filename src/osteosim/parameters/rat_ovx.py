@@ -12,7 +12,8 @@ the femoral neck.  T-scores of a rat are against the rat reference below (not cl
 from __future__ import annotations
 
 from .. import citations
-from .base import P, ParameterSet
+from .base import FittedValues, P, ParameterSet
+from .msc2026 import MSC2026
 
 __all__ = ["rat_parameters", "RAT_OVERRIDES"]
 
@@ -27,6 +28,21 @@ _R("Wronski1988", authors="Wronski TJ, Cintron M, Dann LM", year=1988,
 
 _A = "assumption"
 YEAR = 365.25
+#: the rat's route-level MSC efficacy, fitted to the OVX-rodent effect sizes (rows 68e-68g); rat only:
+#: the human MSC2026 values are not tied to it (human MSC efficacy stays hypothetical, row 69)
+_MSC_FIT = FittedValues(
+    "rat_msc_fit.json",
+    "fitted in the rat only by osteosim.calibration.rat_msc to calibration-targets.csv rows 68e-68g (femur BMD gain "
+    "vs OVX 4 and 8 weeks after one intra-femoral dose, Li 2016 SMD x between-rat CV, derived; IV / intra-bone-marrow "
+    "ratio, Agata 2019); the human value is not tied to it",
+    ("Li2016", "StemCellsInt2019", "Uejima2008"),
+)
+
+
+def _msc_fit(name: str, description: str):
+    """A rat MSC parameter from the fit, bounded by the human prior's support (its prior's source is the fit's prior)."""
+    human = MSC2026[name]
+    return _MSC_FIT.param(name, human.value, human.unit, description, human.bounds, f"MSC2026 {human.prior}")
 #: rat / human time scale for slow processes: lifespan ~2.5-3 y vs ~80 y
 _SCALE = 30.0
 
@@ -63,6 +79,10 @@ RAT_OVERRIDES = ParameterSet.from_list(
         P("msc_marrow_volume_lumbar_spine", 0.3, "mL", f"{_A}: marrow of the rat lumbar vertebral bodies", "marrow volume, rat lumbar spine", (), (0.15, 0.6)),
         P("msc_marrow_volume_total_hip", 0.3, "mL", f"{_A}: rat femoral medullary cavity ~35 mm x 2.5-3 mm plus metaphyses", "marrow volume, one rat femur", (), (0.15, 0.6)),
         P("msc_marrow_volume_femoral_neck", 0.03, "mL", f"{_A}: the rat femoral neck holds ~1/10 of the femur marrow", "marrow volume, rat femoral neck", (), (0.01, 0.06)),
+        _msc_fit("msc_niche_capacity", "saturation of graft differentiation in the rat (local engraftment ceiling), "
+                 "relative to the young endogenous osteoprogenitor pool"),
+        _msc_fit("msc_systemic_fraction", "marrow exposure to the secretome of cells outside that site (IV route), "
+                 "per cell, relative to local cells, in the rat"),
         P("msc_marrow_volume_distal_radius", 0.02, "mL", f"{_A}: the rat radius medullary cavity is small", "marrow volume, rat distal radius", (), (0.005, 0.05)),
     ],
     citation_keys=("Kimmel1990",),
