@@ -170,3 +170,19 @@ def test_default_spec_is_served_from_the_store(study_client):
         assert r.status_code == 200 and r.json()["stored"] is True
     finally:
         path.unlink()
+
+
+def test_the_store_keeps_the_newest_and_survives_an_unwritable_folder(tmp_path, monkeypatch, capsys):
+    import os
+
+    from osteosim.web import study
+
+    monkeypatch.setattr(study, "MAX_STORED", 2)
+    for i in range(3):
+        study._store(tmp_path, f"k{i}", {"i": i})
+        os.utime(tmp_path / f"k{i}.json", (1000 + i, 1000 + i))
+    study._store(tmp_path, "k3", {"i": 3})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k2.json", "k3.json"]
+    blocked = tmp_path / "k2.json"  # a file where the folder should be
+    study._store(blocked, "k4", {"i": 4})
+    assert "was not stored" in capsys.readouterr().err

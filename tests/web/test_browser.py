@@ -156,7 +156,8 @@ def test_study_page_runs_a_small_durability_study(server, page, shots):
     page.fill("#study-years", "1")
     page.uncheck("#sensitivity")
     page.get_by_role("button", name="Run study").click()
-    page.wait_for_selector("#study-status .badge", timeout=10_000)
+    # the first study request imports the study code and checks the spec on the server's model thread
+    page.wait_for_selector("#study-status .badge", timeout=60_000)
     page.wait_for_selector("#study-results:not([hidden])", timeout=240_000)
     assert page.locator("#study-status .badge").inner_text() == "done"
     assert page.locator("#headline tbody tr").count() == 3

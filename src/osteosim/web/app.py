@@ -318,12 +318,12 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
 
     @app.get("/api/trials", tags=["trials"])
     async def list_trials() -> list[dict[str, Any]]:
-        """Every job this server remembers, newest last."""
-        return [_job_view(j, with_result=False) for j in jobs.list()]
+        """Every trial job this server remembers, newest last."""
+        return [_job_view(j, with_result=False) for j in jobs.list() if j.kind == "trial"]
 
     def _job_or_404(job_id: str):
         job = jobs.get(job_id)
-        if job is None:
+        if job is None or job.kind != "trial":  # a study job is /api/studies/runs/{id}
             raise _error(404, f"trial {job_id}: no such job on this server")
         return job
 

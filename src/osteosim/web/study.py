@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -229,8 +230,24 @@ def study_target(payload: dict[str, Any], out_dir: Path, progress: Callable[...,
     res = run_study(spec, progress=say)
     progress(total, total, "done")
     out = result_payload(res, mapping)
-    atomic_write_json(Path(payload["cache_dir"]) / f"{spec_key(mapping)}.json", out, indent=None)
+    _store(Path(payload["cache_dir"]), spec_key(mapping), out)
     return out
+
+
+#: stored results kept (about 0.1-0.5 MB each); beyond this the least recently written go
+MAX_STORED = 100
+
+
+def _store(cache_dir: Path, key: str, out: dict[str, Any]) -> None:
+    """Keep ``out`` under ``key`` (temporary file, then rename) and drop the oldest beyond :data:`MAX_STORED`.
+    A store that cannot be written costs only the instant answer next time, not this result."""
+    try:
+        atomic_write_json(cache_dir / f"{key}.json", out, indent=None)
+        stored = sorted(cache_dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for old in stored[: max(0, len(stored) - MAX_STORED)]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:
+        print(f"osteosim: the study result was not stored in {cache_dir}: {exc}", file=sys.stderr, flush=True)
 
 
 def result_payload(res, mapping: dict[str, Any]) -> dict[str, Any]:

@@ -36,7 +36,8 @@ async function onStudy() {
   const reference = spec.reference ?? s.regimens.find((n) => !(spec.regimens[n] || []).length);
   $("regimen-choice").replaceChildren(...s.regimens.map((n) => el("label", { class: "check" },
     el("input", { type: "checkbox", value: n, checked: true, disabled: n === reference, "data-regimen": n }), n)));
-  $("study-status").textContent = s.stored ? "the default settings have a stored result: Run shows it at once" : "";
+  $("study-status").textContent = "";
+  if (s.stored) await start();  // the default settings have a stored result: show it at once
 }
 
 function body() {
