@@ -106,6 +106,7 @@ def test_a_run_gives_the_numbers_of_run_study(study_client, tiny_run):
     assert out["sensitivity"]["top3"] == json.loads(json.dumps(res.summary["sensitivity"]["top3"]))
     assert [r["parameter"] for r in out["indices"]] == list(res.sensitivity.indices_["parameter"])
     assert any("hypothetical" in s for s in out["limitations"])
+    assert out["scope"].startswith("It can compare regimens within the model")
 
 
 def test_a_finished_spec_is_stored_and_answered_at_once(study_client, tiny_run):

@@ -256,9 +256,10 @@ def result_payload(res, mapping: dict[str, Any]) -> dict[str, Any]:
     ``headline``: the CLI's table (headline.csv); ``table``: every column per regimen (table.csv: BMD and
     strength at the end, fractures prevented with the parameter band, how long the benefit lasts, the cohort
     percentiles); ``curves``: regimen -> site -> BMD % change (nominal, p05, p50, p95) and strength % change
-    over ``t_years``; ``sensitivity``: the screen's summary with its top three and ``indices``; ``conclusions``
-    and ``limitations``: the report's sentences (what the model can and cannot conclude)."""
-    from ..report.durability import LIMITATIONS, conclusions, headline
+    over ``t_years``; ``sensitivity``: the screen's summary with its top three and ``indices``; ``conclusions``:
+    the report's sentences built from the numbers; ``scope`` and ``limitations``: what the model can and cannot
+    conclude."""
+    from ..report.durability import LIMITATIONS, SCOPE, conclusions, headline
 
     spec = res.spec
     summary = to_jsonable(res.summary)
@@ -282,6 +283,7 @@ def result_payload(res, mapping: dict[str, Any]) -> dict[str, Any]:
         "sensitivity": summary.get("sensitivity"),
         "indices": None if indices is None else to_jsonable(indices.head(10).to_dict(orient="records")),
         "conclusions": conclusions(res.table, res.summary),
+        "scope": SCOPE,
         "limitations": list(LIMITATIONS),
         "summary": summary,
     }

@@ -13,6 +13,7 @@ let spec = null;
 let result = null;
 let jobUrl = null;
 let timer = null;
+let shown = 0;  // the latest study chosen: an older choice's answer is dropped
 
 function study() {
   return studies.find((s) => s.name === $("study").value);
@@ -26,12 +27,16 @@ async function onStudy() {
   $("study-years").value = s.years;
   $("study-seed").value = s.seed;
   $("sensitivity").checked = s.sensitivity;
+  const mine = ++shown;
+  let got;
   try {
-    spec = (await api(`/api/studies/${encodeURIComponent(s.name)}`)).spec;
+    got = (await api(`/api/studies/${encodeURIComponent(s.name)}`)).spec;
   } catch (err) {
     showError($("error"), err.message);
     return;
   }
+  if (mine !== shown) return;
+  spec = got;
   $("study-yaml").textContent = JSON.stringify(spec, null, 2);
   const reference = spec.reference ?? s.regimens.find((n) => !(spec.regimens[n] || []).length);
   $("regimen-choice").replaceChildren(...s.regimens.map((n) => el("label", { class: "check" },
@@ -118,6 +123,7 @@ function showResult(res) {
   plotCourses();
   plotPrevented();
   showSensitivity(res.sensitivity, res.indices);
+  $("scope").textContent = res.scope || "";
   $("limitations").replaceChildren(...res.limitations.map((s) => el("li", {}, s)));
 }
 
