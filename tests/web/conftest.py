@@ -59,8 +59,10 @@ def server(shots):
     port = _free_port()
     log = shots / "server.log"
     with open(log, "wb") as out:
+        # the server stores finished studies in this run's folder, not the user's cache
+        env = dict(os.environ, OSTEOSIM_STUDY_CACHE=str(shots / "study-store"))
         proc = subprocess.Popen([sys.executable, "-m", "osteosim", "serve", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ), cwd=ROOT)
+                                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 90
         while True:

@@ -212,12 +212,13 @@ def test_sites_and_columns(client):
 
 
 def test_pages_and_plotly_are_served_locally(client):
-    for url in ("/", "/trials", "/healing", "/model"):
+    for url in ("/", "/trials", "/studies", "/healing", "/model"):
         r = client.get(url)
         assert r.status_code == 200 and "text/html" in r.headers["content-type"]
         assert "cdn" not in r.text.lower()
     index = client.get("/").text
     assert 'id="bmd-plot"' in index and ">Simulate<" in index
+    assert '<a href="/studies">Durability study</a>' in index and 'id="study-bmd-plot"' in client.get("/studies").text
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert client.get("/docs").status_code == 200

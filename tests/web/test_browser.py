@@ -138,3 +138,44 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     assert r.status_code == 200 and "<html" in r.text.lower()
     assert not page.js_errors, page.js_errors
     _shot(page, shots, "trial")
+
+
+def test_study_page_runs_a_small_durability_study(server, page, shots):
+    _open(page, server + "/studies")
+    assert page.locator("#study option").count() >= 1
+    # the first study is chosen as the page opens (choosing it again would rebuild the regimen boxes meanwhile)
+    assert page.input_value("#study") == "durability"
+    assert page.locator("#regimen-choice input").count() == 13
+    assert page.input_value("#draws") == "32" and page.is_checked("#sensitivity")
+    keep = ("no_treatment", "msc_marrow_auto_io", "alendronate_5y_holiday")
+    for box in page.locator("#regimen-choice input").all():
+        if box.get_attribute("value") not in keep:
+            box.uncheck()
+    assert page.locator("#regimen-choice input[value='no_treatment']").is_disabled()  # the reference always runs
+    page.fill("#draws", "2")
+    page.fill("#cohort_n", "0")
+    page.fill("#study-years", "1")
+    page.uncheck("#sensitivity")
+    page.get_by_role("button", name="Run study").click()
+    # the first study request imports the study code and checks the spec on the server's model thread
+    page.wait_for_selector("#study-status .badge", timeout=60_000)
+    page.wait_for_selector("#study-results:not([hidden])", timeout=240_000)
+    assert page.locator("#study-status .badge").inner_text() == "done"
+    assert page.locator("#headline tbody tr").count() == 3
+    assert "benefit lasts" in page.inner_text("#headline thead")
+    # each regimen's BMD line with its band (two edges), the MSC gain over no treatment, one bar per treated regimen
+    assert page.locator("#study-bmd-plot .scatterlayer .trace").count() == 9
+    assert page.locator("#study-gain-plot .scatterlayer .trace").count() == 3
+    assert page.locator("#prevented-plot .barlayer .point").count() == 2
+    assert page.locator("#conclusions li").count() >= 2
+    assert "hypothetical" in page.inner_text("#limitations")
+    assert "It cannot say whether MSC therapy works in women" in page.inner_text("#scope")
+    page.select_option("#curve-site", "total_hip")
+    page.wait_for_function("document.querySelector('#study-bmd-plot .gtitle').textContent.startsWith('Total hip')")
+    # the same settings again: the stored result, at once
+    page.get_by_role("button", name="Run study").click()
+    page.wait_for_function("document.querySelector('#study-status').textContent.includes('stored result')")
+    assert page.locator("#headline tbody tr").count() == 3
+    assert page.locator("#error").is_hidden()
+    assert not page.js_errors, page.js_errors
+    _shot(page, shots, "study")

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from .style import SITE_LABELS
 
 __all__ = ["plot_course", "plot_fractures_prevented", "plot_durability", "conclusions", "headline",
-           "render_study_report", "FIGURES", "LIMITATIONS"]
+           "render_study_report", "FIGURES", "SCOPE", "LIMITATIONS"]
 
 #: figure files of a study run: name -> what it shows
 FIGURES = {
@@ -25,6 +25,11 @@ FIGURES = {
     "fractures_prevented.png": "fractures prevented per 1,000 women over the span, with the parameter band",
     "durability.png": "how long the spine BMD gain lasts after the last dose",
 }
+
+#: what the model can conclude (the report's and the web page's opening of "what the model can and cannot conclude")
+SCOPE = ("It can compare regimens within the model: the same woman, the same bone biology and the same fracture "
+         "hazard for every arm, so differences come from the regimens and the parameters sampled. It cannot say "
+         "whether MSC therapy works in women.")
 
 #: what the model cannot conclude (stated in every report, whatever the numbers)
 LIMITATIONS = (
@@ -300,7 +305,7 @@ def render_study_report(table: pd.DataFrame, summary: dict, figures: dict[str, s
 
     head = headline(table, summary["site"])
     return render("durability.html.j2", title=f"Durability study: {summary['name']}", summary=summary,
-                  conclusions=conclusions(table, summary), limitations=LIMITATIONS,
+                  conclusions=conclusions(table, summary), scope=SCOPE, limitations=LIMITATIONS,
                   columns=list(head.columns), rows=head.to_dict(orient="records"), figures=figures,
                   indices=None if indices is None else indices.head(10).to_dict(orient="records"),
                   citations=summary.get("citations", []))

@@ -37,6 +37,8 @@ from . import tasks
 from .jobs import JobManager, JobsFull
 from .runner import Busy, ModelWorker, SolveFailed, prepare_scenario, simulate_payload
 from .schemas import JOB_ID_PATTERN, ColumnsOut, HealIn, Limits, RiskIn, ScenarioIn, SiteOut, TrialIn
+from .study import default_cache_dir
+from .study_routes import add_study_routes
 
 __all__ = ["create_app", "STATIC_DIR"]
 
@@ -60,7 +62,8 @@ WARM_UP_BODIES = tuple({"patient": DEFAULT_FORM_PATIENT, "years": 10, "regimen":
 KEPT_ANSWERS = 64
 
 #: the front end's pages: URL path -> file in static/
-PAGES = {"/": "index.html", "/trials": "trial.html", "/healing": "healing.html", "/model": "model.html"}
+PAGES = {"/": "index.html", "/trials": "trial.html", "/studies": "study.html", "/healing": "healing.html",
+         "/model": "model.html"}
 
 
 def _plotly_js() -> Path:
@@ -121,7 +124,7 @@ def _validation_line(errors: list[dict[str, Any]]) -> str:
 
 
 def create_app(limits: Limits | None = None, *, warm_up: bool = False,
-               on_ready: Callable[[float], None] | None = None) -> FastAPI:
+               on_ready: Callable[[float], None] | None = None, study_cache: Path | None = None) -> FastAPI:
     """A new app with its own model thread, job manager and job folder (removed at shutdown).
 
     ``warm_up``: run the page's first Simulate (:data:`WARM_UP_BODIES`) on the model thread in the
@@ -129,6 +132,9 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
     the cache loads.  The pages and the API answer meanwhile (a simulation queues behind the warm-up);
     ``GET /api/health`` says ``ready`` once it is done, and ``on_ready(seconds)`` is called then.
     Without ``warm_up`` the app is ready at once.
+
+    ``study_cache``: where finished durability studies are stored by spec hash (default
+    :func:`~osteosim.web.study.default_cache_dir`).
     """
     limits = limits or Limits()
     root = Path(tempfile.mkdtemp(prefix="osteosim-web-"))  # job outputs: server-owned, removed at shutdown
@@ -312,12 +318,12 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
 
     @app.get("/api/trials", tags=["trials"])
     async def list_trials() -> list[dict[str, Any]]:
-        """Every job this server remembers, newest last."""
-        return [_job_view(j, with_result=False) for j in jobs.list()]
+        """Every trial job this server remembers, newest last."""
+        return [_job_view(j, with_result=False) for j in jobs.list() if j.kind == "trial"]
 
     def _job_or_404(job_id: str):
         job = jobs.get(job_id)
-        if job is None:
+        if job is None or job.kind != "trial":  # a study job is /api/studies/runs/{id}
             raise _error(404, f"trial {job_id}: no such job on this server")
         return job
 
@@ -364,6 +370,10 @@ def create_app(limits: Limits | None = None, *, warm_up: bool = False,
             if with_result:
                 out["summary"] = job.result
         return out
+
+    # ------------------------------------------------------------------ studies
+    add_study_routes(app, jobs=jobs, limits=limits, cache_dir=Path(study_cache or default_cache_dir()),
+                     on_worker=on_worker, error=_error)
 
     # ------------------------------------------------------------------ healing
     @app.post("/api/heal", tags=["healing"])

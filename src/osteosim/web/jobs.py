@@ -10,7 +10,8 @@ once and the jobs waiting; beyond that :meth:`JobManager.submit` raises
 
 A job target is a module-level function ``target(payload, out_dir, progress,
 should_stop) -> dict`` (picklable by reference).  It reports
-``progress(done, total)``; ``should_stop()`` turns true after a cancel, and a
+``progress(done, total)`` or ``progress(done, total, message)`` (what it is doing now,
+shown beside the progress bar); ``should_stop()`` turns true after a cancel, and a
 target that does not stop within ``cancel_grace_s`` is terminated.
 """
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Job:
     status: str = "queued"
     done: int = 0
     total: int = 0
+    message: str = ""
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -67,7 +69,8 @@ class Job:
             "id": self.id,
             "kind": self.kind,
             "status": self.status,
-            "progress": {"done": self.done, "total": self.total, "fraction": round(min(max(frac, 0.0), 1.0), 4)},
+            "progress": {"done": self.done, "total": self.total, "fraction": round(min(max(frac, 0.0), 1.0), 4),
+                         "message": self.message},
             "created": self.created,
             "started": self.started,
             "finished": self.finished,
@@ -80,8 +83,8 @@ class Job:
 def _child_main(target: Callable[..., dict], payload: dict, out_dir: str, messages, stop) -> None:
     """Body of a job process: run the target, send progress and one final message."""
 
-    def progress(done: int, total: int) -> None:
-        messages.put(("progress", int(done), int(total)))
+    def progress(done: int, total: int, message: str = "") -> None:
+        messages.put(("progress", int(done), int(total), str(message)))
 
     try:
         result = target(payload, Path(out_dir), progress, stop.is_set)
@@ -235,7 +238,7 @@ class JobManager:
     def _apply(self, job: Job, msg: tuple) -> tuple | None:
         if msg[0] == "progress":
             with self._lock:
-                job.done, job.total = msg[1], msg[2]
+                job.done, job.total, job.message = msg[1], msg[2], msg[3]
             return None
         return msg[0], msg[1]
 

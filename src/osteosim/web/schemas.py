@@ -19,7 +19,7 @@ from ..parameters.fracture_countries import COUNTRIES
 from ..physiology.patient import Patient
 from ..scenario import ScenarioFile
 
-__all__ = ["Limits", "ScenarioIn", "TrialIn", "HealIn", "RiskIn", "SiteOut", "ColumnOut", "ColumnsOut", "JOB_ID_PATTERN"]
+__all__ = ["Limits", "ScenarioIn", "TrialIn", "StudyRunIn", "HealIn", "RiskIn", "SiteOut", "ColumnOut", "ColumnsOut", "JOB_ID_PATTERN"]
 
 #: job ids are uuid4 hex strings (anything else is a 422 before any lookup)
 JOB_ID_PATTERN = r"^[0-9a-f]{32}$"
@@ -53,6 +53,13 @@ class Limits:
     max_body_bytes: int = 64_000
     #: a parameter / driver / initial-state override must lie within this factor of its default
     override_factor: float = 100.0
+    #: a durability study job (web/study.py): its span, parameter draws per regimen, regimens, cohort women and
+    #: Morris trajectories (the example study, 13 regimens x 33 runs + 8 women + 52 screening runs, fits)
+    max_study_years: float = 30.0
+    max_study_draws: int = 64
+    max_study_regimens: int = 16
+    max_study_cohort: int = 16
+    max_study_sensitivity_n: int = 8
 
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -86,6 +93,25 @@ class TrialIn(BaseModel):
     patients_per_arm: int | None = Field(None, ge=1, description="overrides population.patients_per_arm")
     years: float | None = Field(None, gt=0, description="overrides years")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+
+
+class StudyRunIn(BaseModel):
+    """A durability-study job: an example of ``examples/studies/`` by name, or a study mapping (the study file
+    contract, docs/studies.md), with smaller settings so the page answers fast."""
+
+    model_config = ConfigDict(**_STRICT, json_schema_extra={"examples": [
+        {"study": "durability", "draws": 4, "cohort_n": 0, "sensitivity": False}]})
+
+    study: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                              description="name of an example study (GET /api/studies)")
+    spec: dict[str, Any] | None = Field(None, description="a study mapping (the study file contract)")
+    draws: int | None = Field(None, ge=1, le=512, description="overrides draws (parameter draws per regimen)")
+    years: float | None = Field(None, gt=0, le=30, description="overrides years (the span)")
+    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="overrides seed")
+    cohort_n: int | None = Field(None, ge=0, le=1000, description="overrides cohort.n (women; 0: no cohort)")
+    sensitivity: bool | None = Field(None, description="false: skip the sensitivity screen")
+    regimens: list[str] | None = Field(None, min_length=2, max_length=64,
+                                       description="run only these regimens of the study (the reference included)")
 
 
 class RiskIn(BaseModel):
