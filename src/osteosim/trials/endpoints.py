@@ -11,7 +11,6 @@ Aggregations run in DuckDB over the Parquet parts, so memory does not grow with 
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -21,13 +20,13 @@ from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from . import stats
 from ..outcomes.fracture import ENDPOINT_KINDS
+from .estimates import event_columns, hazard_ratio, month_key, visit_means
 from .outputs import months_grid
 from .predictions import fracture_predictions
 from .spec import PUBLISHED, TrialSpec
 from .store import TrialStore
 
-__all__ = ["finish", "published_comparison", "month_key", "visit_stats", "mean_entry", "event_columns",
-           "hazard_ratio"]
+__all__ = ["finish", "published_comparison", "month_key"]
 
 
 def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
@@ -45,53 +44,6 @@ def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
     return keys
 
 
-def month_key(m: float) -> str:
-    return str(int(m)) if float(m).is_integer() else f"{m:g}"
-
-
-def visit_stats(store: TrialStore, column: C.Column, kind: str = "visits"):
-    """Per arm and visit (and per draw for ``kind`` visit_draws): n, ``mean_<site>`` and ``sd_<site>`` of a
-    per-site visit column over the patients alive at the visit (a DataFrame)."""
-    sel = ", ".join(f"avg({column.name(s)}) AS mean_{s}, stddev_samp({column.name(s)}) AS sd_{s}" for s in SITES)
-    keys = ([C.DRAW.name()] if kind == "visit_draws" else []) + [f"{C.VISIT_ARM.name()}", f"{C.MONTH.name()}"]
-    group = ", ".join(keys)
-    return store.query(f"SELECT {group}, count(*) AS n, {sel} FROM {{parts}} "
-                       f"WHERE {C.ALIVE.name()} AND {C.VISIT_SOLVER_OK.name()} AND {C.MONTH.name()} > 0 "
-                       f"GROUP BY {group} ORDER BY {group}", kind)
-
-
-def mean_entry(mean: float, sd: float | None, n: int) -> dict:
-    """{mean, sd, ci95, n} of one arm, site and visit."""
-    sd = float(sd or float("nan"))  # None (one patient) and 0 (no spread): no sd, no interval
-    return {"mean": float(mean), "sd": sd if math.isfinite(sd) else None, "ci95": stats.mean_ci(float(mean), sd, int(n)),
-            "n": int(n)}
-
-
-def _visit_means(store: TrialStore, spec: TrialSpec, column: C.Column) -> dict:
-    """{arm: {site: {month: {mean, sd, ci95, n}}}} of a per-site visit column (patients alive at the visit)."""
-    out: dict = {arm: {s: {} for s in SITES} for arm in spec.arms}
-    for r in visit_stats(store, column).itertuples(index=False):
-        for s in SITES:
-            out[r.arm][s][month_key(r.month)] = mean_entry(getattr(r, f"mean_{s}"), getattr(r, f"sd_{s}"), r.n)
-    return out
-
-
-def event_columns(ev, kind: str, years: float):
-    """Time (years) to the first fracture of ``kind`` or censoring, and the event flag."""
-    t = ev[C.TIME_TO.name(kind)].to_numpy(float)
-    death = ev[C.DEATH_TIME.name()].to_numpy(float)
-    end = np.fmin(np.where(np.isnan(death), years, death), years)
-    event = ~np.isnan(t)
-    return np.where(event, t, end), event
-
-
-def hazard_ratio(treated, control, kind: str, years: float) -> dict:
-    """Cox hazard ratio of time to the first ``kind`` fracture, treated vs control (events rows of each arm)."""
-    t1, e1 = event_columns(treated, kind, years)
-    t0, e0 = event_columns(control, kind, years)
-    return stats.cox_hazard_ratio(np.r_[t1, t0], np.r_[e1, e0], np.r_[np.ones(len(t1)), np.zeros(len(t0))])
-
-
 def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solver: str) -> dict:
     """Write patients.parquet, events.parquet, summary.json and report.html; return the summary.
 
@@ -106,9 +58,9 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     death_time = C.DEATH_TIME.name()
     ev = store.query("SELECT * FROM {parts}", "events")
     years = spec.years
-    bmd = _visit_means(store, spec, C.BMD_PCT_CHANGE)
-    strength = _visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
-    fracture_strength = _visit_means(store, spec, C.FRACTURE_STRENGTH_PCT_CHANGE)
+    bmd = visit_means(store, spec, C.BMD_PCT_CHANGE)
+    strength = visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
+    fracture_strength = visit_means(store, spec, C.FRACTURE_STRENGTH_PCT_CHANGE)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
     km: dict = {kind: {} for kind in ENDPOINT_KINDS}

@@ -45,7 +45,7 @@ from ..outcomes import columns as C
 from ..outcomes.fracture import ENDPOINT_KINDS
 from ..physiology.patient import SITES
 from . import stats
-from .endpoints import event_columns, hazard_ratio, mean_entry, month_key, visit_stats
+from .estimates import event_columns, hazard_ratio, mean_entry, month_key, visit_stats
 from .spec import TrialSpec
 from .store import TrialStore
 
@@ -125,7 +125,9 @@ def _row(arm: str, endpoint: str, nominal, ci, estimates: list, dists: list, mix
     ok = [dists[i] for i in used if dists[i] is not None]
     total = mixture(ok) if ok else [None, None]
     row.update(parameter_interval=par, total_interval=total, draws_used=len(used), note=None)
-    if len(used) < len(estimates):
+    if not used:
+        row["note"] = "undefined in every draw (no events in either arm)"
+    elif len(used) < len(estimates):
         row["note"] = f"{len(estimates) - len(used)} draw(s) left out: the estimate is undefined there (no events)"
     elif par[0] is not None and abs(par[1] - par[0]) <= _SAME * max(1.0, abs(par[0])):
         row["note"] = "the drawn parameters do not change this estimate (zero width, computed)"
