@@ -126,7 +126,7 @@ def _row(arm: str, endpoint: str, nominal, ci, estimates: list, dists: list, mix
     total = mixture(ok) if ok else [None, None]
     row.update(parameter_interval=par, total_interval=total, draws_used=len(used), note=None)
     if not used:
-        row["note"] = "undefined in every draw (no events in either arm)"
+        row["note"] = "undefined in every draw (no events: in one arm or both)"
     elif len(used) < len(estimates):
         row["note"] = f"{len(estimates) - len(used)} draw(s) left out: the estimate is undefined there (no events)"
     elif par[0] is not None and abs(par[1] - par[0]) <= _SAME * max(1.0, abs(par[0])):
