@@ -225,3 +225,14 @@ def test_drawn_parameters_do_not_act_without_therapy():
         ys.append(run.solve(_trial_options(), block=BLOCK, chunk_size=BLOCK).ys)
     np.testing.assert_array_equal(ys[1], ys[0])
     np.testing.assert_array_equal(ys[2], ys[0])
+
+
+def test_cli_table_separates_the_intervals(msc_run, capsys):
+    from osteosim.cli.trial import print_trial_table
+
+    _, summary = msc_run
+    print_trial_table(summary)
+    out = capsys.readouterr().out
+    assert "Parameter uncertainty: 3 draws (seed 20260)" in out
+    assert "sampling CI" in out and "parameter" in out and "total" in out
+    assert "no therapy: no drawn parameter acts on this arm" in out
