@@ -36,6 +36,12 @@ def trial(
     hazard: str = typer.Option(None, "--hazard", help="Fracture hazard: bmd (gradient of risk per SD of BMD) or "
                                "strength (load over strength); default: the trial file's population.fracture_hazard "
                                "(bmd when absent)."),
+    parameter_draws: int = typer.Option(None, "--parameter-draws", help="Parameter sets to draw (as simulate "
+                                        "--ensemble draws them: MSC and unfitted drug parameters) and run on the same "
+                                        "patients; the summary then separates patient sampling from parameter "
+                                        "uncertainty. Overrides the trial file's uncertainty.parameter_draws; 0: none."),
+    parameter_seed: int = typer.Option(None, "--parameter-seed", help="Seed of the parameter draws (default: the "
+                                       "trial file's uncertainty.seed, else the ensemble's)."),
 ) -> None:
     """Run (or resume) a virtual clinical trial and write DIR/summary.json, DIR/patients.parquet, DIR/report.html."""
     from ..io_utils import to_jsonable
@@ -60,6 +66,8 @@ def trial(
             data = spec.model_dump(mode="json")
             data["population"]["fracture_hazard"] = hazard
             spec = TrialSpec.from_mapping(data, source=trial_file)
+        if parameter_draws is not None or parameter_seed is not None:
+            spec = _with_uncertainty(spec, parameter_draws, parameter_seed, trial_file)
         bar = _progress_bar()
         task = None
 
@@ -83,6 +91,25 @@ def trial(
         typer.echo(json.dumps(to_jsonable(summary), indent=2, allow_nan=False))
     else:
         print_trial_table(summary, out_dir)
+
+
+def _with_uncertainty(spec, draws: int | None, seed: int | None, source: str):
+    """The trial with ``--parameter-draws`` / ``--parameter-seed`` in its ``uncertainty`` (validated here)."""
+    from ..trials import TrialSpec
+    from ..trials.spec import MAX_PARAMETER_DRAWS
+
+    if draws is not None and not (0 <= draws <= MAX_PARAMETER_DRAWS):
+        raise ValueError(f"--parameter-draws: {draws} is not allowed (a whole number 0..{MAX_PARAMETER_DRAWS})")
+    if seed is not None and seed < 0:
+        raise ValueError(f"--parameter-seed: {seed} is not allowed (a whole number >= 0)")
+    data = spec.model_dump(mode="json")
+    unc = dict(data.get("uncertainty") or {})
+    if draws is not None:
+        unc["parameter_draws"] = draws
+    if seed is not None:
+        unc["seed"] = seed
+    data["uncertainty"] = unc
+    return TrialSpec.from_mapping(data, source=source)
 
 
 def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
@@ -114,6 +141,8 @@ def print_trial_table(summary: dict, out_dir: Path | None = None) -> None:
     con.print(t)
     if summary.get("fracture_predictions"):
         con.print(_predictions_table(summary))
+    if summary.get("uncertainty"):
+        con.print(_uncertainty_table(summary))
     if out_dir is not None:
         con.print(f"wrote {out_dir / 'summary.json'}, {out_dir / 'patients.parquet'}, {out_dir / 'report.html'}")
         con.print(_references_line(summary, out_dir / "summary.json"), markup=False)
@@ -148,6 +177,47 @@ def _predictions_table(summary: dict):
                   r["status"], pub, inside)
     if any(r["published_ci_from_counts"] for r in summary["fracture_predictions"]):
         t.caption = "c: CI computed from the published counts (log method), the paper's own CI not at hand"
+    return t
+
+
+def _uncertainty_table(summary: dict):
+    """Per arm: BMD change at the last visit, incidence, RR and HR, each with the three intervals
+    (trials/uncertainty.py); notes as numbered footnotes."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..physiology.sites import SITE_BY_NAME
+
+    u = summary["uncertainty"]
+    last = summary["visits_months"][-1]
+    fmt = {"bmd_pct_change": lambda v: f"{v:+.2f}", "incidence": lambda v: f"{100 * v:.1f}",
+           "relative_risk": lambda v: f"{v:.2f}", "hazard_ratio": lambda v: f"{v:.2f}"}
+    label = {"bmd_pct_change": "BMD % chg", "incidence": "incidence %", "relative_risk": "RR", "hazard_ratio": "HR"}
+
+    def iv(endpoint: str, pair) -> str:
+        if not pair or pair[0] is None:
+            return "–"
+        return f"{fmt[endpoint](pair[0])} to {fmt[endpoint](pair[1])}"
+
+    title = (f"Parameter uncertainty: {u['parameter_draws']} draws (seed {u['seed']}) on the same patients; 95 % "
+             f"intervals. BMD at month {last}")
+    t = Table(title=escape(title))
+    for col in ("arm", "endpoint", "nominal", "sampling CI", "parameter", "total", "note"):
+        t.add_column(col, justify="right" if col in ("nominal", "sampling CI", "parameter", "total") else "left")
+    notes: dict[str, int] = {}
+    for r in u["endpoints"]:
+        if r["endpoint"] == "bmd_pct_change" and r["month"] != last:
+            continue
+        where = SITE_BY_NAME[r["site"]].abbr if r.get("site") else r["kind"]
+        nom = "–" if r["nominal"] is None else fmt[r["endpoint"]](r["nominal"])
+        ref = "" if r["note"] is None else f"[{notes.setdefault(r['note'], len(notes) + 1)}]"
+        t.add_row(escape(r["arm"]), f"{label[r['endpoint']]} {where}", nom, iv(r["endpoint"], r["sampling_ci95"]),
+                  iv(r["endpoint"], r["parameter_interval"]), iv(r["endpoint"], r["total_interval"]), escape(ref))
+    lines = [] if u["sampled"] else [f"not sampled: {u['reason']}"]
+    lines += [f"[{i}] {n}" for n, i in notes.items()]
+    lines.append("sampling: patients at nominal parameters; parameter: 2.5-97.5 % of the estimate over the draws; "
+                 "total: mixture of the draws' sampling distributions")
+    t.caption = escape("\n".join(lines))
     return t
 
 

@@ -6,7 +6,10 @@ Three tables carry osteosim's outputs:
   densitometry per site, turnover markers, the model's states and outputs; with ``--ensemble``
   the 5/50/95 % bands of the banded columns (``<column>_p05`` ...);
 * ``visits`` -- a trial's ``patients.parquet``: one row per patient, arm and visit;
-* ``events`` -- a trial's ``events.parquet``: one row per patient and arm.
+* ``events`` -- a trial's ``events.parquet``: one row per patient and arm;
+* ``visit_draws`` and ``event_draws`` -- a trial's parameter draws (``uncertainty:`` in the trial
+  file, trials/uncertainty.py): the endpoint columns of ``visits`` and ``events`` again, once per
+  parameter draw, with the draw's number (``parameter_draws/*.parquet``).
 
 A column family that repeats over an axis is declared once with a pattern
 (``Column("bmd_{site}", per="site", ...)``); producers build names with :meth:`Column.name`
@@ -38,11 +41,13 @@ __all__ = ["Column", "Resolved", "AXES", "TABLES", "PLOT_GROUPS", "BAND_QUANTILE
            "BMD_PCT_CHANGE", "VISIT_STRENGTH", "STRENGTH_PCT_CHANGE",
            "VISIT_FRACTURE_STRENGTH", "FRACTURE_STRENGTH_PCT_CHANGE", "FRACTURES", "ALIVE", "VISIT_SOLVER_OK",
            "EVENT_PATIENT", "EVENT_ARM", "EVENT_AGE", "SEX", "BMI", "RISK_FLAGS", "BASELINE_TSCORE", "TIME_TO",
-           "N_FRACTURES", "DEATH_TIME", "EVENT_SOLVER_OK"]
+           "N_FRACTURES", "DEATH_TIME", "EVENT_SOLVER_OK", "DRAW", "VISIT_DRAWS", "EVENT_DRAWS", "EXTENDS"]
 
 #: the axes a column family repeats over (the model-dependent ones, "state" and "output", come from a model)
 AXES: dict[str, tuple[str, ...]] = {"site": SITES, "kind": KINDS, "endpoint": ENDPOINT_KINDS}
-TABLES = ("timeseries", "visits", "events")
+TABLES = ("timeseries", "visits", "events", "visit_draws", "event_draws")
+#: tables that repeat columns of another per parameter draw: table -> the table that declares those columns
+EXTENDS = {"visit_draws": "visits", "event_draws": "events"}
 
 #: plot groups of the timeseries, in the order the patient figure draws them (title, y label, scale);
 #: ``other`` columns are drawn only when asked for by name
@@ -278,7 +283,15 @@ EVENT_SOLVER_OK = Column("solver_ok", "bool", "the patient's solves succeeded", 
 EVENTS: tuple[Column, ...] = (EVENT_PATIENT, EVENT_ARM, EVENT_AGE, SEX, BMI, *RISK_FLAGS, BASELINE_TSCORE, TIME_TO,
                               N_FRACTURES, DEATH_TIME, EVENT_SOLVER_OK)
 
-_ALL = {"timeseries": TIMESERIES, "visits": VISITS, "events": EVENTS}
+# trials with parameter draws (osteosim.trials.uncertainty): per draw, the columns the endpoints read
+DRAW = Column("draw", "1", "parameter draw (1..K; the nominal trial, draw 0, is patients.parquet and events.parquet)",
+              table="visit_draws", source="trials.runner", group="trial")
+VISIT_DRAWS: tuple[Column, ...] = (DRAW, VISIT_PATIENT, VISIT_ARM, MONTH, BMD_PCT_CHANGE, STRENGTH_PCT_CHANGE,
+                                   FRACTURE_STRENGTH_PCT_CHANGE, ALIVE, VISIT_SOLVER_OK)
+EVENT_DRAWS: tuple[Column, ...] = (DRAW, EVENT_PATIENT, EVENT_ARM, TIME_TO, N_FRACTURES, DEATH_TIME, EVENT_SOLVER_OK)
+
+_ALL = {"timeseries": TIMESERIES, "visits": VISITS, "events": EVENTS, "visit_draws": VISIT_DRAWS,
+        "event_draws": EVENT_DRAWS}
 
 
 class Resolved(NamedTuple):
@@ -392,7 +405,9 @@ def markdown_table() -> str:
     """The declarations as Markdown tables, one per table (docs/model.md, generated)."""
     lines = []
     titles = {"timeseries": "`timeseries.csv` (osteosim simulate)", "visits": "`patients.parquet` (osteosim trial)",
-              "events": "`events.parquet` (osteosim trial)"}
+              "events": "`events.parquet` (osteosim trial)",
+              "visit_draws": "`parameter_draws/visits.parquet` (osteosim trial --parameter-draws)",
+              "event_draws": "`parameter_draws/events.parquet` (osteosim trial --parameter-draws)"}
     axes = {k: ", ".join(v) for k, v in AXES.items()}
     for table, cols in _ALL.items():
         lines += [f"\n### {titles[table]}\n", "| column | unit | description | plot group | from |",
@@ -413,7 +428,8 @@ def _check(tables: Mapping[str, Sequence[Column]]) -> None:
         for c in cols:
             if c.group not in PLOT_GROUPS:
                 raise ValueError(f"column {c.pattern!r}: plot group {c.group!r} is not one of {', '.join(PLOT_GROUPS)}")
-            if c.table != t:
+            # a draw table repeats columns its base table declares; DRAW is declared once for both
+            if c.table != t and c.table != EXTENDS.get(t) and not (c is DRAW and t in EXTENDS):
                 raise ValueError(f"column {c.pattern!r}: declared under {t} but says table {c.table!r}")
 
 

@@ -11,7 +11,6 @@ Aggregations run in DuckDB over the Parquet parts, so memory does not grow with 
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from . import stats
 from ..outcomes.fracture import ENDPOINT_KINDS
+from .estimates import event_columns, hazard_ratio, month_key, visit_means
 from .outputs import months_grid
 from .predictions import fracture_predictions
 from .spec import PUBLISHED, TrialSpec
@@ -44,35 +44,6 @@ def trial_citation_keys(spec: TrialSpec) -> tuple[str, ...]:
     return keys
 
 
-def month_key(m: float) -> str:
-    return str(int(m)) if float(m).is_integer() else f"{m:g}"
-
-
-def _visit_means(store: TrialStore, spec: TrialSpec, column: C.Column) -> dict:
-    """{arm: {site: {month: {mean, sd, ci95, n}}}} of a per-site visit column (patients alive at the visit)."""
-    sel = ", ".join(f"avg({column.name(s)}) AS mean_{s}, stddev_samp({column.name(s)}) AS sd_{s}" for s in SITES)
-    arm, month = C.VISIT_ARM.name(), C.MONTH.name()
-    df = store.query(f"SELECT {arm} AS arm, {month} AS month, count(*) AS n, {sel} FROM {{parts}} "
-                     f"WHERE {C.ALIVE.name()} AND {C.VISIT_SOLVER_OK.name()} AND {month} > 0 "
-                     f"GROUP BY {arm}, {month} ORDER BY {arm}, {month}", "visits")
-    out: dict = {arm: {s: {} for s in SITES} for arm in spec.arms}
-    for r in df.itertuples(index=False):
-        for s in SITES:
-            mean, sd = float(getattr(r, f"mean_{s}")), float(getattr(r, f"sd_{s}") or float("nan"))
-            out[r.arm][s][month_key(r.month)] = {"mean": mean, "sd": sd if math.isfinite(sd) else None,
-                                                 "ci95": stats.mean_ci(mean, sd, int(r.n)), "n": int(r.n)}
-    return out
-
-
-def _event_columns(ev, kind: str, years: float):
-    """Time (years) to the first fracture of ``kind`` or censoring, and the event flag."""
-    t = ev[C.TIME_TO.name(kind)].to_numpy(float)
-    death = ev[C.DEATH_TIME.name()].to_numpy(float)
-    end = np.fmin(np.where(np.isnan(death), years, death), years)
-    event = ~np.isnan(t)
-    return np.where(event, t, end), event
-
-
 def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solver: str) -> dict:
     """Write patients.parquet, events.parquet, summary.json and report.html; return the summary.
 
@@ -87,9 +58,9 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
     death_time = C.DEATH_TIME.name()
     ev = store.query("SELECT * FROM {parts}", "events")
     years = spec.years
-    bmd = _visit_means(store, spec, C.BMD_PCT_CHANGE)
-    strength = _visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
-    fracture_strength = _visit_means(store, spec, C.FRACTURE_STRENGTH_PCT_CHANGE)
+    bmd = visit_means(store, spec, C.BMD_PCT_CHANGE)
+    strength = visit_means(store, spec, C.STRENGTH_PCT_CHANGE)
+    fracture_strength = visit_means(store, spec, C.FRACTURE_STRENGTH_PCT_CHANGE)
     grid_years = months_grid(spec) / 12.0
     arms: dict = {}
     km: dict = {kind: {} for kind in ENDPOINT_KINDS}
@@ -99,7 +70,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
         fr = {}
         person_years = float(np.fmin(np.where(e[death_time].isna(), years, e[death_time]), years).sum())
         for kind in ENDPOINT_KINDS:
-            t, event = _event_columns(e, kind, years)
+            t, event = event_columns(e, kind, years)
             k = int(event.sum())
             fr[kind] = {"events": k, "incidence": k / n if n else None,
                         "per_1000_patient_years": 1000.0 * k / person_years if person_years > 0 else None}
@@ -116,9 +87,7 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
             a, c = arms[arm]["fractures"][kind], arms[spec.control]["fractures"][kind]
             rr[kind] = stats.relative_risk(a["events"], arms[arm]["n"], c["events"], arms[spec.control]["n"])
             if arm != spec.control:
-                t1, e1 = _event_columns(e, kind, years)
-                t0, e0 = _event_columns(ctrl, kind, years)
-                hr[kind] = stats.cox_hazard_ratio(np.r_[t1, t0], np.r_[e1, e0], np.r_[np.ones(len(t1)), np.zeros(len(t0))])
+                hr[kind] = hazard_ratio(e, ctrl, kind, years)
         arms[arm]["relative_risk"] = rr
         if arm != spec.control:
             arms[arm]["hazard_ratio"] = hr
@@ -169,6 +138,10 @@ def finish(spec: TrialSpec, store: TrialStore, *, seed: int, wall_s: float, solv
         "wall_s": wall_s,
         "citations": citations.references(trial_citation_keys(spec)),
     }
+    if spec.parameter_draws:  # intervals that separate patient sampling from parameter uncertainty
+        from .uncertainty import summarise
+
+        summary["uncertainty"] = summarise(spec, store, arms, by_arm)
     summary = to_jsonable(summary)
     atomic_write_text(root / "report.html", render_report(spec, summary))
     atomic_write_json(root / "summary.json", summary)

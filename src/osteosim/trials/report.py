@@ -1,6 +1,6 @@
 """report.html of a virtual trial: BMD curves with bands, fracture counts, Kaplan-Meier plots,
-a forest plot of the simulated (predicted) fracture ratios next to the published ones, and
-simulated vs published BMD (one self-contained file, figures inline as PNG).
+a forest plot of the simulated (predicted) fracture ratios next to the published ones,
+simulated vs published BMD, and with parameter draws the sampling, parameter and total intervals (one self-contained file, figures inline as PNG).
 
 The layout is the jinja2 template ``osteosim/report/templates/trial.html.j2``; this module
 draws the figures and hands the summary over."""
@@ -131,6 +131,42 @@ def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
     return fig
 
 
+#: the three intervals of a parameter-uncertainty row (trials/uncertainty.py): key, label, y offset, line width
+_UNCERTAINTY_INTERVALS = (("sampling_ci95", "sampling (patients)", 0.22, 1.4), ("parameter_interval", "parameter", 0.0, 4.0),
+                          ("total_interval", "total", -0.22, 1.4))
+
+
+def _uncertainty_figure(summary: dict) -> Figure:
+    """BMD change at the last visit per site and arm: the nominal estimate with its sampling, parameter and total
+    95 % intervals (one line each), so the two sources of uncertainty read side by side."""
+    u, last = summary["uncertainty"], summary["visits_months"][-1]
+    arms = list(summary["arms"])
+    colors = dict(zip(arms, _COLORS))  # as in the BMD figure
+    rows = {(r["arm"], r["site"]): r for r in u["endpoints"] if r["endpoint"] == "bmd_pct_change" and r["month"] == last}
+    fig = Figure(figsize=(11, 0.55 * len(arms) + 1.4), layout="constrained")
+    axes = fig.subplots(1, len(SITES), sharey=True)
+    for ax, site in zip(axes, SITES):
+        for i, arm in enumerate(arms):
+            r, y = rows.get((arm, site)), len(arms) - 1 - i
+            if r is None:
+                continue
+            for key, label, dy, lw in _UNCERTAINTY_INTERVALS:
+                lo, hi = r[key]
+                if lo is not None:
+                    par = key == "parameter_interval"  # end ticks: a zero-width interval stays visible
+                    ax.plot([lo, hi], [y + dy, y + dy], color=colors[arm], lw=lw, alpha=1.0 if par else 0.55,
+                            solid_capstyle="butt", marker="|" if par else None, ms=9)
+            if r["nominal"] is not None:
+                ax.plot([r["nominal"]], [y], marker="o", color="black", ms=3)
+        ax.axvline(0.0, color="#999", lw=0.8)
+        ax.set_title(SITE_LABELS.get(site, site), fontsize=9)
+        ax.set_xlabel(f"% change, month {last}")
+    axes[0].set_yticks(range(len(arms)), list(reversed(arms)), fontsize=8)
+    fig.suptitle("per arm, top to bottom: sampling CI, parameter interval (thick), total interval; dot: nominal",
+                 fontsize=8)
+    return fig
+
+
 def render_report(spec: TrialSpec, summary: dict) -> str:
     """The trial's report.html (template ``report/templates/trial.html.j2``; figures inline as PNG)."""
     arms = summary["arms"]
@@ -153,5 +189,6 @@ def render_report(spec: TrialSpec, summary: dict) -> str:
         km_png=_png_uri(_km_figure(summary)),
         forest_png=(_png_uri(_forest_figure(summary["fracture_predictions"], list(arms)))
                     if summary.get("fracture_predictions") else None),
+        uncertainty_png=_png_uri(_uncertainty_figure(summary)) if summary.get("uncertainty") else None,
         citations=summary.get("citations", []),
     )

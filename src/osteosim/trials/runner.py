@@ -37,6 +37,7 @@ from ..outcomes import columns as C
 from ..physiology.patient import SITES
 from ..units import DAYS_PER_YEAR
 from .outputs import months_grid
+from .draws import trial_draws
 from .spec import TrialSpec
 from .store import TrialStore
 
@@ -149,8 +150,13 @@ def strength_change(model, ys: np.ndarray, p: dict) -> np.ndarray:
     return np.stack([out[s] for s in KIND_SITES.values()], axis=-1)
 
 
-def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None) -> dict:
-    """Patients ``start..stop-1`` through every arm: ``{"visits": DataFrame, "events": DataFrame}``."""
+def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int | None = None,
+                   draws: dict[str, list[float]] | None = None) -> dict:
+    """Patients ``start..stop-1`` through every arm: ``{"visits": DataFrame, "events": DataFrame}``, and with
+    parameter draws ``"draws": {"visit_draws": DataFrame, "event_draws": DataFrame}``.
+
+    draws: name -> K values (default :func:`.draws.trial_draws` of the spec: ``uncertainty:``); each draw
+    solves the arms it acts on again, from the same patients (:func:`_draw_tables`)."""
     from ..outcomes.fracture import FractureModel, endpoint_first_times, sample_events
     from ..outcomes.densitometry import bmd_from_tscore, tscore as to_tscore
     from ..outcomes.patient_run import relative_bmd
@@ -189,13 +195,17 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
     peak = {s: bmd_from_tscore(pop.tscore[s], base, s) / relative_bmd(model, y_base, s) for s in SITES}
     rf = pop.risk_factors()
     visit_idx = np.searchsorted(grid, np.concatenate([[0.0], spec.visits_months]))
-    visits, events = [], []
-    for arm, regimen in spec.regimens().items():
-        run = replace(arm_run(shifted, patients, variability, base, regimen, pop.age, spec.years, grid), y0=y_base)
+    flags = (pop.smoker, pop.family_history, pop.glucocorticoids, pop.prior_fracture, pop.prevalent_vertebral)
+
+    def solve_arm(regimen, lane_params: list[dict]):
+        run = replace(arm_run(shifted, patients, lane_params, base, regimen, pop.age, spec.years, grid), y0=y_base)
         if regimen:
-            sol = run.solve(_trial_options(), block=block, chunk_size=block)
-        else:  # Rodas5P lanes: one queue, the same shared parameters as the history (chunk-independent)
-            sol = run.solve(_trial_options(treated=False), block=block, chunk_size=queue, shared=shared)
+            return run.solve(_trial_options(), block=block, chunk_size=block)
+        # Rodas5P lanes: one queue, the same shared parameters as the history (chunk-independent)
+        return run.solve(_trial_options(treated=False), block=block, chunk_size=queue, shared=shared)
+
+    def tables(arm: str, sol) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """One arm's visits and events rows from its solve."""
         ys = sol.ys[:, : len(grid)]
         bmd = {s: peak[s][:, None] * relative_bmd(model, ys, s) for s in SITES}
         tsc = {s: to_tscore(bmd[s], base, s) for s in SITES}
@@ -225,9 +235,7 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
             cols[C.FRACTURES.name(kind)] = cum[:, :, k].ravel()
         cols[C.ALIVE.name()] = (np.repeat(hist_ev.death_time, len(visit_idx)) > np.tile(grid[visit_idx] / 12.0, n))
         cols[C.VISIT_SOLVER_OK.name()] = np.repeat(ok, len(visit_idx))
-        visits.append(pd.DataFrame(cols))
         ft = hist_ev.first_time
-        flags = (pop.smoker, pop.family_history, pop.glucocorticoids, pop.prior_fracture, pop.prevalent_vertebral)
         ev = {C.EVENT_PATIENT.name(): pop.index, C.EVENT_ARM.name(): arm, C.EVENT_AGE.name(): pop.age,
               C.SEX.name(): np.where(pop.female, "female", "male"), C.BMI.name(): pop.bmi,
               **{col.name(): flag for col, flag in zip(C.RISK_FLAGS, flags, strict=True)}}
@@ -239,8 +247,46 @@ def simulate_chunk(spec_data: dict, seed: int, start: int, stop: int, block: int
             ev[C.N_FRACTURES.name(kind)] = hist_ev.count[:, k]
         ev[C.DEATH_TIME.name()] = np.where(np.isfinite(hist_ev.death_time), hist_ev.death_time, np.nan)
         ev[C.EVENT_SOLVER_OK.name()] = ok
-        events.append(pd.DataFrame(ev))
-    return {"visits": pd.concat(visits, ignore_index=True), "events": pd.concat(events, ignore_index=True)}
+        return pd.DataFrame(cols), pd.DataFrame(ev)
+
+    regimens = spec.regimens()
+    visits, events = [], []
+    for arm, regimen in regimens.items():
+        v, e = tables(arm, solve_arm(regimen, variability))
+        visits.append(v)
+        events.append(e)
+    out = {"visits": pd.concat(visits, ignore_index=True), "events": pd.concat(events, ignore_index=True)}
+    if draws is None:
+        draws = trial_draws(spec)
+    if draws:
+        out["draws"] = _draw_tables(spec, draws, regimens, base, pop, solve_arm, tables)
+    return out
+
+
+def _draw_tables(spec: TrialSpec, draws: dict, regimens: dict, base: dict, pop, solve_arm, tables) -> dict:
+    """The parameter draws of one chunk: every arm with an uncertain parameter solved again per draw, on the
+    same patients (state at randomisation, variability, DXA errors and fracture uniforms: common random
+    numbers); the rows of :data:`~osteosim.outcomes.columns.VISIT_DRAWS` and ``EVENT_DRAWS``."""
+    from .draws import arm_parameters, draw_values
+
+    per_arm = arm_parameters(spec)
+    k_draws = len(next(iter(draws.values())))
+    vcols = [n for col in C.VISIT_DRAWS for n in col.names()]
+    ecols = [n for col in C.EVENT_DRAWS for n in col.names()]
+    visits, events = [], []
+    for k in range(k_draws):
+        for arm, regimen in regimens.items():
+            if not per_arm[arm]:
+                continue  # nothing uncertain acts on this arm: it is the nominal arm in every draw
+            values = draw_values(draws, k, per_arm[arm])
+            # a drawn parameter the population also varies takes the patient's multiplier on the drawn value
+            varied = _patient_params(dict(base, **values), pop)
+            v, e = tables(arm, solve_arm(regimen, [dict(values, **p) for p in varied]))
+            visits.append(v.assign(**{C.DRAW.name(): k + 1})[vcols])
+            events.append(e.assign(**{C.DRAW.name(): k + 1})[ecols])
+    if not visits:
+        return {}
+    return {"visit_draws": pd.concat(visits, ignore_index=True), "event_draws": pd.concat(events, ignore_index=True)}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -334,7 +380,7 @@ def run_trial(spec: TrialSpec, out_dir, *, workers: int | None = None, scheduler
                 for fut in queue:
                     res = fut.result()
                     a, b = ranges.pop(fut.key)
-                    store.record(a, b, res["visits"], res["events"])
+                    store.record(a, b, res["visits"], res["events"], res.get("draws"))
                     del res
                     done += b - a
                     if progress:

@@ -20,6 +20,9 @@ A trial is a YAML mapping::
       denosumab: ["denosumab 60 mg every 6 months for 3 years"]
     visits_months: [12, 24, 36]
     seed: 7
+    uncertainty:                 # optional: parameter uncertainty (trials/uncertainty.py)
+      parameter_draws: 10        # parameter sets drawn as the ensemble draws them; 0: none (the default)
+      seed: 20260                # seed of those draws (default: the ensemble's)
 
 Every problem is a :class:`TrialError` (a ``ValueError``) with one line naming the field by
 its dotted path, the value and what is allowed, as for scenarios.
@@ -34,18 +37,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..outcomes.ensemble import DEFAULT_SEED
 from ..physiology.patient import SITES
 from ..scenario import MAX_FILE_BYTES, ScenarioError
 from ..validation import format_validation_error, parse_yaml
 from .published import PUBLISHED_TRIALS
 
-__all__ = ["TrialSpec", "Population", "RiskFactorSpec", "TrialError", "PUBLISHED"]
+__all__ = ["TrialSpec", "Population", "RiskFactorSpec", "Uncertainty", "TrialError", "PUBLISHED", "MAX_PARAMETER_DRAWS"]
 
 #: published trials of the reference whose BMD targets (calibration-targets.csv C rows) a
 #: trial file may name for the side-by-side comparison (data/published_trials.yaml)
 PUBLISHED = PUBLISHED_TRIALS
 MAX_PATIENTS = 10_000_000
 MAX_YEARS = 20.0
+#: parameter draws of one trial: each draw re-solves every arm with an uncertain parameter
+MAX_PARAMETER_DRAWS = 1000
 
 
 class TrialError(ScenarioError):
@@ -141,6 +147,16 @@ class Population(BaseModel):
         return {s: getattr(self, f"tscore_{s}") for s in SITES if getattr(self, f"tscore_{s}") is not None}
 
 
+class Uncertainty(BaseModel):
+    """Parameter uncertainty of a trial: ``parameter_draws`` parameter sets (drawn as ``osteosim simulate
+    --ensemble`` draws them) run on the same virtual patients and fracture draws as the nominal trial."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    parameter_draws: int = Field(0, ge=0, le=MAX_PARAMETER_DRAWS,
+                                 description="parameter sets drawn (0: none, the nominal trial only)")
+    seed: int = Field(DEFAULT_SEED, ge=0, le=2**63 - 1, description="seed of the parameter draws")
+
+
 class TrialSpec(BaseModel):
     """A validated trial file; :meth:`from_yaml` / :meth:`from_mapping` give one-line errors."""
 
@@ -153,6 +169,7 @@ class TrialSpec(BaseModel):
     arms: dict[str, tuple[str, ...]]
     visits_months: tuple[float, ...]
     seed: int = Field(0, ge=0, le=2**63 - 1)
+    uncertainty: Uncertainty | None = None
 
     @field_validator("published")
     @classmethod
@@ -224,6 +241,11 @@ class TrialSpec(BaseModel):
         return cls.from_mapping(data, source=str(path))
 
     # -- derived ----------------------------------------------------------------------------
+    @property
+    def parameter_draws(self) -> int:
+        """Parameter draws asked for (0: the nominal trial only)."""
+        return self.uncertainty.parameter_draws if self.uncertainty is not None else 0
+
     def regimens(self) -> dict[str, Any]:
         """Arm name -> parsed Regimen (an empty list for placebo)."""
         return {name: _parse_arm(name, reg, self.years) for name, reg in self.arms.items()}
@@ -232,6 +254,8 @@ class TrialSpec(BaseModel):
         """Identity of what a run computes (the resume key): everything but the name."""
         d = self.model_dump(mode="json")
         d.pop("name")
+        if not (d.get("uncertainty") or {}).get("parameter_draws"):
+            d.pop("uncertainty", None)  # no draws: the nominal trial, the digest it always had
         if seed is not None:
             d["seed"] = seed
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

@@ -9,7 +9,11 @@
   first fracture, censored at death or the end of the trial;
 * Kaplan-Meier cumulative incidence: lifelines ``KaplanMeierFitter``;
 * power and sample size for a difference in proportions: statsmodels ``NormalIndPower``
-  with Cohen's h (``proportion_effectsize``), two-sided.
+  with Cohen's h (``proportion_effectsize``), two-sided;
+* incidence (a proportion): Wilson score interval (statsmodels ``proportion_confint``), which stays
+  inside [0, 1] and is defined with no events;
+* parameter uncertainty (trials/uncertainty.py): percentiles of an estimate over the parameter
+  draws, and quantiles of a mixture of the draws' sampling distributions (:func:`mixture_quantiles`).
 """
 from __future__ import annotations
 
@@ -19,7 +23,11 @@ import warnings
 import numpy as np
 
 __all__ = ["mean_ci", "relative_risk", "rate_ratio", "cox_hazard_ratio", "km_cumulative_incidence", "power_two_proportions",
-           "sample_size_two_proportions"]
+           "sample_size_two_proportions", "wilson_ci", "wilson_cdf", "t_cdf", "lognormal_cdf", "mixture_quantiles",
+           "percentile_interval", "Z95"]
+
+#: the standard normal's 97.5 % quantile (two-sided 95 % intervals)
+Z95 = 1.959963984540054
 
 
 def mean_ci(mean: float, sd: float, n: int, level: float = 0.95) -> list[float | None]:
@@ -50,7 +58,7 @@ def rate_ratio(events_t: int, years_t: float, events_c: int, years_c: float) -> 
         return {"rr": None, "ci95": [None, None]}
     a, b = (float(events_t), float(events_c)) if events_t and events_c else (events_t + 0.5, events_c + 0.5)
     rr = (a / years_t) / (b / years_c)
-    half = 1.959963984540054 * math.sqrt(1.0 / a + 1.0 / b)
+    half = Z95 * math.sqrt(1.0 / a + 1.0 / b)
     return {"rr": rr, "ci95": [rr * math.exp(-half), rr * math.exp(half)]}
 
 
@@ -99,3 +107,70 @@ def sample_size_two_proportions(p_control: float, p_treated: float, power: float
         return None
     h = proportion_effectsize(p_treated, p_control)
     return int(math.ceil(NormalIndPower().solve_power(effect_size=abs(h), power=power, alpha=alpha, ratio=1.0)))
+
+
+def wilson_ci(events: int, n: int, level: float = 0.95) -> list[float | None]:
+    """Wilson score interval of the proportion events / n (None without patients)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    if n < 1:
+        return [None, None]
+    lo, hi = proportion_confint(events, n, alpha=1.0 - level, method="wilson")
+    return [float(lo), float(hi)]
+
+
+# -- sampling distributions as CDFs, vectorised over parameter draws: x (M,) -> (M, K) -------------------
+def t_cdf(mean: np.ndarray, se: np.ndarray, df: np.ndarray):
+    """A mean's sampling distributions: ``mean_k + se_k * t(df_k)`` (the Student t interval of :func:`mean_ci`)."""
+    from scipy import stats
+
+    mean, se, df = (np.asarray(a, float)[None, :] for a in (mean, se, df))
+    return lambda x: stats.t.cdf((np.asarray(x, float)[:, None] - mean) / se, df)
+
+
+def lognormal_cdf(ratio: np.ndarray, ci95: np.ndarray):
+    """A ratio's sampling distributions: log-normal, centred on ``ratio_k`` with the spread of its 95 % CI
+    ``ci95_k`` (K, 2) (the log-scale intervals of :func:`relative_risk` and :func:`cox_hazard_ratio`)."""
+    from scipy import stats
+
+    ci = np.log(np.asarray(ci95, float))
+    centre = np.log(np.asarray(ratio, float))[None, :]
+    se = ((ci[:, 1] - ci[:, 0]) / (2.0 * Z95))[None, :]
+    return lambda x: stats.norm.cdf((np.log(np.asarray(x, float))[:, None] - centre) / se)
+
+
+def wilson_cdf(events: np.ndarray, n: np.ndarray):
+    """A proportion's confidence distributions whose central intervals are the Wilson intervals of :func:`wilson_ci`:
+    ``H_k(p) = Phi((p - phat_k) / sqrt(p (1 - p) / n_k))`` (increasing in p; mass 1/2 at 0 when phat = 0)."""
+    from scipy import stats
+
+    n = np.asarray(n, float)[None, :]
+    phat = np.asarray(events, float)[None, :] / n
+
+    def cdf(x):
+        p = np.clip(np.asarray(x, float)[:, None], 1e-300, 1.0 - 1e-16)
+        return stats.norm.cdf((p - phat) / np.sqrt(p * (1.0 - p) / n))
+    return cdf
+
+
+def mixture_quantiles(cdf, lo: float, hi: float, qs=(0.025, 0.975), iters: int = 200) -> list[float]:
+    """Quantiles of the equal-weight mixture of K distributions: the smallest x in [lo, hi] with
+    ``mean_k cdf(x)[k] >= q`` (bisection, to the float resolution; ``cdf``: x (M,) -> (M, K))."""
+    q = np.asarray(qs, float)
+    a, b = np.full(q.shape, float(lo)), np.full(q.shape, float(hi))
+    for _ in range(iters):
+        mid = a + 0.5 * (b - a)
+        if not np.any((mid > a) & (mid < b)):
+            break
+        up = cdf(mid).mean(axis=1) >= q
+        b, a = np.where(up, mid, b), np.where(up, a, mid)
+    return [float(x) for x in b]
+
+
+def percentile_interval(estimates, level: float = 0.95) -> list[float | None]:
+    """The central ``level`` percentile interval (linear interpolation) of the finite estimates."""
+    x = np.asarray([e for e in estimates if e is not None and math.isfinite(e)], float)
+    if not len(x):
+        return [None, None]
+    tail = 50.0 * (1.0 - level)
+    return [float(v) for v in np.percentile(x, [tail, 100.0 - tail])]

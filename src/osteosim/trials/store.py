@@ -5,11 +5,14 @@ Layout of ``OUT``::
     catalog.duckdb         run identity (trial digest, patients, block) and one row per completed chunk
     parts/visits-<start>.parquet   one row per patient, arm and visit (the chunk's patients)
     parts/events-<start>.parquet   one row per patient and arm (fracture and death times)
+    parts/visit_draws-<start>.parquet, parts/event_draws-<start>.parquet
+                           with parameter draws (trials/uncertainty.py): the endpoint columns per draw
 
-Their columns are declared in :mod:`osteosim.outcomes.columns` (tables ``visits`` and ``events``);
+Their columns are declared in :mod:`osteosim.outcomes.columns` (tables ``visits``, ``events``,
+``visit_draws`` and ``event_draws``);
 a part with an undeclared column is refused before it is written.
 
-A chunk is recorded only after both of its parts are on disk (each written to a temporary
+A chunk is recorded only after all of its parts are on disk (each written to a temporary
 name and renamed); the run reads only recorded chunks.  So a run killed at any moment leaves
 either a recorded chunk with both files, or an unrecorded chunk whose files (if any) are
 rewritten with the same content: a resumed run neither loses nor duplicates a patient.
@@ -24,7 +27,10 @@ import pandas as pd
 
 from ..outcomes.columns import check_table
 
-__all__ = ["TrialStore", "StoreMismatch"]
+__all__ = ["TrialStore", "StoreMismatch", "DRAW_TABLES"]
+
+#: the parameter-draw tables a chunk may carry (osteosim.outcomes.columns)
+DRAW_TABLES = ("visit_draws", "event_draws")
 
 
 class StoreMismatch(ValueError):
@@ -90,12 +96,16 @@ class TrialStore:
             start = max(start, b)
         return out
 
-    def record(self, start: int, stop: int, visits: pd.DataFrame, events: pd.DataFrame) -> None:
-        """Write a chunk's parts (atomically) and then record it."""
+    def record(self, start: int, stop: int, visits: pd.DataFrame, events: pd.DataFrame,
+               draws: dict[str, pd.DataFrame] | None = None) -> None:
+        """Write a chunk's parts (atomically) and then record it; ``draws``: the parameter-draw tables
+        (``visit_draws``, ``event_draws``), written before the chunk is recorded like the others."""
         names = []
-        for kind, df in (("visits", visits), ("events", events)):
-            check_table(df.columns, kind)  # every column of patients.parquet / events.parquet is declared
-            path = self.parts / f"{kind}-{start:010d}.parquet"
+        for kind, df in (("visits", visits), ("events", events), *sorted((draws or {}).items())):
+            if kind not in DRAW_TABLES + ("visits", "events"):
+                raise ValueError(f"draws: table {kind!r} is not allowed; allowed: {', '.join(DRAW_TABLES)}")
+            check_table(df.columns, kind)  # every column of the trial's Parquet files is declared
+            path = self._part(kind, start)
             tmp = path.with_name(path.name + f".tmp{os.getpid()}")
             df.to_parquet(tmp, index=False)
             with open(tmp, "rb") as fh:
@@ -106,7 +116,14 @@ class TrialStore:
                          [start, stop, names[0], names[1]])
         self.con.execute("CHECKPOINT")
 
+    def _part(self, kind: str, start: int) -> Path:
+        return self.parts / f"{kind}-{start:010d}.parquet"
+
     def files(self, kind: str) -> list[str]:
+        """The recorded parts of ``kind`` (visits | events | a draw table: [] when the run drew no parameters)."""
+        if kind in DRAW_TABLES:  # named by the chunk's start (a run without draws has none)
+            starts = [r[0] for r in self.con.execute("SELECT start FROM chunks ORDER BY start").fetchall()]
+            return [str(p) for p in (self._part(kind, a) for a in starts) if p.exists()]
         col = "visits" if kind == "visits" else "events"
         return [str(self.parts / r[0]) for r in self.con.execute(f"SELECT {col} FROM chunks ORDER BY start").fetchall()]
 
