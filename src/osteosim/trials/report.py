@@ -127,7 +127,8 @@ def _forest_figure(rows: list[dict], arms: list[str]) -> Figure:
     ax.set_yticks(range(len(rows)), [_forest_label(r) for r in reversed(rows)], fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("ratio treated / control (log scale; 95 % CI; 1 = no effect)")
-    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if len(seen) > 3 else 3, frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # a trial whose ratios are all undefined (no events) draws no labelled point
+        ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2 if len(seen) > 3 else 3, frameon=False)
     return fig
 
 
