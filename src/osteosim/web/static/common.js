@@ -58,3 +58,52 @@ function fmt(x, digits = 2, suffix = "") {
 }
 
 const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+
+// A background job (a trial, a study) that a page follows: its view is fetched once a second and drawn by
+// `render` until it ends (done, failed or cancelled), then `done(view)` shows the result. The page's start
+// button is disabled and its cancel button (DELETE on the job) enabled while it runs.
+const JOB_ENDED = ["done", "failed", "cancelled"];
+
+class JobFollower {
+  constructor({ start, cancel, error, render, done, what }) {
+    Object.assign(this, { start, cancel, error, render, done, what, url: null, timer: null });
+    cancel.addEventListener("click", async () => {
+      try { this.show(await api(this.url, { method: "DELETE" })); } catch (err) { showError(error, err.message); }
+    });
+  }
+
+  // follow the job at `url` from its first view (a stored result may already be done)
+  follow(url, view) {
+    this.url = url;
+    if (!JOB_ENDED.includes(view.status)) {
+      this.start.disabled = true;
+      this.cancel.disabled = false;
+      this.timer = setInterval(() => this.poll(), 1000);
+    }
+    this.show(view);
+  }
+
+  async poll() {
+    try {
+      this.show(await api(this.url));
+    } catch (err) {
+      showError(this.error, err.message);
+      this.stop();
+    }
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.timer = null;
+    this.start.disabled = false;
+    this.cancel.disabled = true;
+  }
+
+  show(view) {
+    this.render(view);
+    if (!JOB_ENDED.includes(view.status)) return;
+    this.stop();
+    if (view.status === "failed") showError(this.error, view.error || `the ${this.what} failed`);
+    if (view.status === "done") this.done(view);
+  }
+}

@@ -11,8 +11,7 @@ const KIND_COLORS = { msc: "#9467bd", "msc + drug": "#8c564b", drug: "#1f77b4", 
 let studies = [];
 let spec = null;
 let result = null;
-let jobUrl = null;
-let timer = null;
+let job = null;  // JobFollower (common.js), made once the page has loaded
 let shown = 0;  // the latest study chosen: an older choice's answer is dropped
 
 function study() {
@@ -61,32 +60,10 @@ async function start() {
   $("study-results").hidden = true;
   try {
     const view = await api("/api/studies/runs", { method: "POST", json: body() });
-    if (view.status !== "done") {
-      jobUrl = view.links.self;
-      $("run-study").disabled = true;
-      $("cancel-study").disabled = false;
-      timer = setInterval(poll, 1000);
-    }
-    show(view);
+    job.follow(view.links?.self, view);  // a stored result comes back done, without a job to poll
   } catch (err) {
     showError($("error"), err.message);
   }
-}
-
-async function poll() {
-  try {
-    show(await api(jobUrl));
-  } catch (err) {
-    showError($("error"), err.message);
-    stop();
-  }
-}
-
-function stop() {
-  clearInterval(timer);
-  timer = null;
-  $("run-study").disabled = false;
-  $("cancel-study").disabled = true;
 }
 
 function show(view) {
@@ -96,11 +73,6 @@ function show(view) {
   const what = view.stored ? "stored result" : `${p.total ? `step ${Math.min(p.done + 1, p.total)}/${p.total}` : ""} ${p.message || ""}`;
   $("study-status").replaceChildren(el("span", { class: `badge ${view.status}` }, view.status),
     ` ${view.status === "done" && !view.stored ? "" : what} ${view.elapsed_s !== null && !view.stored ? `· ${view.elapsed_s.toFixed(0)} s` : ""}`);
-  if (["done", "failed", "cancelled"].includes(view.status)) {
-    stop();
-    if (view.status === "failed") showError($("error"), view.error || "the study failed");
-    if (view.status === "done") showResult(view.result);
-  }
 }
 
 // ------------------------------------------------------------------ the result
@@ -228,9 +200,8 @@ async function init() {
   $("study").addEventListener("change", onStudy);
   $("run-study").addEventListener("click", start);
   $("curve-site").addEventListener("change", () => result && plotCourses());
-  $("cancel-study").addEventListener("click", async () => {
-    try { show(await api(jobUrl, { method: "DELETE" })); } catch (err) { showError($("error"), err.message); }
-  });
+  job = new JobFollower({ start: $("run-study"), cancel: $("cancel-study"), error: $("error"), render: show,
+    done: (view) => showResult(view.result), what: "study" });
   await onStudy();
   document.body.dataset.ready = "1";
 }

@@ -3,8 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 let templates = [];
-let jobId = null;
-let timer = null;
+let job = null;  // JobFollower (common.js), made once the page has loaded
 
 function template() {
   return templates.find((t) => t.name === $("template").value);
@@ -33,53 +32,28 @@ async function start() {
   if ($("trial-years").value !== "") body.years = Number($("trial-years").value);
   if ($("seed").value !== "") body.seed = Number($("seed").value);
   try {
-    const job = await api("/api/trials", { method: "POST", json: body });
-    jobId = job.id;
-    $("start-trial").disabled = true;
-    $("cancel-trial").disabled = false;
-    show(job);
-    timer = setInterval(poll, 1000);
+    const view = await api("/api/trials", { method: "POST", json: body });
+    job.follow(`/api/trials/${view.id}`, view);
   } catch (err) {
     showError($("error"), err.message);
   }
 }
 
-async function poll() {
-  try {
-    show(await api(`/api/trials/${jobId}`));
-  } catch (err) {
-    showError($("error"), err.message);
-    stop();
-  }
-}
-
-function stop() {
-  clearInterval(timer);
-  timer = null;
-  $("start-trial").disabled = false;
-  $("cancel-trial").disabled = true;
-}
-
-function show(job) {
-  const p = job.progress;
+function show(view) {
+  const p = view.progress;
   $("trial-progress").max = p.total || 1;
   $("trial-progress").value = p.done;
-  $("trial-status").replaceChildren(el("span", { class: `badge ${job.status}` }, job.status),
-    ` ${p.total ? `${p.done}/${p.total} patients per arm` : ""} ${job.elapsed_s !== null ? `· ${job.elapsed_s.toFixed(0)} s` : ""}`);
-  if (["done", "failed", "cancelled"].includes(job.status)) {
-    stop();
-    if (job.status === "failed") showError($("error"), job.error || "the trial failed");
-    if (job.status === "done") showResults(job);
-  }
+  $("trial-status").replaceChildren(el("span", { class: `badge ${view.status}` }, view.status),
+    ` ${p.total ? `${p.done}/${p.total} patients per arm` : ""} ${view.elapsed_s !== null ? `· ${view.elapsed_s.toFixed(0)} s` : ""}`);
 }
 
-function showResults(job) {
-  const arms = job.summary?.arms || {};
+function showResults(view) {
+  const arms = view.summary?.arms || {};
   const names = Object.keys(arms);
   $("trial-results").hidden = false;
   const link = $("report-link");
-  link.hidden = !job.links.report;
-  if (job.links.report) link.href = job.links.report;
+  link.hidden = !view.links.report;
+  if (view.links.report) link.href = view.links.report;
   // BMD % change per arm, site and visit (mean and 95% CI)
   const rows = [];
   const traces = [];
@@ -112,7 +86,7 @@ function showResults(job) {
   el("tbody", {}, ...names.map((arm) => el("tr", {}, el("td", { class: "text" }, arm),
     ...kinds.map((k) => { const f = arms[arm].fractures?.[k]; return el("td", {}, f ? `${f.events} (${fmt(100 * f.incidence, 1, " %")})` : "–"); }),
     ...kinds.map((k) => { const r = arms[arm].relative_risk?.[k]; return el("td", {}, r && r.rr !== null && r.rr !== undefined ? `${fmt(r.rr, 2)} (${r.ci95 ? `${fmt(r.ci95[0], 2)}–${fmt(r.ci95[1], 2)}` : "–"})` : "–"); }))))));
-  showPredictions(job.summary?.fracture_predictions || []);
+  showPredictions(view.summary?.fracture_predictions || []);
 }
 
 // simulated fracture ratios are predictions (nothing is fitted to a treated arm's fractures), shown next to the
@@ -143,9 +117,8 @@ async function init() {
   $("template").addEventListener("change", onTemplate);
   $("patients_per_arm").addEventListener("input", updateSize);
   $("start-trial").addEventListener("click", start);
-  $("cancel-trial").addEventListener("click", async () => {
-    try { show(await api(`/api/trials/${jobId}`, { method: "DELETE" })); } catch (err) { showError($("error"), err.message); }
-  });
+  job = new JobFollower({ start: $("start-trial"), cancel: $("cancel-trial"), error: $("error"), render: show,
+    done: showResults, what: "trial" });
   onTemplate();
   document.body.dataset.ready = "1";
 }
