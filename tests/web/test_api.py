@@ -257,6 +257,8 @@ def test_heal_with_and_without_injection(client):
     ({"trial": {"name": "x"}}, ["population"]),
     ({"template": "freedom_like", "years": 15}, ["years", "10"]),
     ({"template": "freedom_like", "out": "/tmp/x"}, ["out", "unknown key"]),
+    ({"template": "freedom_like", "parameter_draws": 100}, ["uncertainty.parameter_draws", "at most 16"]),
+    ({"template": "freedom_like", "parameter_draws": -1}, ["parameter_draws"]),
 ])
 def test_trial_requests_are_validated(client, body, words):
     r = client.post("/api/trials", json=body)

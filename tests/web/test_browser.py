@@ -123,6 +123,7 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     page.select_option("#template", "freedom_like")
     page.fill("#patients_per_arm", "4")
     page.fill("#trial-years", "0.5")
+    page.fill("#parameter_draws", "2")
     assert "8 patients" in page.inner_text("#size-note")
     page.get_by_role("button", name="Run trial").click()
     page.wait_for_selector("#trial-status .badge", timeout=10_000)
@@ -132,6 +133,10 @@ def test_trial_page_runs_a_small_trial_with_live_progress(server, page, shots):
     # FREEDOM's published ratios beside the simulated ones, each marked predicted
     predictions = page.inner_text("#prediction-table")
     assert "predicted" in predictions and "0.32 (0.26–0.41)" in predictions
+    # two parameter draws on the same patients: the three intervals per arm and endpoint
+    assert page.locator("#uncertainty").is_visible()
+    assert page.locator("#uncertainty-table tbody tr").count() >= 2 * len(httpx.get(server + "/api/sites").json())
+    assert "2 parameter draws" in page.inner_text("#uncertainty-note")
     report = page.locator("#report-link")
     assert report.is_visible()
     r = httpx.get(server + report.get_attribute("href"))

@@ -41,6 +41,8 @@ class Limits:
     max_trial_arms: int = 6
     #: trial years
     max_trial_years: float = 10.0
+    #: parameter draws of one trial job (each draw re-solves the arms its parameters act on)
+    max_trial_parameter_draws: int = 16
     #: trial jobs running at once (each is a process) and waiting behind them
     max_running_jobs: int = 1
     max_queued_jobs: int = 4
@@ -93,6 +95,9 @@ class TrialIn(BaseModel):
     patients_per_arm: int | None = Field(None, ge=1, description="overrides population.patients_per_arm")
     years: float | None = Field(None, gt=0, description="overrides years")
     seed: int | None = Field(None, ge=0, le=2**32 - 1)
+    parameter_draws: int | None = Field(None, ge=0, description="overrides uncertainty.parameter_draws: parameter "
+                                        "draws run on the same patients, for intervals that separate parameter "
+                                        "from patient uncertainty (0: none)")
 
 
 class StudyRunIn(BaseModel):

@@ -170,8 +170,13 @@ def prepare_trial(body: dict[str, Any], limits: Limits) -> dict[str, Any]:
                                                                                  else end]
     if body.get("seed") is not None:
         mapping["seed"] = body["seed"]
+    if body.get("parameter_draws") is not None:
+        unc = mapping.get("uncertainty") or {}
+        if not isinstance(unc, dict):
+            raise InputError("uncertainty: a mapping is required to set parameter_draws")
+        mapping["uncertainty"] = {**unc, "parameter_draws": body["parameter_draws"]}
     try:
-        TrialSpec.from_mapping(mapping)
+        spec = TrialSpec.from_mapping(mapping)
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(_one_line(exc)) from None
     # the spec is valid, so these fields have their contract types
@@ -183,6 +188,9 @@ def prepare_trial(body: dict[str, Any], limits: Limits) -> dict[str, Any]:
         raise InputError(f"population.patients_per_arm: {per_arm} x {len(arms)} arms = {per_arm * len(arms)} patients; "
                          f"this server runs at most {limits.max_trial_patients} per trial (use `osteosim trial` "
                          f"for larger trials)")
+    if spec.parameter_draws > limits.max_trial_parameter_draws:
+        raise InputError(f"uncertainty.parameter_draws: {spec.parameter_draws} is more than this server runs "
+                         f"(at most {limits.max_trial_parameter_draws}; use `osteosim trial --parameter-draws` for more)")
     years = float(mapping.get("years", 0) or 0)
     if years > limits.max_trial_years:
         raise InputError(f"years: {years:g} is outside the range this server accepts (0, {limits.max_trial_years:g}]")

@@ -31,6 +31,7 @@ async function start() {
   const body = { template: $("template").value, patients_per_arm: Number($("patients_per_arm").value) };
   if ($("trial-years").value !== "") body.years = Number($("trial-years").value);
   if ($("seed").value !== "") body.seed = Number($("seed").value);
+  if (Number($("parameter_draws").value) > 0) body.parameter_draws = Number($("parameter_draws").value);
   try {
     const view = await api("/api/trials", { method: "POST", json: body });
     job.follow(`/api/trials/${view.id}`, view);
@@ -87,6 +88,31 @@ function showResults(view) {
     ...kinds.map((k) => { const f = arms[arm].fractures?.[k]; return el("td", {}, f ? `${f.events} (${fmt(100 * f.incidence, 1, " %")})` : "–"); }),
     ...kinds.map((k) => { const r = arms[arm].relative_risk?.[k]; return el("td", {}, r && r.rr !== null && r.rr !== undefined ? `${fmt(r.rr, 2)} (${r.ci95 ? `${fmt(r.ci95[0], 2)}–${fmt(r.ci95[1], 2)}` : "–"})` : "–"); }))))));
   showPredictions(view.summary?.fracture_predictions || []);
+  showUncertainty(view.summary);
+}
+
+// with parameter draws (summary.json "uncertainty", osteosim.trials.uncertainty): per arm, BMD change at the last
+// visit, incidence and RR, each with the patient-sampling CI, the parameter interval and the total interval
+function showUncertainty(summary) {
+  const u = summary?.uncertainty;
+  $("uncertainty").hidden = !u;
+  if (!u) return;
+  const last = summary.visits_months[summary.visits_months.length - 1];
+  const show = { bmd_pct_change: (v) => fmt(v, 2), incidence: (v) => fmt(100 * v, 1), relative_risk: (v) => fmt(v, 2) };
+  const label = { bmd_pct_change: "BMD % change", incidence: "incidence %", relative_risk: "RR" };
+  const pair = (e, p) => (p && p[0] !== null && p[0] !== undefined ? `${show[e](p[0])} to ${show[e](p[1])}` : "–");
+  const notes = [];
+  const ref = (n) => { if (!n) return ""; if (!notes.includes(n)) notes.push(n); return `[${notes.indexOf(n) + 1}]`; };
+  const rows = u.endpoints.filter((r) => label[r.endpoint] && (r.endpoint !== "bmd_pct_change" || Number(r.month) === last));
+  const head = el("thead", {}, el("tr", {}, ...["arm", "endpoint", "nominal", "patients (sampling CI)", "parameters", "total", "note"]
+    .map((h, i) => el("th", { class: i < 2 ? "text" : "" }, h))));
+  const body = el("tbody", {}, ...rows.map((r) => el("tr", {},
+    el("td", { class: "text" }, r.arm), el("td", { class: "text" }, `${label[r.endpoint]} ${r.site ? SITE_LABELS[r.site] || r.site : r.kind}`),
+    el("td", {}, r.nominal === null ? "–" : show[r.endpoint](r.nominal)), el("td", {}, pair(r.endpoint, r.sampling_ci95)),
+    el("td", {}, pair(r.endpoint, r.parameter_interval)), el("td", {}, pair(r.endpoint, r.total_interval)), el("td", {}, ref(r.note)))));
+  $("uncertainty-table").replaceChildren(el("table", {}, head, body));
+  $("uncertainty-note").textContent = `${u.parameter_draws} parameter draws (seed ${u.seed}) on the same patients; BMD at month ${last}. ` +
+    (u.sampled ? "" : `Not sampled: ${u.reason} `) + notes.map((n, i) => `[${i + 1}] ${n}`).join(" ");
 }
 
 // simulated fracture ratios are predictions (nothing is fitted to a treated arm's fractures), shown next to the
