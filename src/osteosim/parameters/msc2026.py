@@ -286,7 +286,7 @@ MSC2026 = ParameterSet.from_list(
         P("msc_immune_emax", 0.5, "1", f"{_A}: systemic MSCs suppress T cells (FASL-induced T-cell apoptosis, then regulatory T cells: "
           "Akiyama 2012) and in gonadectomised mice that rescued bone loss and normalised resorption without lasting engraftment "
           "(Sui 2018); the human value is hypothetical (row 69), half the possible range (the rat value comes from calibration.rat_msc)",
-          "maximal fractional fall of the estrogen-deficiency (T-cell) part of RANKL under MSC immunosuppression",
+          "maximal fractional fall of the estrogen-deficiency drive on bone under MSC immunosuppression (its immune-mediated share)",
           ("Akiyama2012", "Sui2018", "Zheng2018", "Fu2021", "TissueEngA2012UCB"),
           prior=Uniform(0.0, 1.0, f"{_A}: no human measurement; rodent systemic MSCs prevent most OVX loss (Fu 2021 SMD 3.02; Sui 2018) "
                         "but IV cord-blood MSCs (and their conditioned medium) also did so in T-cell-deficient nude mice (Tissue Eng A 2012), "
@@ -306,7 +306,7 @@ MSC2026 = ParameterSet.from_list(
         P("msc_switch_differentiation", 1.0, "1", "model switch (1 on, 0 off): graft cells differentiate into osteoblast precursors", "mechanism (a) on/off"),
         P("msc_switch_paracrine_formation", 1.0, "1", "model switch (1 on, 0 off): paracrine growth factors raise commitment and osteoblast activity", "mechanism (b) on/off"),
         P("msc_switch_osteoclast_inhibition", 1.0, "1", "model switch (1 on, 0 off): graft OPG lowers RANKL", "mechanism (c) on/off"),
-        P("msc_switch_immunomodulation", 1.0, "1", "model switch (1 on, 0 off): graft immunosuppression lowers the estrogen-deficiency RANKL",
+        P("msc_switch_immunomodulation", 1.0, "1", "model switch (1 on, 0 off): graft immunosuppression damps the estrogen-deficiency drive",
           "mechanism (d) on/off"),
     ],
     citation_keys=("Lee2009", "Eggenhofer2012", "DIppolito1999"),

@@ -39,8 +39,9 @@ Mechanisms (:data:`MECHANISMS`, each switched by ``msc_switch_<name>``)
         while it lives (FAS-ligand T-cell apoptosis, then regulatory T cells: Akiyama 2012; in
         gonadectomised mice, Sui 2018) and the suppression outlasts the cells, fading with its own
         half-life (``msc_immune_halflife``).  The suppressed fraction ``I`` (0..``msc_immune_emax``)
-        lowers only the estrogen-deficiency part of RANKL (the T-cell RANKL/TNF of estrogen loss),
-        so it does nothing while estrogen is replete.  See :func:`immune_memory`.
+        damps the estrogen-deficiency drive on bone (the model's ``defic`` and post-menopausal
+        transient: the T-cell RANKL/TNF of estrogen loss and what it does to osteoclasts and
+        resident MSCs), so it does nothing while estrogen is replete.  See :func:`immune_memory`.
 """
 from __future__ import annotations
 
@@ -307,7 +308,7 @@ def graft(t, d: dict, p: dict, sites=SITES):
     Returns ``lung`` (cells), ``marrow`` (cells per site, (S,)), ``x_osteo`` / ``x_adipo``
     (niche-limited osteogenic / adipogenic graft supply per site relative to the young
     endogenous pool, (S,)), ``paracrine`` (signal 0..1 per site, (S,)) and ``immune`` (the
-    suppressed fraction of the estrogen-deficiency RANKL, 0..``msc_immune_emax``, skeleton-wide).
+    suppressed fraction of the estrogen-deficiency drive, 0..``msc_immune_emax``, skeleton-wide).
     """
     import jax.numpy as jnp
 
