@@ -4,7 +4,8 @@ the human values to the rat fit would change (it is not tied: human MSC efficacy
     OSTEOSIM_CACHE_DIR=/work/jax_cache .venv/bin/python benchmarks/rat_msc_fit.py --out benchmarks/results/rat_msc_fit.md
 
 Prints (and with ``--out`` writes) a markdown report: the stored fit's rows; the same fit with the priors' bounds
-widened (capacity 0.01-5, systemic reach 0.005-50: a diagnostic, never stored); the end-of-run BMD of the human MSC
+widened (capacity 0.001-5, systemic reach 0.005-50, immune gain 0.001-1 (a fraction: 1 is its physical top), immune
+half-life 1-365 d: a diagnostic, never stored); the end-of-run BMD of the human MSC
 example scenarios with the shipped human values and with the rat-fitted values substituted, and their no-MSC
 controls (so the MSC effect is the difference).
 """
@@ -19,7 +20,8 @@ import numpy as np
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
 HUMAN = {"msc_iv": [], "msc_intraosseous_with_denosumab": ["denosumab 60 mg every 6 months for 3 years"]}
-WIDE = [(np.log(0.01), np.log(5.0)), (np.log(0.005), np.log(50.0))]
+#: widened log bounds, in calibration.rat_msc.PARAMETERS order
+WIDE = [(np.log(0.001), np.log(5.0)), (np.log(0.005), np.log(50.0)), (np.log(0.001), 0.0), (0.0, np.log(365.0))]
 
 
 def _rows(result: dict) -> list[str]:

@@ -13,7 +13,7 @@ def test_params_msc2026_shows_each_prior_and_its_source():
     row = next(line for line in r.stdout.splitlines() if line.startswith("| `msc_marrow_homing` | 0.0005 | 1 | LogUniform"))
     assert "Eggenhofer 2012" in row
     assert "| `msc_switch_differentiation` | 1 |" in r.stdout  # in the value table, not the priors table
-    assert r.stdout.count("| `msc_switch_") == 3
+    assert r.stdout.count("| `msc_switch_") == 4  # one per mechanism (therapies.msc.MECHANISMS)
 
 
 def test_params_table_has_a_prior_column():

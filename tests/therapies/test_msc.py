@@ -116,7 +116,9 @@ def test_intraosseous_cells_stay_at_their_site(bmd):
     assert float(g["marrow"][0]) > 0.0 and float(g["marrow"][1]) == float(g["marrow"][2]) == 0.0
     ls = effect(bmd, "io_5e7", month=6)
     assert ls > 0.0
-    assert abs(effect(bmd, "io_5e7", "total_hip", month=6)) < 0.1 * ls
+    # the cells' own mechanisms stay at the site; only the immunosuppression (systemic) reaches the hip
+    assert abs(effect(bmd, "io_no_immunomodulation", "total_hip", month=6)) < 0.1 * ls
+    assert effect(bmd, "io_5e7", "total_hip", month=6) > 0.0
 
 
 def test_dose_response_monotone(bmd):
@@ -141,7 +143,8 @@ def test_older_and_osteoporotic_donor_cells_do_less(bmd):
 def test_each_mechanism_contributes_and_switches_off(bmd):
     # formation mechanisms add bone that lasts; the brief RANKL dip lowers resorption at first
     # (less resorption also means less TGF-beta-coupled recruitment, so its late effect is small)
-    for m, month in zip(MECHANISMS, (12, 12, 1)):
+    # immunomodulation damps the estrogen-deficiency drive of this postmenopausal woman while it lasts
+    for m, month in zip(MECHANISMS, (12, 12, 1, 3)):
         assert effect(bmd, f"io_only_{m}", month=month) > 0.0, m
     for m in MECHANISMS[:2]:
         assert effect(bmd, f"io_no_{m}", month=12) < effect(bmd, "io_5e7", month=12), m
@@ -169,7 +172,13 @@ def test_each_switch_changes_only_its_pathway():
 
     full = look()
     no_msc = look(**ALL_OFF)
-    no_a, no_b, no_c = (look(**{SWITCHES[m]: 0.0}) for m in MECHANISMS)
+    no_a, no_b, no_c, no_d = (look(**{SWITCHES[m]: 0.0}) for m in MECHANISMS)
+    # (d) immunomodulation: the estrogen-deficiency drive falls, so RANKL falls and commitment rises
+    assert no_d[0] > full[0] and no_d[1] < full[1]
+    # (a)-(c), each against the same run without (d)
+    d_off = {SWITCHES["immunomodulation"]: 0.0}
+    full = look(**d_off)
+    no_a, no_b, no_c = (look(**{SWITCHES[m]: 0.0}, **d_off) for m in MECHANISMS[:3])
     # (a) differentiation: only the precursor supply (d OBp/dt) changes
     assert no_a[:2] == full[:2] and no_a[2] < full[2]
     # (b) paracrine: commitment changes, RANKL does not

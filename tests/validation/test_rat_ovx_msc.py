@@ -1,8 +1,8 @@
 """Rat OVX and the preclinical MSC pattern (calibration-targets.csv rows 68a-68d; Kimmel 1990).
 
 One batched solve of five rats over 24 weeks from ovariectomy at 3 months (the arms of
-osteosim.calibration.rat_msc, which fits the rat's niche capacity and IV secretome reach to the
-percent effect sizes of rows 68e-68g; tests/calibration/test_rat_msc_fit.py checks those rows):
+osteosim.calibration.rat_msc, which fits the rat's niche capacity, IV secretome reach and immunomodulation
+to the percent effect sizes of rows 68d-68h; tests/calibration/test_rat_msc_fit.py checks those rows):
 sham, untreated OVX, intra-femoral (intraosseous, site total_hip = femur) allogeneic BM-MSC
 once, the same re-dosed at 4 weeks, and the same dose IV.  Tolerances (direction and rough
 size only: the reference gives SMDs, not % changes):

@@ -1,6 +1,6 @@
 """Fit the rat's route-level MSC efficacy to the OVX-rodent effect sizes (reproducible; rat only).
 
-Rows (calibration-targets.csv, appended by this module's author; human extrapolation stays hypothetical, row 69):
+Rows (calibration-targets.csv; human extrapolation stays hypothetical, row 69):
 
 * 68e, 68f: femur BMD gain vs OVX control 4 and 8 weeks after one intra-femoral dose, 6.5 +- 4 pp: the
   pooled OVX-rodent BMD SMD 1.29 (0.84-1.74; Li 2016) times an assumed between-rat BMD CV of 3-6 %
@@ -8,27 +8,32 @@ Rows (calibration-targets.csv, appended by this module's author; human extrapola
   estimate at the two common readouts (the pooled studies read out at 2-13 weeks), so not independent.
 * 68g: IV / intra-bone-marrow gain ratio at 1 month, 0.5 +- 0.45 (Agata 2019: both positive, IV below
   intra-bone-marrow; the size is an assumption).
-* 68h (check, never fitted): the systemic meta-analysis' BMD SMD 3.02 (Fu 2021) x CV 3-6 % = 5.5-25 %.
-  The model misses it by far: its IV cells act only through a diluted secretome (``msc_systemic_fraction``);
-  the immunomodulation that seems to carry rodent IV effects (Sui 2018) is not modelled.
-* 68d (check): Uejima 2008, the single-dose benefit is mostly gone by 24 weeks (< 25 % of its 8-week size)
-  and re-dosing at 4 weeks leaves more at 24 weeks.
+* 68h: the systemic meta-analysis' BMD SMD 3.02 (Fu 2021) x CV 3-6 % = 5.5-25 % for the IV arm at 4 weeks.
+  Not OVX-only (it pools defects, fractures and dogs), and its lower edge is nearly the model's whole OVX
+  deficit at 4 weeks (5.7 %): only near-complete prevention reaches it.  Rodent IV effects seem to come from
+  immunosuppression that outlasts the cells (Sui 2018), the MSC mechanism ``immunomodulation``.
+* 68d: Uejima 2008, the single-dose benefit is mostly gone by 24 weeks: fitted as 0 +- 0.25 of its 8-week size
+  (passes below 0.25); re-dosing at 4 weeks leaves more at 24 weeks.
 
 The arms are the Uejima-style design of ``tests/validation/test_rat_ovx_msc.py`` (one batch, five rats from
 OVX at 3 months, weeks 0-24): sham, OVX, 1e6 allogeneic marrow MSCs intra-femoral (site ``total_hip`` = the
 rat femur) once, the same every 4 weeks for 8 weeks, and the same dose IV once.
 
-Fitted (the only parameters these rows identify, each in the rat set only):
+Fitted (each in the rat set only):
 
 * ``msc_niche_capacity`` (local engraftment ceiling): at 1e6 cells in ~0.3 mL of femur marrow the graft is
   ~50x the young endogenous osteoprogenitor density, so retention and EC50 barely matter (saturated) and
-  the size of the intra-femoral effect is set by how much graft the niche takes up;
-* ``msc_systemic_fraction`` (the IV route's secretome reach): the only route-level lever of an IV dose.
+  the size of the intra-femoral differentiation effect is set by how much graft the niche takes up;
+* ``msc_systemic_fraction`` (the IV route's secretome reach);
+* ``msc_immune_emax`` (the share of the estrogen-deficiency drive that graft immunosuppression can lift: the
+  IV arm's main lever, 68h and 68g) and ``msc_immune_halflife`` (how long the suppression outlasts the cells:
+  the 24-week fade of 68d).  ``msc_immune_ec50`` stays at its prior centre (one dose level: not identified).
 
 Method: ``scipy.optimize.minimize`` (L-BFGS-B, log parameters) of ``sum(((sim - target) / tol)^2)`` over
-68e-68g plus the MSC2026 priors' negative log density; both priors are log-uniform (flat in log), so they act as
-bounds.  Deterministic; ``osteosim calibrate --rat-msc``.  The human values are *not* tied to the rat fit
-(hypothetical extrapolation; see ``parameters/msc2026.py``).
+FITTED_ROWS plus the MSC2026 priors' negative log density;
+the priors are flat (log-uniform in log, uniform in value), so they act as bounds (a uniform prior's lower bound 0
+becomes 1e-3 in log).  Deterministic; ``osteosim calibrate --rat-msc``.  The human values are *not* tied to the
+rat fit (hypothetical extrapolation; see ``parameters/msc2026.py``).
 """
 from __future__ import annotations
 
@@ -50,7 +55,7 @@ __all__ = ["PARAMETERS", "ARMS", "WEEKS", "ROWS", "FITTED_ROWS", "rat_base", "si
            "targets", "fit", "write_fit", "check", "FIT_PATH"]
 
 SITE = "total_hip"  # the rat femur (parameters/rat_ovx.py)
-PARAMETERS = ("msc_niche_capacity", "msc_systemic_fraction")
+PARAMETERS = ("msc_niche_capacity", "msc_systemic_fraction", "msc_immune_emax", "msc_immune_halflife")
 DOSE = "msc bone-marrow allogeneic 1e6 cells"  # ~4e6 cells/kg: within 1e6-1e7 per rat (clinical-background E1)
 WEEKS = np.arange(0, 25)
 _OVX = Patient(species="rat", sex="female", age=0.25, ovariectomy_age=0.25)
@@ -65,7 +70,7 @@ ARMS = {
 #: id -> (quantity, weeks): "gain" femur BMD of the intra-femoral arm minus OVX (pp), "iv_ratio" IV gain / IO gain,
 #: "iv_gain" IV minus OVX (pp), "fade" the 24-week single-dose gain over the 8-week one
 ROWS = {"68e": ("gain", 4), "68f": ("gain", 8), "68g": ("iv_ratio", 4), "68h": ("iv_gain", 4), "68d": ("fade", 24)}
-FITTED_ROWS = ("68e", "68f", "68g")
+FITTED_ROWS = ("68e", "68f", "68g", "68h", "68d")
 FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/rat_msc_fit.json")))
 
 
@@ -121,8 +126,13 @@ def _report(sim: dict, table: dict) -> dict:
                 "fitted": k in FITTED_ROWS, "source": src} for k, (v, tol, src) in table.items()}
 
 
+#: lowest fitted value of a parameter whose prior reaches 0 (the fit runs in log values)
+_FLOOR = 1e-3
+
+
 def _bounds() -> list[tuple[float, float]]:
-    return [tuple(np.log(MSC2026[name].prior.support)) for name in PARAMETERS]
+    return [tuple(np.log(np.maximum(MSC2026[name].prior.support, _FLOOR))) for name in PARAMETERS]
+
 
 
 def fit(bounds: list[tuple[float, float]] | None = None) -> dict:
@@ -140,7 +150,7 @@ def fit(bounds: list[tuple[float, float]] | None = None) -> dict:
 
     def cost(x) -> float:
         sim = simulate_targets(dict(base, **values(x)), model)
-        # log-uniform priors: constant density in log inside the bounds (the bounds carry them)
+        # flat priors: constant density inside the bounds (the bounds carry them)
         return float(sum(((sim[k] - table[k][0]) / table[k][1]) ** 2 for k in FITTED_ROWS))
 
     start = np.log([MSC2026[name].value for name in PARAMETERS])
@@ -154,8 +164,8 @@ def fit(bounds: list[tuple[float, float]] | None = None) -> dict:
             "at_prior_bound": {name: bool(np.isclose(np.log(fitted[name]), b, atol=1e-6).any())
                                for name, b in zip(PARAMETERS, _bounds())},
             "method": "scipy.optimize.minimize (L-BFGS-B, log parameters) of ((sim - target) / tol)^2 over rows "
-                      f"{', '.join(FITTED_ROWS)} of the rat OVX arms (calibration.rat_msc.ARMS) + the MSC2026 "
-                      "log-uniform priors (flat in log: their bounds); every other rat parameter fixed"}
+                      f"{', '.join(FITTED_ROWS)} of the rat OVX arms (calibration.rat_msc.ARMS) + the "
+                      "MSC2026 flat priors (their bounds); every other rat parameter fixed"}
 
 
 def write_fit(result: dict, path: Path = FIT_PATH) -> Path:

@@ -22,7 +22,8 @@ def calibrate(
     radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
                                 "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
     rat_msc: bool = typer.Option(False, "--rat-msc", help="Fit the rat's route-level MSC efficacy (niche capacity, "
-                                 "IV secretome reach) to the OVX-rodent effect sizes (rows 68e-68g), rat only, instead."),
+                                 "IV secretome reach, immunomodulation gain and half-life) to the OVX-rodent effect sizes "
+                                 "(rows 68d-68h), rat only, instead."),
 ) -> None:
     """Fit the natural-history and drug parameters jointly (or, with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the

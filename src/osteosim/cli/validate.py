@@ -36,8 +36,8 @@ def validate() -> None:
     for k, (v, tol, src) in rf.targets().items():
         label = f"{v:g}" if k in rf.FITTED_ROWS else f"{v:g} (check)"
         rows.append((k, rf_sim[k], label, tol, abs(rf_sim[k] - v) <= tol, src))
-    # rat OVX MSC effect sizes: the rat's niche capacity and IV secretome reach are fitted (calibration.rat_msc)
-    # to rows 68e-68g; 68h and 68d are checks (human MSC efficacy stays hypothetical, row 69)
+    # rat OVX MSC effect sizes: the rat's niche capacity, IV secretome reach and immunomodulation (gain, half-life)
+    # are fitted (calibration.rat_msc) to rows 68d-68h (human MSC efficacy stays hypothetical, row 69)
     from ..calibration import rat_msc as rm
 
     rm_sim = rm.simulate_targets(rm.rat_base(m), m)

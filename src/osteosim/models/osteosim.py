@@ -145,8 +145,10 @@ class Osteosim(Model):
         hrt = hrt + (1.0 - hrt) * p["ralox_emax"] * x["serm_rate"] / (x["serm_rate"] + p["ralox_ec50"])
         e_endo = drv.estrogen(age, d, p)
         e = e_endo + (1.0 - e_endo) * hrt
-        defic = jnp.clip(1.0 - e, 0.0, 1.0)
-        pmo = drv.pmo_transient(age, d, p) * (1.0 - hrt)
+        # MSC (d): graft immunosuppression (T-cell apoptosis, Sui 2018) damps the estrogen-deficiency drive on bone
+        imm = 1.0 - p["msc_switch_immunomodulation"] * x["msc_immune"]
+        defic = jnp.clip(1.0 - e, 0.0, 1.0) * imm
+        pmo = drv.pmo_transient(age, d, p) * (1.0 - hrt) * imm
         gc = d["glucocorticoids"]
         # supplements act through the PTH set-point (vitamin D: Heaney 2003, capped at 60 ng/mL)
         d_pth = dict(d, calcium=d["calcium"] + x["ca_supplement"],
@@ -166,7 +168,7 @@ class Osteosim(Model):
             * scl ** p["sclerostin_rankl_gain"]
             * scl_free ** p["romo_rankl_gain"]
             * (1.0 + gc * p["gc_rankl_gain"])
-            # MSC (c): graft OPG and immunomodulation lower RANKL signalling (Oshita 2011)
+            # MSC (c): graft OPG lowers RANKL signalling (Oshita 2011)
             * (1.0 - p["msc_switch_osteoclast_inhibition"] * p["msc_rankl_suppression"] * x["msc_paracrine"])
         )
         decoy = p["den_rankl_affinity"] * x["den_conc"]  # denosumab binds RANKL
@@ -294,7 +296,7 @@ class Osteosim(Model):
                "bisphosphonate_bound_mg": s["x"]["bp_bound"], "romosozumab_mg_per_l": s["x"]["romo_conc"],
                "pth_analogue_ug_per_day": s["x"]["teri_rate"], "free_sclerostin_fraction": s["scl_free"],
                "bisphosphonate_oc_apoptosis_gain": s["bp_effect"], "pth_anabolic_effect": s["teri"],
-               "msc_graft_lung_cells": s["x"]["msc_lung"],
+               "msc_graft_lung_cells": s["x"]["msc_lung"], "msc_immunosuppression": s["x"]["msc_immune"],
                "anabolic_reserve": s["reserve"]}
         for i, site in enumerate(SITES):
             out[f"rankl_{site}"] = s["rankl"][i]

@@ -206,6 +206,7 @@ OSTEOSIM_OUTPUTS: tuple[Column, ...] = tuple(
         ("bisphosphonate_oc_apoptosis_gain", "1", "bisphosphonate gain of osteoclast apoptosis", "other"),
         ("pth_anabolic_effect", "1", "anabolic effect of intermittent PTH analogue", "hormones"),
         ("msc_graft_lung_cells", "cells", "grafted MSCs trapped in the lungs", "osteoblast_lineage"),
+        ("msc_immunosuppression", "1", "suppressed fraction of the estrogen-deficiency drive (MSC immunomodulation)", "osteoblast_lineage"),
         ("anabolic_reserve", "1", "anabolic reserve (as the state reserve)", "other"),
         ("rankl_{site}", "pM", "free RANKL", "local_signals"),
         ("opg_{site}", "pM", "OPG", "local_signals"),

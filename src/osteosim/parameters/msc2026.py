@@ -7,8 +7,8 @@ Every value is cited to ``reference/targets/calibration-targets.csv`` rows 64-70
 the honest statement that the number is not known.  No human efficacy data
 exist (row 69): the mechanism strengths are preclinical guesses checked against the
 direction and rough size of the OVX-rodent pattern (rows 68a-68d; tests/validation/
-test_rat_ovx_msc.py).  In the rat only, ``msc_niche_capacity`` and ``msc_systemic_fraction`` are
-fitted to the OVX-rodent percent effect sizes (rows 68e-68g, derived from SMDs; calibration.rat_msc,
+test_rat_ovx_msc.py).  In the rat only, ``msc_niche_capacity``, ``msc_systemic_fraction``, ``msc_immune_emax`` and
+``msc_immune_halflife`` are fitted to the OVX-rodent percent effect sizes (rows 68d-68h, derived from SMDs; calibration.rat_msc,
 parameters/rat_ovx.py); the human values below are not tied to that fit.
 
 Switches ``msc_switch_<mechanism>`` (0 or 1) turn one mechanism off for attribution; they
@@ -122,6 +122,23 @@ _R("Sui2018", authors="Sui BD et al.", year=2018,
 _R("Shen2011", authors="Shen J et al.", year=2011,
    title="Transplantation of mesenchymal stem cells from young donors delays aging in mice", journal="Sci Rep",
    volume="1", pages="67", note="old-donor MSCs had no such effect")
+_R("Akiyama2012", authors="Akiyama K, Chen C, Wang D, Xu X, Qu C, Yamaza T, Cai T, Chen W, Sun L, Shi S", year=2012,
+   title="Mesenchymal-stem-cell-induced immunoregulation involves FAS-ligand-/FAS-mediated T cell apoptosis",
+   journal="Cell Stem Cell", volume="10", issue="5", pages="544-555", doi="10.1016/j.stem.2012.03.007",
+   note="systemic BMMSC infusion in mice: transient T-cell apoptosis via FASL, then macrophage TGF-beta, regulatory T cells "
+        "and immune tolerance; FASL-/- MSCs had no effect")
+_R("Ghoryani2019", authors="Ghoryani M, Shariati-Sarabi Z, Tavakkol-Afshari J, Ghasemi A, Poursamimi J, Mohammadi M", year=2019,
+   title="Amelioration of clinical symptoms of patients with refractory rheumatoid arthritis following treatment with "
+         "autologous bone marrow-derived mesenchymal stem cells: a successful clinical trial in Iran",
+   journal="Biomed Pharmacother", volume="109", pages="1834-1840", doi="10.1016/j.biopha.2018.11.056",
+   note="9 patients, one IV dose of 1e6 autologous BM-MSC/kg, follow-up 1, 6, 12 months: regulatory T cells up at 1 month, "
+        "Th17 falling to 12 months (uncontrolled); the 13-patient follow-up (J Immunol Res 2020, PMC7204151): FOXP3 up at 12 months")
+_R("TissueEngA2012UCB", year=2012,
+   title="Transplantation of human umbilical cord blood-derived mesenchymal stem cells or their conditioned medium prevents "
+         "bone loss in ovariectomized nude mice",
+   journal="Tissue Eng Part A", doi="10.1089/ten.tea.2012.0047",
+   note="IV hUCB-MSC (and conditioned medium alone) prevented OVX BMD loss in T-cell-deficient nude mice; no engraftment in "
+        "bone at 48 h (authors not shown in the stored abstract)")
 
 _A = "assumption"
 _CB = "clinical-background.md E3"
@@ -241,17 +258,18 @@ MSC2026 = ParameterSet.from_list(
         # -- mechanisms ---------------------------------------------------------------------------
         P("msc_niche_capacity", 1.0, "1", f"{_A}: engraftment is niche-limited: graft osteoprogenitors add at most ~capacity x the young endogenous supply; after IV, donor cells are at most ~2 % of osteoblasts ({_ROW}s 67a-67b, Horwitz 1999; Otsuru 2012), locally they can engraft (Pauley 2014)",
           "saturation of graft differentiation, relative to the young endogenous osteoprogenitor pool", ("Horwitz1999", "Otsuru2012"),
-          prior=LogUniform(0.2, 5.0, f"{_A}: only bounds are known (target C5: <= 2 % donor OB after BMT, ~0 after IV MSC; Pauley 2014 local engraftment): a 25x range. "
-                           "The rat fit (calibration.rat_msc, rows 68e-68f: femur BMD gain 2.5-10.4 % vs OVX at 4 and 8 weeks, Li 2016 SMD x CV, derived) "
-                           "sits at this prior's lower bound 0.2 (unbounded it goes to ~0.01: the rat rows leave no room for graft differentiation "
-                           "at 1e6 cells); the human value is not tied to it (hypothetical)")),
+          prior=LogUniform(0.01, 5.0, f"{_A}: only bounds are known (target C5: <= 2 % donor OB after BMT, ~0 after IV MSC; MSCs do not substantially "
+                           "engraft, Otsuru 2012; 0.001-0.3 % of an intramedullary dose left at 4 weeks, OMICS 2014 Table 1; Pauley 2014 local engraftment): "
+                           "1 % to 5x the young supply (was 0.2-5: the rat rows 68d-68h put it below 0.2). "
+                           "The rat fit (calibration.rat_msc, rows 68d-68h: femur BMD gain 2.5-10.4 % vs OVX at 4 and 8 weeks, Li 2016 SMD x CV, derived) "
+                           "sits at this prior's lower bound: the rat rows leave no room for graft differentiation at 1e6 cells; the human value is not "
+                           "tied to it (hypothetical)")),
         P("msc_systemic_fraction", 0.05, "1", f"{_A}: lung-trapped cells act systemically through secreted factors (TSG-6, Lee 2009; Otsuru 2012: OI benefit from a secreted factor), diluted over the body; sized so IV cells give a modest benefit in OVX rodents, smaller than intra-marrow cells (Stem Cells Int 2019); prior 0.5-20 % of a local graft's exposure",
           "marrow exposure to the secretome of cells outside that site, per cell, relative to local cells",
           ("Lee2009", "Otsuru2012", "StemCellsInt2019", "Li2016", "Fu2021", "Sui2018", "Zheng2018"),
           prior=LogUniform(0.005, 0.2, f"{_A}: no measurement; rodent IV effects (SMD 1.3-3, Li 2016; Fu 2021) seem immunomodulatory (Sui 2018; Zheng 2018), "
-                           f"a channel the model lacks ({_EV} table (a)). The rat fit (calibration.rat_msc, row 68g: IV below intra-bone-marrow, "
-                           "both positive, Agata 2019) sits at this prior's upper bound 0.2 and still misses the systemic meta-analysis (row 68h, "
-                           "Fu 2021 SMD 3.02 ~ 5.5-25 %, derived) by an order of magnitude; unbounded it would go to ~18; the human value is not tied to it (hypothetical)")),
+                           f"the separate mechanism 'immunomodulation' (msc_immune_*; {_EV} table (a)). The rat fit (calibration.rat_msc, rows 68d-68h, "
+                           "with the immunomodulation gain fitted beside it) still sits at this prior's upper bound 0.2; the human value is not tied to it (hypothetical)")),
         P("msc_paracrine_ec50", 1.0, "1", f"{_A}: graft density (relative to young osteoprogenitors) giving half the maximal paracrine effect; no dose-response data (row 69)",
           "half-maximal graft exposure of the paracrine signal", (),
           prior=LogUniform(0.1, 10.0, f"{_A}: no dose-response data ({_EV} table (a)): two decades")),
@@ -264,10 +282,32 @@ MSC2026 = ParameterSet.from_list(
         P("msc_rankl_suppression", 0.3, "1", f"{_CB}: MSCs secrete OPG and suppress osteoclastogenesis, OPG explaining only part (Oshita 2011); no secretion rate is known, so a maximal fractional fall of RANKL production with a wide prior",
           "maximal fractional fall of RANKL signalling from graft OPG and immunomodulation", ("Oshita2011",),
           prior=Uniform(0.1, 0.6, f"{_A}: Oshita 2011 qualitative (anti-OPG restores osteoclastogenesis only partly); no OPG secretion rate or in vivo RANKL/OPG shift found ({_EV} §4)")),
+        # -- immunomodulation (mechanism d) --------------------------------------------------------
+        P("msc_immune_emax", 0.5, "1", f"{_A}: systemic MSCs suppress T cells (FASL-induced T-cell apoptosis, then regulatory T cells: "
+          "Akiyama 2012) and in gonadectomised mice that rescued bone loss and normalised resorption without lasting engraftment "
+          "(Sui 2018); the human value is hypothetical (row 69), half the possible range (the rat value comes from calibration.rat_msc)",
+          "maximal fractional fall of the estrogen-deficiency drive on bone under MSC immunosuppression (its immune-mediated share)",
+          ("Akiyama2012", "Sui2018", "Zheng2018", "Fu2021", "TissueEngA2012UCB"),
+          prior=Uniform(0.0, 1.0, f"{_A}: no human measurement; rodent systemic MSCs prevent most OVX loss (Fu 2021 SMD 3.02; Sui 2018) "
+                        "but IV cord-blood MSCs (and their conditioned medium) also did so in T-cell-deficient nude mice (Tissue Eng A 2012), "
+                        f"so how much is T-cell mediated is open ({_EV} §1, table (a) 'systemic_fraction'): the whole range 0-1")),
+        P("msc_immune_ec50", 1.0, "1", f"{_A}: graft cells (weighted by secretory strength, remembered) per young osteoprogenitor of the "
+          "whole marrow giving half the maximal suppression; a body-size scale: 1e6 cells in a 0.25 kg rat and 2e6 cells/kg in a "
+          "person are both ~5 units",
+          "half-maximal remembered graft dose of the immunosuppression", (),
+          prior=LogUniform(0.1, 10.0, f"{_A}: no dose-response data (rodent doses 1e5-4e8 /kg, Fu 2021 Table 1; {_EV} §1): two decades")),
+        P("msc_immune_halflife", 60.0, "day", f"{_A}: the suppression outlasts the cells (lung t1/2 ~1 d): T-cell apoptosis is transient but "
+          "induces regulatory T cells and tolerance (Akiyama 2012); after one IV dose of 1e6 autologous BM-MSC/kg, patients' regulatory "
+          "T cells were up at 1 month and Th17 cells still falling at 12 months (Ghoryani 2019, uncontrolled, n = 9)",
+          "half-life of the immunosuppression once the graft cells are gone", ("Akiyama2012", "Ghoryani2019"),
+          prior=LogUniform(7.0, 365.0, f"{_A}: no measured decay; from a week (transient T-cell apoptosis, Akiyama 2012) to a year "
+                           "(Treg/Th17 changes at 12 months, Ghoryani 2019): the geometric centre ~50 d")),
         # -- attribution switches -----------------------------------------------------------------
         P("msc_switch_differentiation", 1.0, "1", "model switch (1 on, 0 off): graft cells differentiate into osteoblast precursors", "mechanism (a) on/off"),
         P("msc_switch_paracrine_formation", 1.0, "1", "model switch (1 on, 0 off): paracrine growth factors raise commitment and osteoblast activity", "mechanism (b) on/off"),
-        P("msc_switch_osteoclast_inhibition", 1.0, "1", "model switch (1 on, 0 off): graft OPG / immunomodulation lower RANKL", "mechanism (c) on/off"),
+        P("msc_switch_osteoclast_inhibition", 1.0, "1", "model switch (1 on, 0 off): graft OPG lowers RANKL", "mechanism (c) on/off"),
+        P("msc_switch_immunomodulation", 1.0, "1", "model switch (1 on, 0 off): graft immunosuppression damps the estrogen-deficiency drive",
+          "mechanism (d) on/off"),
     ],
     citation_keys=("Lee2009", "Eggenhofer2012", "DIppolito1999"),
     description="MSC therapy: biodistribution, fate, product quality and mechanism strengths (hypothetical in humans: row 69).",

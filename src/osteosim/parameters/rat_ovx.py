@@ -28,14 +28,15 @@ _R("Wronski1988", authors="Wronski TJ, Cintron M, Dann LM", year=1988,
 
 _A = "assumption"
 YEAR = 365.25
-#: the rat's route-level MSC efficacy, fitted to the OVX-rodent effect sizes (rows 68e-68g); rat only:
+#: the rat's route-level MSC efficacy, fitted to the OVX-rodent effect sizes (rows 68d-68h); rat only:
 #: the human MSC2026 values are not tied to it (human MSC efficacy stays hypothetical, row 69)
 _MSC_FIT = FittedValues(
     "rat_msc_fit.json",
-    "fitted in the rat only by osteosim.calibration.rat_msc to calibration-targets.csv rows 68e-68g (femur BMD gain "
+    "fitted in the rat only by osteosim.calibration.rat_msc to calibration-targets.csv rows 68e-68h and 68d (femur BMD gain "
     "vs OVX 4 and 8 weeks after one intra-femoral dose, Li 2016 SMD x between-rat CV, derived; IV / intra-bone-marrow "
-    "ratio, Agata 2019); the human value is not tied to it",
-    ("Li2016", "StemCellsInt2019", "Uejima2008"),
+    "ratio, Agata 2019; IV gain, Fu 2021 SMD x CV, derived; single-dose fade by 24 weeks, Uejima 2008); the human value "
+    "is not tied to it",
+    ("Li2016", "StemCellsInt2019", "Uejima2008", "Fu2021"),
 )
 
 
@@ -83,6 +84,9 @@ RAT_OVERRIDES = ParameterSet.from_list(
                  "relative to the young endogenous osteoprogenitor pool"),
         _msc_fit("msc_systemic_fraction", "marrow exposure to the secretome of cells outside that site (IV route), "
                  "per cell, relative to local cells, in the rat"),
+        _msc_fit("msc_immune_emax", "maximal fractional fall of the estrogen-deficiency drive under MSC immunosuppression, "
+                 "in the rat"),
+        _msc_fit("msc_immune_halflife", "half-life of the MSC immunosuppression once the graft cells are gone, in the rat"),
         P("msc_marrow_volume_distal_radius", 0.02, "mL", f"{_A}: the rat radius medullary cavity is small", "marrow volume, rat distal radius", (), (0.005, 0.05)),
     ],
     citation_keys=("Kimmel1990",),

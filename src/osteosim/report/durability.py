@@ -34,7 +34,7 @@ SCOPE = ("It can compare regimens within the model: the same woman, the same bon
 #: what the model cannot conclude (stated in every report, whatever the numbers)
 LIMITATIONS = (
     "Human MSC efficacy is hypothetical: no human trial has reported a BMD or fracture result for MSC therapy in "
-    "osteoporosis. The MSC mechanism strengths (engraftment, differentiation, paracrine effects) are assumptions "
+    "osteoporosis. The MSC mechanism strengths (engraftment, differentiation, paracrine and immunosuppressive effects) are assumptions "
     "or come from rodent evidence followed for at most 24 weeks, so every MSC year beyond the first half-year is "
     "an extrapolation of priors, not data.",
     "The drug arms are calibrated to 3-year randomised trials (and their extensions); their 10-year courses are "

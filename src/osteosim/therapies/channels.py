@@ -28,6 +28,7 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("msc_x_osteo", "relative to the young progenitor pool (S,)", "graft cells committing to osteoblasts"),
     Channel("msc_x_adipo", "relative to the young progenitor pool (S,)", "graft cells adding to marrow fat"),
     Channel("msc_paracrine", "0..1 (S,)", "paracrine signal: commitment and formation up, RANKL down"),
+    Channel("msc_immune", "0..1", "immunosuppression: damps the estrogen-deficiency drive (defic, post-menopausal transient)"),
     Channel("den_conc", "ng/mL", "RANKL decoy (den_rankl_affinity x concentration in the RANKL binding)"),
     Channel("bp_bound", "mg alendronate-equivalent", "osteoclast apoptosis up (bp_emax, bp_ec50)"),
     Channel("teri_rate", "ug/day teriparatide-equivalent", "anabolic PTH: osteoblast apoptosis down, recruitment up"),

@@ -34,8 +34,14 @@ Mechanisms (:data:`MECHANISMS`, each switched by ``msc_switch_<name>``)
     paracrine_formation: a paracrine signal S = E / (E + EC50) (E: local exposure plus a
         systemic share of all graft cells, lungs included) raises endogenous commitment and
         bone formed per osteoblast;
-    osteoclast_inhibition: the same signal lowers RANKL signalling (graft OPG and
-        immunomodulation, Oshita 2011).
+    osteoclast_inhibition: the same signal lowers RANKL signalling (graft OPG, Oshita 2011);
+    immunomodulation: every graft cell, wherever it lodges (lungs included), suppresses T cells
+        while it lives (FAS-ligand T-cell apoptosis, then regulatory T cells: Akiyama 2012; in
+        gonadectomised mice, Sui 2018) and the suppression outlasts the cells, fading with its own
+        half-life (``msc_immune_halflife``).  The suppressed fraction ``I`` (0..``msc_immune_emax``)
+        damps the estrogen-deficiency drive on bone (the model's ``defic`` and post-menopausal
+        transient: the T-cell RANKL/TNF of estrogen loss and what it does to osteoclasts and
+        resident MSCs), so it does nothing while estrogen is replete.  See :func:`immune_memory`.
 """
 from __future__ import annotations
 
@@ -57,10 +63,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .regimen import Prescription
 
 __all__ = ["MECHANISMS", "SWITCHES", "MSCProduct", "CellGraft", "DESCRIPTORS", "product_properties", "empty_descriptors",
-           "msc_tables", "graft", "is_osteoporotic", "HYPOTHETICAL_NOTE", "DRUG"]
+           "msc_tables", "graft", "immune_memory", "is_osteoporotic", "HYPOTHETICAL_NOTE", "DRUG"]
 
 #: the switchable mechanisms, in attribution order
-MECHANISMS = ("differentiation", "paracrine_formation", "osteoclast_inhibition")
+MECHANISMS = ("differentiation", "paracrine_formation", "osteoclast_inhibition", "immunomodulation")
 #: mechanism -> parameter that switches it (1 on, 0 off)
 SWITCHES = {m: f"msc_switch_{m}" for m in MECHANISMS}
 #: per-dose-block product descriptors handed to the solver (driver ``msc_<name>``, shape (B,))
@@ -69,7 +75,7 @@ DESCRIPTORS = ("src_adipose", "src_cord", "allo", "donor_age", "osteoporotic", "
 HYPOTHETICAL_NOTE = (
     "MSC efficacy in humans is hypothetical: no human BMD or fracture outcome has been published "
     "(calibration-targets.csv row 69; NCT02566655 reported safety only). The MSC effects here come from "
-    "preclinical biology (biodistribution, survival, differentiation, paracrine OPG) with wide ranges."
+    "preclinical biology (biodistribution, survival, differentiation, paracrine OPG, immunosuppression) with wide ranges."
 )
 
 _DEFAULTS = {k: v.value for k, v in MSC2026.items()}
@@ -283,12 +289,26 @@ def msc_tables(regimen, patient: "Patient", t0_days: float, horizon_days: float,
     return out
 
 
+def immune_memory(dep_memory, dep_cleared, share, k_cleared, k_memory):
+    """Remembered suppression (cells) of graft cells cleared from one compartment, per block (B,).
+
+    A compartment that receives a share of each dose and empties at ``k_cleared`` (1/day) feeds a
+    memory that fades at ``k_memory`` (1/day): the Bateman chain of the two,
+    ``share k_c / (k_c - k_m) (D(k_m) - D(k_c))``, where ``dep_*`` are the dose tables' depots
+    emptying at those rates (:func:`osteosim.therapies.dosing.depot_amount`): closed form in time,
+    and each graft cell counts once however fast it is cleared (the suppression is induced while it
+    lives, Akiyama 2012).  The rates must differ (see :func:`graft`).
+    """
+    return share * k_cleared / (k_cleared - k_memory) * (dep_memory - dep_cleared)
+
+
 def graft(t, d: dict, p: dict, sites=SITES):
     """Graft cells and exposures at time t (days), one patient (``jax.numpy``).
 
     Returns ``lung`` (cells), ``marrow`` (cells per site, (S,)), ``x_osteo`` / ``x_adipo``
     (niche-limited osteogenic / adipogenic graft supply per site relative to the young
-    endogenous pool, (S,)), ``paracrine`` (signal 0..1 per site, (S,)).
+    endogenous pool, (S,)), ``paracrine`` (signal 0..1 per site, (S,)) and ``immune`` (the
+    suppressed fraction of the estrogen-deficiency drive, 0..``msc_immune_emax``, skeleton-wide).
     """
     import jax.numpy as jnp
 
@@ -299,7 +319,7 @@ def graft(t, d: dict, p: dict, sites=SITES):
         # a concrete (not traced) table without doses, as in an SBML export of the model without
         # therapies: trace no graft terms (they are zero) so the exported formulas stay small
         zero = jnp.zeros(len(sites))
-        return {"lung": 0.0, "marrow": zero, "x_osteo": zero, "x_adipo": zero, "paracrine": zero}
+        return {"lung": 0.0, "marrow": zero, "x_osteo": zero, "x_adipo": zero, "paracrine": zero, "immune": 0.0}
     desc = {k: d[f"msc_{k}"] for k in DESCRIPTORS}
     pr = product_properties(desc, p, jnp)
     n_b = tab["start"].shape[-1]
@@ -307,8 +327,10 @@ def graft(t, d: dict, p: dict, sites=SITES):
     def per_block(k):
         return jnp.stack([depot_amount(t, {f: v[i:i + 1] for f, v in tab.items()}, k[i]) for i in range(n_b)])
 
-    marrow_b = pr["marrow_fraction"] * per_block(pr["marrow_net_loss_per_day"])  # (B,) cells
-    lung_b = desc["iv"] * p["msc_lung_trapping"] * per_block(pr["lung_clearance_per_day"])
+    k_lung, k_marrow = pr["lung_clearance_per_day"], pr["marrow_net_loss_per_day"]
+    dep_lung, dep_marrow = per_block(k_lung), per_block(k_marrow)
+    marrow_b = pr["marrow_fraction"] * dep_marrow  # (B,) cells
+    lung_b = desc["iv"] * p["msc_lung_trapping"] * dep_lung
     v_tot = p["msc_marrow_volume_total"]
     rho0 = p["msc_cfu_young"] * 1e-6 * p["msc_marrow_cell_density"]  # young osteoprogenitors per mL
     marrow, x_all, x_os, x_ad, e_loc = [], [], [], [], []
@@ -326,12 +348,28 @@ def graft(t, d: dict, p: dict, sites=SITES):
     sat = 1.0 / (1.0 + x_all / p["msc_niche_capacity"])
     systemic = p["msc_systemic_fraction"] * jnp.sum((lung_b + marrow_b) * pr["paracrine_strength"]) / (v_tot * rho0)
     e = e_loc + systemic
+    # immunomodulation: every cell of a dose counts, the marrow share as it leaves the marrow, the rest
+    # (lung-trapped, passed on to liver and spleen, or leaked from an intraosseous site) at the lung
+    # clearance rate; weighted by the product's secretory strength (donor age, source, disease: Zheng
+    # 2018, OVX-donor marrow cells lost their T-cell apoptosis, adipose cells kept it).  The memory must
+    # fade at another rate than the marrow cells clear (Bateman chain): where the two come within 1 %
+    # (never at the central values) the memory rate moves 1 % away; the lung rate (>= ln2 / 3 d) is always
+    # faster than the memory's (half-life >= 7 d)
+    k_mem0 = math.log(2.0) / p["msc_immune_halflife"]
+    k_mem = jnp.where(jnp.abs(k_marrow - k_mem0) < 0.01 * k_mem0, k_marrow - 0.01 * k_mem0, k_mem0)  # (B,)
+    dep_mem = per_block(k_mem)
+    frac = pr["marrow_fraction"]
+    memory = (immune_memory(dep_mem, dep_lung, 1.0 - frac, k_lung, k_mem)
+              + immune_memory(dep_mem, dep_marrow, frac, k_marrow, k_mem))
+    # remembered cells per young osteoprogenitor of the whole marrow: a body-size scale shared by rat and human
+    z = jnp.sum(memory * pr["paracrine_strength"]) / (v_tot * rho0)
     return {
         "lung": jnp.sum(lung_b),
         "marrow": jnp.stack(marrow),
         "x_osteo": x_os * sat,
         "x_adipo": x_ad * sat,
         "paracrine": e / (e + p["msc_paracrine_ec50"]),
+        "immune": p["msc_immune_emax"] * z / (z + p["msc_immune_ec50"]),
     }
 
 
@@ -347,7 +385,7 @@ class CellGraft(PKKind):
 
     @property
     def channels(self) -> tuple[str, ...]:
-        return ("msc_lung", "msc_marrow", "msc_x_osteo", "msc_x_adipo", "msc_paracrine")
+        return ("msc_lung", "msc_marrow", "msc_x_osteo", "msc_x_adipo", "msc_paracrine", "msc_immune")
 
     def empty_descriptors(self, n_blocks):
         return empty_descriptors(n_blocks)
@@ -358,7 +396,7 @@ class CellGraft(PKKind):
     def exposures(self, t, d, prefix, p, states):
         g = graft(t, d, p)
         return {"msc_lung": g["lung"], "msc_marrow": g["marrow"], "msc_x_osteo": g["x_osteo"],
-                "msc_x_adipo": g["x_adipo"], "msc_paracrine": g["paracrine"]}
+                "msc_x_adipo": g["x_adipo"], "msc_paracrine": g["paracrine"], "msc_immune": g["immune"]}
 
 
 DRUG = Drug(
