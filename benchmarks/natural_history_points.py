@@ -51,6 +51,9 @@ def main() -> None:
         ten = 100.0 * (_at(typical, f"bmd_{site}", fmp + 5.0) / _at(typical, f"bmd_{site}", fmp - 5.0) - 1.0)
         rows.append((f"{site.replace('_', '-')} change, FMP-5 to FMP+5 (%)", published, f"{ten:.1f}",
                      "SWAN, Greendale 2012"))
+    fn10 = 100.0 * (_at(typical, "bmd_femoral_neck", fmp + 9.0) / _at(typical, "bmd_femoral_neck", fmp - 1.0) - 1.0)
+    rows.append(("femoral-neck change, FMP-1 to FMP+9 (%; the issue's window)", "about -9 (SWAN's is FMP-5..+5)",
+                 f"{fn10:.1f}", "issue 17 item 7"))
     for label, kw, published, src in (
             ("smoker", dict(menopause_age=fmp, smoker=True), "about -4 (FN; -6 by 80)", "Law & Hackshaw 1997"),
             ("menopause at 45", dict(menopause_age=45.0), "about -3 (FN)", "SWAN, Shieh 2022; Kuh 2016")):
