@@ -26,7 +26,7 @@ PATIENTS = {
 }
 REGIMENS = {"none": [], "denosumab": ["denosumab 60 mg every 6 months for 3 years"],
             "romosozumab": ["romosozumab 210 mg monthly for 1 year"]}
-AGES = np.array([25.0, 37.9, 38.0, 38.01, 50.95, 51.0, 51.05, 60.0, 85.0, 100.0])
+AGES = np.array([25.0, 37.9, 38.0, 38.01, 50.95, 51.0, 51.05, 60.0, 65.0, 85.0, 100.0])
 
 
 def _lanes():

@@ -156,7 +156,7 @@ class Osteosim(Model):
         pth_ = sig.pth(p, production_scale=drv.pth_production(age, d_pth, p),
                        external=on * d["P_PTH"] + x["pth_increment"] * p["D_PTH"])
         # mechanostat: apparent strain ~ load / (bv * mineral)^2 ; osteocyte sclerostin falls with strain
-        psi = drv.mechanical_load(d, p) / (bv * mineral) ** 2
+        psi = drv.mechanical_load(age, d, p) / (bv * mineral) ** 2
         scl = psi ** (-p["sclerostin_exponent"])
         tgf = sig.tgfb(oca, p)
         opg_scale = (1.0 - gc * p["gc_opg_loss"])
@@ -182,6 +182,8 @@ class Osteosim(Model):
         commit = (
             (1.0 - p["estrogen_commitment_gain"] * defic)
             * (1.0 - gc * p["gc_commitment_loss"])
+            # smoking acts on bone directly, after the menopause only (Law & Hackshaw 1997: not through estrogen)
+            * (1.0 - d["smoker"] * p["smoking_commitment_loss"] * defic)
             * scl ** (-p["sclerostin_commitment_gain"])
             * drug_commit
             # MSC (b): paracrine growth factors raise endogenous osteoblast commitment
@@ -324,6 +326,7 @@ class Osteosim(Model):
             "estrogen_rankl_gain", "estrogen_oc_survival_gain", "estrogen_ocp_gain", "estrogen_commitment_gain",
             "pmo_rankl_amplitude", "pth_vitd_gain", "pth_calcium_gain", "pth_age_slope", "sclerostin_exponent",
             "sclerostin_commitment_gain", "sclerostin_rankl_gain", "msc_age_decline", "bv_exponent",
+            "load_muscle_coupling", "smoking_commitment_loss",
         ]
         return params.with_(source="Pivonka reduction", ocp_other_loss=1.0, **{k: 0.0 for k in zero})
 

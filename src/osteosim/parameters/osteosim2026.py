@@ -167,6 +167,19 @@ _R("Roux2010", authors="Roux JP, Wegrzyn J, Arlot ME, Guyen O, Delmas PD, Chapur
    title="Contribution of trabecular and cortical components to biomechanical behavior of human vertebrae: an ex vivo study",
    journal="J Bone Miner Res", volume="25", pages="356-361", pmcid="PMC6956704",
    note="31 L3 vertebrae, donors 75 +- 10 (men) and 76 +- 10 (women) years")
+_R("Goodpaster2006", authors="Goodpaster BH, Park SW, Harris TB et al.", year=2006,
+   title="The loss of skeletal muscle strength, mass, and quality in older adults: the Health, Aging and Body Composition Study",
+   journal="J Gerontol A Biol Sci Med Sci", volume="61", pages="1059-1064", url="https://pubmed.ncbi.nlm.nih.gov/17077199/",
+   note="abstract: annualized leg-strength decline 2.6 %/y white women, 3.0 %/y black women, 3.4 %/y white men (3 y, n = 1880, 70-79 y)")
+_R("Hunter2000", authors="Hunter SK, Thompson MW, Adams RD", year=2000,
+   title="Relationships among age-associated strength changes and physical activity level, limb dominance, and muscle group in women",
+   journal="J Gerontol A Biol Sci Med Sci", volume="55", pages="B264-B273",
+   url="https://studyres.com/doc/15710883/relationships-among-age-associated-strength-changes-and",
+   note="217 women 20-89 y: linear strength falls of 9.3 (knee extensors), 7.4 (plantar flexors), 6.2 (handgrip) %/decade")
+_R("MassyWestropp2011", authors="Massy-Westropp NM, Gill TK, Taylor AW, Bohannon RW, Hill CL", year=2011,
+   title="Hand grip strength: age and gender stratified normative data in a population-based study",
+   journal="BMC Res Notes", volume="4", pages="127",
+   note="grip strength peaks in the 30s-40s and declines from ~50 (normative data, n = 2678); numbers recalled, not read")
 _R("SchafflerBurr1988", authors="Schaffler MB, Burr DB", year=1988,
    title="Stiffness of compact bone: effects of porosity and density", journal="J Biomech", volume="21", pages="13-16")
 
@@ -239,6 +252,7 @@ _EXT = [
     _fit("pmo_rankl_amplitude", 2.0, "1", "amplitude of the post-menopausal RANKL transient (relative production)", (0.0, 8.0), "Scheiner 2014 / Martinez-Reina 2019 use a decaying PMO RANKL source"),
     _fit("pmo_halflife_years", 2.0, "year", "years after the FMP at which the transient has halved", (0.3, 8.0), "Martinez-Reina 2019: xi*tau ~ 5 y"),
     P("smoking_menopause_shift", 1.5, "year", f"{_A}: smokers reach natural menopause 1-2 y earlier (Law & Hackshaw 1997 discussion)", "earlier menopause in smokers", ("LawHackshaw1997",)),
+    _fit("smoking_commitment_loss", 0.1, "1", "smokers' osteogenic commitment x (1 - loss (1 - E)): a direct action on bone after the menopause", (0.0, 0.9), "Law & Hackshaw 1997: smokers' extra postmenopausal loss (~2 %/decade, 6 % by 80) is not explained by estrogen, weight or menopause age (a direct action); premenopausal BMD is the same. Assumption: the action is on bone formation; with the mechanostat a loss x lowers BMD by about x / (2 x sclerostin_commitment_gain)"),
     P("smoking_estrogen_reduction", 0.15, "1", f"{_A}: anti-estrogenic effect of smoking (Law & Hackshaw 1997); sized to their ~2 %/decade extra postmenopausal loss", "relative reduction of estrogen action", ("LawHackshaw1997",)),
     # --- PTH set-point ----------------------------------------------------------------------------------
     P("vitd_sufficient", 30.0, "ng/mL", "Lips 2001: PTH rises as 25(OH)D falls below ~30 ng/mL", "25(OH)D above which PTH is not raised", ("Lips2001",)),
@@ -251,6 +265,9 @@ _EXT = [
     P("load_low", 0.93, "1", _A, "activity load factor, low activity"),
     P("load_high", 1.07, "1", _A, "activity load factor, high activity"),
     P("load_bmi_exponent", 0.5, "1", f"{_A}: body weight loads the hip and spine; sublinear because muscle forces dominate", "load ~ (BMI/25)^exponent"),
+    P("muscle_decline_onset", 65.0, "year", f"{_A}: leg strength falls slowly in middle age and fast in old age (Hunter 2000: 9.3 %/decade of the young value across 20-89 y; Goodpaster 2006: 2.6 %/y at 70-79); the accelerating part is taken to start at 65", "age from which habitual muscle loading falls", ("Hunter2000", "Goodpaster2006")),
+    P("muscle_decline_rate", 0.026 / 10.0, "1/year^2", "Goodpaster 2006 (Health ABC, n = 1880, 3 y): knee-extensor strength fell 2.6 %/y in white women aged 70-79; the relative rate k (age - onset) gives that at 75 and ~5 %/y at 85-89 (assumption: the rise continues)", "k in muscle strength = exp(-k (age - onset)^2 / 2)", ("Goodpaster2006",)),
+    _fit("load_muscle_coupling", 1.0, "1", "habitual bone load ~ muscle strength^coupling (the share of the strength loss that reaches the bone's strain)", (0.0, 3.0), "muscle forces dominate skeletal loads (Frost's mechanostat); 1 = load falls with strength"),
     P("sclerostin_exponent", 1.0, "1", f"{_A}: osteocyte Sost falls with strain (Robling 2008); sclerostin ~ stimulus^-n", "n in sclerostin = psi^-n", ("Robling2008",)),
     _fit("sclerostin_commitment_gain", 0.3, "1", "osteogenic commitment x sclerostin^-gain (Wnt inhibition)", (0.0, 3.0), "weak mechanostat: deficits from early menopause persist for decades (lazy zone; Scheiner 2013 uses lambda = 1.25 on proliferation for overload)"),
     P("sclerostin_rankl_gain", 0.15, "1", f"{_A}: disuse raises RANKL (Scheiner 2013 adds RANKL production in disuse)", "RANKL production x sclerostin^gain", ("Scheiner2013",)),
