@@ -162,3 +162,15 @@ def test_denosumab_raises_fracture_strength_early_more_than_strength():
         s = gain(lambda ys: strength(m, ys, P, site))
         for k in (1, 2):
             assert fs[k] > s[k] > 0.0, (site, k, fs[k], s[k])
+
+
+def test_lost_struts_cost_fracture_strength_only():
+    """conn^k multiplies the cancellous part of fracture strength; strength (QCT-FE-comparable) does not see it."""
+    m = Osteosim()
+    y = np.tile(m.initial_state(m.default_parameters()), (2, 1))
+    y[1, m.state_names.index("conn_lumbar_spine")] = 0.5
+    w, k = P["trabecular_strength_weight_lumbar_spine"], P["connectivity_strength_exponent"]
+    fs, s = fracture_strength(m, y, P, "lumbar_spine"), strength(m, y, P, "lumbar_spine")
+    assert s[1] == pytest.approx(s[0]) and fs[0] == pytest.approx(1.0)
+    assert fs[1] == pytest.approx(w * 0.5 ** k + 1.0 - w)
+    assert fracture_strength(m, y, P, "total_hip")[1] == pytest.approx(1.0)  # one site's struts only
