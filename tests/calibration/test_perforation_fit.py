@@ -24,8 +24,8 @@ def test_gain_is_read_by_the_parameter_set_and_meets_its_target():
 
 
 def test_population_term_is_the_reference_runs():
-    """The stored table is ln F - ln F(conn = 1) of the reference woman: 0 at the young adult, falling with age, and
-    read back (interpolated) by outcomes.strength."""
+    """The stored table is ln F - ln F_0 (without the struts) of the reference woman: 0 at the young adult, falling
+    with age, and read back (interpolated) by outcomes.strength."""
     ys = pf._solve(P, MODEL)[0]
     for site in SITES:
         term = pf.log_connectivity_term(MODEL, ys, P, site)
@@ -58,7 +58,10 @@ def test_untreated_hazard_follows_base_incidence_and_denosumab_gains_the_struts_
     mu, s_b = fm.log_strength_by_kind(ages, 1.0)
     term = np.stack([population_connectivity_log_term(KIND_SITES[k], ages, 1.0) for k in KINDS], axis=-1)
     dx_new = strength_change(MODEL, ys, P) - (mu - mu[:1])
-    dx_old = strength_change(MODEL, ys, dict(P, connectivity_strength_exponent=0.0)) - ((mu - term) - (mu - term)[:1])
+    # without the struts: k = 0 and the fracture-strength weight of the strength law
+    p_old = dict(P, connectivity_strength_exponent=0.0,
+                 **{f"fracture_strength_weight_{s}": P[f"trabecular_strength_weight_{s}"] for s in SITES})
+    dx_old = strength_change(MODEL, ys, p_old) - ((mu - term) - (mu - term)[:1])
     untreated = (dx_new - dx_old)[[0, 2]]
     assert np.max(np.abs(untreated[0])) < 0.005  # the reference woman herself: only the table's interpolation
     assert np.max(np.abs(untreated[1])) < 0.03  # an earlier menopause: a little faster strut loss than the population
@@ -77,6 +80,8 @@ def test_untreated_hazard_follows_base_incidence_and_denosumab_gains_the_struts_
         saved = strength_change(MODEL, ys[treated][None], P)[0] - strength_change(MODEL, lost[None], P)[0]
         assert saved[-1, v] > 0.008 and np.all(np.diff(saved[:, v]) >= 0.0)  # grows with the months on drug
         assert rr(dx_new[treated] - saved, mu)[-1] > 1.01 * rr(dx_new[treated], mu)[-1]
+        # and against the law without struts: the struts it saves come on top (the share at 75 is kept, w_F)
+        assert rr(dx_new[treated], mu)[-1] < 0.98 * rr(dx_old[treated], mu - term + ref)[-1]
 
 
 def test_cli_derives_the_gain():

@@ -8,11 +8,16 @@ The model loses connected cancellous struts (state ``conn``) at ``perforation_ga
 ``VertebralTrabeculaeAging``, whose women's trabecular number falls to 0.56).  One gain serves every site: the
 others differ by their own cancellous turnover and thinning.
 
-It also stores, by age, the untreated population's mean log share of fracture strength that the lost struts
-take (``ln F - ln F without conn^k``, :func:`osteosim.outcomes.strength.population_connectivity_log_term`) from
+It also stores, by age, the untreated population's mean log change of fracture strength that the struts make
+(``ln F - ln F_0``, F_0 the fracture strength without them: conn = 1 and the weight of ``strength``; :func:`osteosim.outcomes.strength.population_connectivity_log_term`) from
 the reference woman and man: the fracture hazard adds it to the population's mean log strength (docs/model.md
 7d), so an untreated patient's hazard follows the base incidence as before, and only strut loss a treatment
 prevents (or a patient's faster loss) moves it.
+
+With the gain come the fracture-strength weights ``fracture_strength_weight_<site>``
+(:func:`osteosim.outcomes.strength.fracture_weight`): the trabecular shares measured in elderly bone are shares of
+bone that has lost struts, so at the reference woman of ``strength_share_reference_age`` (75 y) the share stays where
+``trabecular_strength_weight_<site>`` put it: ``w_F / (1 - w_F) = (w / (1 - w)) / conn_75^k``.
 
 ``osteosim calibrate --perforation`` re-derives it (``--check`` compares with the shipped
 ``data/perforation_fit.json``, ``--write`` stores it).  A solve per trial gain (Brent on ln gain); the connectivity
@@ -27,7 +32,8 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..models.osteosim import Osteosim
-from ..outcomes.strength import compartment_strengths, compartments, cavity_factor, cancellous_remodeling_space
+from ..outcomes.strength import (cancellous_remodeling_space, cavity_factor, compartment_strengths, compartments,
+                                 fracture_weight)
 from ..physiology.patient import SITES, Patient
 from ..runs import Lane, build_run
 from ..units import DAYS_PER_YEAR
@@ -66,14 +72,15 @@ def connectivity_course(gain: float, p: dict | None = None, model: Osteosim | No
 
 
 def log_connectivity_term(model: Osteosim, ys: np.ndarray, p: dict, site: str) -> np.ndarray:
-    """``ln F - ln F(conn = 1)``: the log share of fracture strength (outcomes.strength.fracture_strength) the
-    struts lost by states ys (..., n_states) take."""
+    """What the struts do to fracture strength (outcomes.strength.fracture_strength) at states ys (..., n_states):
+    ``ln F - ln F_0`` with ``F_0 = w S_tb C + (1 - w) S_ct`` the fracture strength without them (the trabecular
+    weight w of ``strength``, conn = 1), so the population's mean log strength moves by exactly what they add."""
     c = cavity_factor(cancellous_remodeling_space(model, ys, p, site), p, site)
     s_tb, s_ct = compartment_strengths(*compartments(model, ys, p, site), p, site)
-    w = p[f"trabecular_strength_weight_{site}"]
+    w_f, w = fracture_weight(p, site), p[f"trabecular_strength_weight_{site}"]
     conn = ys[..., model.state_names.index(f"conn_{site}")]
     k = p["connectivity_strength_exponent"]
-    return np.log(w * s_tb * c * conn ** k + (1.0 - w) * s_ct) - np.log(w * s_tb * c + (1.0 - w) * s_ct)
+    return np.log(w_f * s_tb * c * conn ** k + (1.0 - w_f) * s_ct) - np.log(w * s_tb * c + (1.0 - w) * s_ct)
 
 
 def _ratio(conn: np.ndarray) -> float:
@@ -92,6 +99,15 @@ def fit() -> dict:
     gain = float(np.exp(ln_gain))
     p = dict(p, perforation_gain=gain)
     ys = _solve(p, model, (REFERENCE_WOMAN, REFERENCE_MAN))
+    # fracture-strength weights: the measured elderly trabecular share (calibration.strength puts it at the reference
+    # woman of strength_share_reference_age through w) holds with the struts she has lost
+    ref = int(np.searchsorted(TABLE_AGES, p["strength_share_reference_age"]))
+    values = {"perforation_gain": gain}
+    for s in SITES:
+        w, ck = p[f"trabecular_strength_weight_{s}"], ys[0, ref, model.state_names.index(f"conn_{s}")] ** p[
+            "connectivity_strength_exponent"]
+        values[f"fracture_strength_weight_{s}"] = float(w / (w + (1.0 - w) * ck))
+    p.update(values)
     table = {"ages": TABLE_AGES.tolist()}
     for sex, y in zip(("female", "male"), ys):
         table[sex] = {s: log_connectivity_term(model, y, p, s).tolist() for s in SITES}
@@ -101,7 +117,7 @@ def fit() -> dict:
             conn = y[:, model.state_names.index(f"conn_{s}")]
             report[f"{sex}_{s}"] = {f"conn_{a:g}": float(np.interp(a, TABLE_AGES, conn)) for a in (41, 51, 65, 75, 85)}
             report[f"{sex}_{s}"]["log_term_75"] = float(np.interp(75.0, TABLE_AGES, table[sex][s]))
-    return {"values": {"perforation_gain": gain}, "population": table, "report": report,
+    return {"values": values, "population": table, "report": report,
             "method": f"perforation_gain: the untreated woman's (natural menopause at "
                       f"{REFERENCE_WOMAN.effective_menopause_age:g}) {FIT_SITE} connectivity at {AGES[1]:g} y over "
                       f"{AGES[0]:g} y equals perforation_reference_ratio ({target:g}); Brent on ln gain. population: "

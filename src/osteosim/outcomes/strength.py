@@ -43,11 +43,14 @@ struts is a weaker structure than one of thinner struts at the same mass (cellul
 vertebral strength falls 70-80 % with age while density falls 35-45 %), so the cancellous part is also
 multiplied by ``conn^k`` (``connectivity_strength_exponent``)::
 
-    fracture_strength = w S_tb C conn^k + (1 - w) S_ct
+    fracture_strength = w_F S_tb C conn^k + (1 - w_F) S_ct
+
+``w_F`` (``fracture_strength_weight_<site>``, :func:`fracture_weight`) keeps the trabecular share of fracture
+strength at the elderly reference woman where ``w`` put it: the measured shares are of bone that has lost struts.
 
 ``strength`` leaves it out as it leaves the cavities out (QCT-FE voxels do not resolve struts).  The untreated
-population loses struts with age too; :func:`population_connectivity_log_term` gives its mean log share of
-fracture strength by age (stored by ``osteosim calibrate --perforation``), which the fracture hazard adds to the
+population loses struts with age too; :func:`population_connectivity_log_term` gives the mean log change of its
+fracture strength they make, by age (stored by ``osteosim calibrate --perforation``), which the fracture hazard adds to the
 population's mean log strength so that only a patient's departure from it moves her risk.
 Parameters: Osteosim2026 (``strength_exponent_<site>``, ``cortical_strength_exponent``,
 ``strength_mineral_exponent``, ``trabecular_strength_weight_<site>``, ``cavity_coefficient_<site>``,
@@ -67,7 +70,7 @@ from ..models.osteosim import young_remodeling_space
 __all__ = ["site_strength", "compartment_strengths", "compartments", "strength", "strength_bmd_exponent",
            "cavity_factor", "remodeling_space", "cancellous_remodeling_space", "young_cancellous_remodeling_space",
            "fracture_strength", "strength_pct_change", "connectivity", "connectivity_factor",
-           "population_connectivity_log_term"]
+           "population_connectivity_log_term", "fracture_weight"]
 
 
 def _param(p: Mapping[str, float], name: str, site: str, what: str) -> float:
@@ -188,12 +191,26 @@ def connectivity_factor(conn, p: Mapping[str, float]) -> np.ndarray:
 
 def fracture_strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
     """Relative strength of ``site`` with the cancellous resorption-cavity stress riser and the struts lost to
-    perforation, ``w S_tb C conn^k + (1 - w) S_ct`` (1 = young-adult peak); ys (..., n_states) -> (...)."""
+    perforation, ``w_F S_tb C conn^k + (1 - w_F) S_ct`` (1 = young-adult peak); ys (..., n_states) -> (...)."""
     c = cavity_factor(cancellous_remodeling_space(model, ys, p, site), p, site)  # first: names a missing rs state
     k = connectivity_factor(connectivity(model, ys, site), p)
     s_tb, s_ct = compartment_strengths(*compartments(model, ys, p, site), p, site)
-    w = _weight(p, site)
+    w = fracture_weight(p, site)
     return w * s_tb * c * k + (1.0 - w) * s_ct
+
+
+def fracture_weight(p: Mapping[str, float], site: str) -> float:
+    """w_F: the trabecular share of the young adult's fracture strength (``fracture_strength_weight_<site>``).
+
+    The trabecular shares measured in elderly bone (cadavers, micro-FE: ``trabecular_strength_share_<site>``) are
+    shares of real bone, which has lost the struts it has lost; so conn^k must not move the share at that reference
+    woman, only redistribute it across ages and patients: ``w_F / (1 - w_F) = (w / (1 - w)) / conn_ref^k``
+    (calibration.perforation), which puts more of the young adult's strength in the cancellous bone than ``w``."""
+    w = _param(p, f"fracture_strength_weight_{site}", site,
+               "fracture strength weight (osteosim calibrate --perforation derives it)")
+    if not 0.0 <= w <= 1.0:
+        raise ValueError(f"fracture_strength_weight_{site}: {w!r} is outside the allowed range [0, 1]")
+    return w
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +222,8 @@ def _population_table() -> dict:
 
 
 def population_connectivity_log_term(site: str, age, female) -> np.ndarray:
-    """The untreated population's mean ``ln fracture_strength - ln (the same without conn^k)`` at ``site`` and
+    """The untreated population's mean ``ln fracture_strength - ln (the same without the struts: conn = 1 and the
+    weight w of strength)`` at ``site`` and
     ``age`` (years, any shape; female: 1/0 or bool, broadcast), from the reference woman's and man's runs that
     ``osteosim calibrate --perforation`` stores (linear in age between whole years, flat outside the table); 0
     where no table is stored."""
