@@ -29,4 +29,5 @@ def test_cli_takes_one_fit_at_a_time():
 
     r = CliRunner().invoke(app, ["calibrate", "--strength", "--fractures"])
     text = " ".join(r.output.replace("│", " ").split())  # the message as read, whatever the box wraps
-    assert r.exit_code == 2 and "give one of --therapies, --fractures, --strength, --cavity, --hazard and --radius" in text
+    assert r.exit_code == 2 and ("give one of --therapies, --fractures, --strength, --cavity, --hazard, --radius and "
+                                 "--perforation") in text
