@@ -127,8 +127,8 @@ def test_fracture_strength_from_model_states():
     assert fs.shape == (2, 3) and fs[0, 0] == pytest.approx(1.0)
     assert s[0, 1] == pytest.approx(1.0) and fs[0, 1] > 1.02  # refilled cavities: stronger at equal bone and mineral
     assert remodeling_space(m, y, "lumbar_spine")[0, 2] == pytest.approx(y[0, 2, i] / 0.9)
-    # the cavity factor acts on the trabecular part only
-    w = P["trabecular_strength_weight_lumbar_spine"]
+    # the cavity factor acts on the trabecular part only (fracture strength's trabecular weight, outcomes.strength)
+    w = P["fracture_strength_weight_lumbar_spine"]
     c = cavity_factor(cancellous_remodeling_space(m, y, P, "lumbar_spine"), P, "lumbar_spine")
     assert fs[0, 1] == pytest.approx(w * c[0, 1] + 1.0 - w)
 
@@ -162,3 +162,25 @@ def test_denosumab_raises_fracture_strength_early_more_than_strength():
         s = gain(lambda ys: strength(m, ys, P, site))
         for k in (1, 2):
             assert fs[k] > s[k] > 0.0, (site, k, fs[k], s[k])
+
+
+def test_lost_struts_cost_fracture_strength_only():
+    """conn^k multiplies the cancellous part of fracture strength; strength (QCT-FE-comparable) does not see it."""
+    m = Osteosim()
+    y = np.tile(m.initial_state(m.default_parameters()), (2, 1))
+    y[1, m.state_names.index("conn_lumbar_spine")] = 0.5
+    w, k = P["fracture_strength_weight_lumbar_spine"], P["connectivity_strength_exponent"]
+    fs, s = fracture_strength(m, y, P, "lumbar_spine"), strength(m, y, P, "lumbar_spine")
+    assert s[1] == pytest.approx(s[0]) and fs[0] == pytest.approx(1.0)
+    assert fs[1] == pytest.approx(w * 0.5 ** k + 1.0 - w)
+    assert fracture_strength(m, y, P, "total_hip")[1] == pytest.approx(1.0)  # one site's struts only
+
+
+def test_fracture_weight_keeps_the_measured_share_with_the_struts_lost():
+    """w_F / (1 - w_F) = (w / (1 - w)) / conn_ref^k: more cancellous weight at the young adult than w, and range errors."""
+    from osteosim.outcomes.strength import fracture_weight
+
+    for site in SITES:
+        assert P[f"trabecular_strength_weight_{site}"] < fracture_weight(P, site) < 1.0
+    with pytest.raises(ValueError, match="fracture_strength_weight_lumbar_spine: 1.5"):
+        fracture_weight(dict(P, fracture_strength_weight_lumbar_spine=1.5), "lumbar_spine")

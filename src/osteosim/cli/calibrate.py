@@ -24,27 +24,31 @@ def calibrate(
     rat_msc: bool = typer.Option(False, "--rat-msc", help="Fit the rat's route-level MSC efficacy (niche capacity, "
                                  "IV secretome reach, immunomodulation gain and half-life) to the OVX-rodent effect sizes "
                                  "(rows 68d-68h), rat only, instead."),
+    perforation: bool = typer.Option(False, "--perforation", help="Fit the trabecular perforation gain to the age "
+                                     "decline of vertebral trabecular number (and store the population's strut-loss "
+                                     "strength term by age) instead."),
 ) -> None:
     """Fit the natural-history and drug parameters jointly (or, with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
     load-over-strength hazard; with --radius, the distal radius's turnover; with --rat-msc, the rat's MSC
-    efficacy) parameters to the published targets."""
+    efficacy; with --perforation, the trabecular perforation gain) parameters to the published targets."""
     from rich.table import Table
 
-    if therapies + fractures + strength + cavity + hazard + radius + rat_msc > 1:
-        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard, --radius "
-                                 "and --rat-msc")
+    if therapies + fractures + strength + cavity + hazard + radius + rat_msc + perforation > 1:
+        raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard, --radius, "
+                                 "--rat-msc and --perforation")
     if hazard:
         _calibrate_hazard(check, write)
         return
-    if strength or fractures or cavity or radius or rat_msc:
+    if strength or fractures or cavity or radius or rat_msc or perforation:
         from ..calibration import cavity as cv
+        from ..calibration import perforation as pf
         from ..calibration import radius as rf
         from ..calibration import rat_msc as rm
         from ..calibration import strength as sf
         from ..calibration import trial_fractures as tf
 
-        module = sf if strength else cv if cavity else rf if radius else rm if rat_msc else tf
+        module = sf if strength else cv if cavity else rf if radius else rm if rat_msc else pf if perforation else tf
         if check:
             ok, diffs = module.check()
             for k, (old, new, rel) in diffs.items():
@@ -59,6 +63,12 @@ def calibrate(
             cols = ("site", "x reference", "x young adult", "strength loss", "C reference vs young")
             rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
                      f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
+        elif perforation:
+            t = Table(title="trabecular perforation: connected cancellous struts of the untreated reference woman and man "
+                            "(1 = young adult; fitted: lumbar spine 85 y / 41 y = perforation_reference_ratio)")
+            cols = ("sex, site", "41 y", "51 y", "65 y", "75 y", "85 y", "ln F share at 75 y")
+            rows = [(k, *(f"{r[f'conn_{a}']:.3f}" for a in (41, 51, 65, 75, 85)), f"{r['log_term_75']:+.3f}")
+                    for k, r in result["report"].items()]
         elif strength or radius or rat_msc:
             t = Table(title="distal radius: forearm BMD loss (rows not fitted are checks)" if radius else
                       "rat OVX femur: MSC effect sizes (rat only; rows not fitted are checks)" if rat_msc else

@@ -20,13 +20,16 @@ The remodeling space is downstream only: ``drs/dt = J_res - rs / T_F`` (Little's
 resorption flux ``J_res`` that already removes bone volume, times the mean time ``T_F`` a
 resorbed volume waits to be refilled), and no other rate reads it, so it adds information
 (the resorption-cavity stress riser of :func:`osteosim.outcomes.strength.fracture_strength`)
-without changing any other state.
+without changing any other state.  So is the cancellous connectivity ``conn`` (connected struts
+relative to the young adult): resorption perforates a strut where a cavity is deeper than the strut
+is thick, and formation cannot refill a strut that is gone (:func:`perforation_rate`).
 Equations and assumptions: docs/model.md.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -43,9 +46,9 @@ from .base import BlockStructure, Model, register_model
 from .blocks import signalling as sig
 from .pivonka2008 import steady_state_cells
 
-__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space"]
+__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space", "perforation_rate"]
 
-SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs", "bvc", "minc")
+SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs", "bvc", "minc", "conn")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
 N_SITE = len(SITE_STATES)
 #: the sites whose RANK activation the shared osteoclast precursor pool reads (physiology.sites:
@@ -67,6 +70,22 @@ def young_remodeling_space(p, site: str) -> float:
     return p[f"turnover_{site}"] * p["remodeling_refill_time"]
 
 
+def perforation_rate(res_per_volume, bvc, conn, p):
+    """Fraction of the connected cancellous struts perforated per day (any equal shapes).
+
+    res_per_volume: cancellous resorption per cancellous bone present (1/day); bvc, conn: cancellous bone
+    volume and connectivity relative to the young adult.  The surviving struts carry the bone, so their
+    thickness relative to the young adult's is ``bvc / conn``; a cavity perforates its strut when it is
+    deeper than the strut is thick, and ln(depth / thickness) varies between cavities and struts about
+    ``ln(perforation_depth_ratio / thickness)`` with SD ``perforation_spread``.  That spread is taken as
+    logistic (the normal CDF's closest elementary shape: same SD, slightly heavier tails) so the rate stays
+    an elementary function (the SBML export has no erf).  ``perforation_gain``: perforations per unit of
+    cancellous resorption at that chance (osteosim calibrate --perforation)."""
+    z = (jnp.log(p["perforation_depth_ratio"]) - jnp.log(bvc / conn)) / p["perforation_spread"]
+    chance = jax.nn.sigmoid(z * jnp.pi / jnp.sqrt(3.0))
+    return p["perforation_gain"] * res_per_volume * chance
+
+
 @register_model
 class Osteosim(Model):
     """Full model: lifetime drivers, MSC lineage, four sites, mineralization."""
@@ -85,7 +104,7 @@ class Osteosim(Model):
     uses_patient = True
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
-    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 9 states
+    #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 10 states
     #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
     block_structure = BlockStructure.from_names(
         state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
@@ -102,7 +121,7 @@ class Osteosim(Model):
         return [drivers["input_start"], drivers["input_end"]] + pkpd.therapy_jump_times(drivers)
 
     def state_scale(self) -> np.ndarray:
-        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0, 1e-2, 1.0, 1.0]  # rs: a few % of the bone volume
+        site = [1e-3, 1e-3, 1e-3, 1.0, 1.0, 1.0, 1e-2, 1.0, 1.0, 1.0]  # rs: a few % of the bone volume
         return np.array(site * len(SITES) + [1.0, 1.0, 1e7, 1.0])  # denosumab in ng
 
     def complete_drivers(self, params: dict, drivers: dict) -> dict:
@@ -128,14 +147,14 @@ class Osteosim(Model):
         p = params.values_dict() if isinstance(params, ParameterSet) else dict(params)
         d = self.complete_drivers(p, dict(self.default_drivers(), **(drivers or {})))
         site = [[d["OBp_ref"], d["OBa_ref"], d["OCa_ref"], 1.0, 1.0, p["marrow_fat_young"],
-                 young_remodeling_space(p, s), 1.0, 1.0] for s in SITES]
+                 young_remodeling_space(p, s), 1.0, 1.0, 1.0] for s in SITES]
         return np.array([v for block in site for v in block] + [1.0, 1.0, 0.0, 1.0])
 
     # ------------------------------------------------------------------------------------------
     def _signals(self, t, y, p, d):
         age = t / DAYS_PER_YEAR
         ys = y[: N_SITE * len(SITES)].reshape(len(SITES), N_SITE)
-        obp, oba, oca, bv, mineral, fat, rs, bvc, minc = (ys[:, i] for i in range(N_SITE))
+        obp, oba, oca, bv, mineral, fat, rs, bvc, minc, conn = (ys[:, i] for i in range(N_SITE))
         msc, ocp, den_central, reserve = (y[N_SITE * len(SITES) + k] for k in range(len(GLOBAL_STATES)))
         on = jnp.where((t >= d["input_start"]) & (t < d["input_end"]), 1.0, 0.0)
         x = pkpd.exposures(t, d, p, den_central)
@@ -191,7 +210,7 @@ class Osteosim(Model):
         )
         bp_effect = p["bp_emax"] * x["bp_bound"] / (x["bp_bound"] + p["bp_ec50"])
         return dict(
-            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, rs=rs, bvc=bvc, minc=minc, msc=msc, ocp=ocp,
+            age=age, obp=obp, oba=oba, oca=oca, bv=bv, mineral=mineral, fat=fat, rs=rs, bvc=bvc, minc=minc, conn=conn, msc=msc, ocp=ocp,
             estrogen=e, defic=defic, pmo=pmo, pth=pth_, psi=psi, scl=scl, tgf=tgf, opg=opg_, rankl=rl,
             pi_rank=pi_rank, commit=commit, drug_drive=drug_drive, reserve=reserve, gc=gc, teri=teri, bp_effect=bp_effect, scl_free=scl_free,
             den_central=den_central, x=x,
@@ -287,7 +306,11 @@ class Osteosim(Model):
         # above reads rs, so it leaves every other state as it was (downstream only)
         # (modeling-based formation lays bone where none was resorbed: it refills no cavity)
         d_rs = j_res - s["rs"] / p["remodeling_refill_time"]
-        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs, d_bvc, d_minc], axis=1).reshape(-1)
+        # cancellous connectivity: struts perforated by cavities deeper than they are thick are lost for good
+        # (formation, remodeling- or modeling-based, thickens the struts left; it never reconnects one);
+        # nothing above reads conn either (downstream only)
+        d_conn = -perforation_rate(res_c / bvc, bvc, s["conn"], p) * s["conn"]
+        site = jnp.stack([d_obp, d_oba, d_oca, d_bv, d_min, d_fat, d_rs, d_bvc, d_minc, d_conn], axis=1).reshape(-1)
         return jnp.concatenate([site, jnp.stack([d_msc, d_ocp, d_den, d_res])])
 
     def outputs(self, t, y, p, d):

@@ -171,6 +171,8 @@ _STATE_DOCS: dict[str, tuple[str, str, str]] = {
     "bvc": ("1", "cancellous bone volume relative to its young-adult value (state; the cortical rest follows from bv)",
             "other"),
     "minc": ("1", "cancellous mean mineral content relative to the young-adult peak (state)", "other"),
+    "conn": ("1", "connected cancellous struts relative to the young adult: lost for good to perforation (state)",
+             "other"),
     "msc": ("1", "marrow MSC (osteoprogenitor) pool relative to age 25 (state)", "osteoblast_lineage"),
     "ocp": ("1", "osteoclast precursor pool relative to age 25 (state)", "osteoclast_lineage"),
     "den_central": ("ng", "denosumab in the central compartment (state)", "other"),

@@ -248,14 +248,17 @@ class FractureModel:
 
     def log_strength_population(self, site: str, age, female) -> tuple[np.ndarray, np.ndarray]:
         """(mu, s_B) of the untreated population at ``age``: mean log strength (up to a constant) and the
-        SD of its BMD part, from this model's mean T-score and the site's reference and strength exponent."""
+        SD of its BMD part, from this model's mean T-score and the site's reference and strength exponent, plus the
+        population's mean log strength share of the struts it has lost by that age (outcomes.strength: the
+        patient's fracture strength carries her own strut loss, so the population's must be in mu too)."""
         from .densitometry import reference
-        from .strength import strength_bmd_exponent
+        from .strength import population_connectivity_log_term, strength_bmd_exponent
 
         mean, sd = reference(self.bone, site)
         # strength ~ BMD^b across people: both compartments scaled alike (outcomes.strength)
-        return population_log_strength(self.mean_tscore(site, age, female), self.p["tscore_sd_at_age"], mean, sd,
-                                       strength_bmd_exponent(self.bone, site))
+        mu, s_b = population_log_strength(self.mean_tscore(site, age, female), self.p["tscore_sd_at_age"], mean, sd,
+                                          strength_bmd_exponent(self.bone, site))
+        return mu + population_connectivity_log_term(site, age, female), s_b
 
     @cached_property
     def bone(self) -> dict[str, float]:

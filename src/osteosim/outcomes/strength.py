@@ -37,12 +37,31 @@ compartments' shares of the resorption flux (both follow the same cell activity,
 only with the compartments' volumes, over years, while ``rs`` refills over ``T_F`` ~ 70 days); ``x0`` its
 young-adult value (``rho_c T_F``), so C = 1 there.  Linear in the cavity load (dilute defects); ``c_site``
 from one micro-FE point per site (:mod:`osteosim.calibration.cavity`); C clipped at 0.
+Struts lost to perforation (model state ``conn``, connected cancellous struts relative to the young adult;
+:func:`osteosim.models.osteosim.perforation_rate`) cost strength beyond the bone they held: a network missing
+struts is a weaker structure than one of thinner struts at the same mass (cellular solids; Mosekilde 2000:
+vertebral strength falls 70-80 % with age while density falls 35-45 %), so the cancellous part is also
+multiplied by ``conn^k`` (``connectivity_strength_exponent``)::
+
+    fracture_strength = w_F S_tb C conn^k + (1 - w_F) S_ct
+
+``w_F`` (``fracture_strength_weight_<site>``, :func:`fracture_weight`) keeps the trabecular share of fracture
+strength at the elderly reference woman where ``w`` put it: the measured shares are of bone that has lost struts.
+
+``strength`` leaves it out as it leaves the cavities out (QCT-FE voxels do not resolve struts).  The untreated
+population loses struts with age too; :func:`population_connectivity_log_term` gives the mean log change of its
+fracture strength they make, by age (stored by ``osteosim calibrate --perforation``), which the fracture hazard adds to the
+population's mean log strength so that only a patient's departure from it moves her risk.
 Parameters: Osteosim2026 (``strength_exponent_<site>``, ``cortical_strength_exponent``,
-``strength_mineral_exponent``, ``trabecular_strength_weight_<site>``, ``cavity_coefficient_<site>``).
+``strength_mineral_exponent``, ``trabecular_strength_weight_<site>``, ``cavity_coefficient_<site>``,
+``connectivity_strength_exponent``).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -50,7 +69,8 @@ from ..models.osteosim import young_remodeling_space
 
 __all__ = ["site_strength", "compartment_strengths", "compartments", "strength", "strength_bmd_exponent",
            "cavity_factor", "remodeling_space", "cancellous_remodeling_space", "young_cancellous_remodeling_space",
-           "fracture_strength", "strength_pct_change"]
+           "fracture_strength", "strength_pct_change", "connectivity", "connectivity_factor",
+           "population_connectivity_log_term", "fracture_weight"]
 
 
 def _param(p: Mapping[str, float], name: str, site: str, what: str) -> float:
@@ -102,8 +122,8 @@ def _state(model, ys, name: str) -> np.ndarray:
         i = model.state_names.index(name)
     except ValueError:
         raise ValueError(f"model: {model.name} has no state {name!r} (strength reads bv_<site>, mineral_<site>, "
-                         "bvc_<site> and minc_<site>, fracture strength also the remodeling space rs_<site>, of "
-                         "Osteosim)") from None
+                         "bvc_<site> and minc_<site>, fracture strength also the remodeling space rs_<site> "
+                         "and the connectivity conn_<site>, of Osteosim)") from None
     return np.asarray(ys, float)[..., i]
 
 
@@ -155,13 +175,69 @@ def cavity_factor(x, p: Mapping[str, float], site: str) -> np.ndarray:
     return np.clip(1.0 - c * np.asarray(x, float), 0.0, None) / (1.0 - c * x0)
 
 
+def connectivity(model, ys, site: str) -> np.ndarray:
+    """Connected cancellous struts of ``site`` relative to the young adult (state conn); ys (..., n_states)."""
+    return _state(model, ys, f"conn_{site}")
+
+
+def connectivity_factor(conn, p: Mapping[str, float]) -> np.ndarray:
+    """conn^k: cancellous strength left by the struts still connected (1 at the young adult); any shape."""
+    conn = np.asarray(conn, float)
+    bad = conn[~(np.isfinite(conn) & (conn >= 0.0))]
+    if bad.size:
+        raise ValueError(f"conn: {float(bad[0]):g} is not allowed (relative connectivity: finite and >= 0)")
+    return conn ** p["connectivity_strength_exponent"]
+
+
 def fracture_strength(model, ys, p: Mapping[str, float], site: str) -> np.ndarray:
-    """Relative strength of ``site`` with the cancellous resorption-cavity stress riser,
-    ``w S_tb C + (1 - w) S_ct`` (1 = young-adult peak); ys (..., n_states) -> (...)."""
+    """Relative strength of ``site`` with the cancellous resorption-cavity stress riser and the struts lost to
+    perforation, ``w_F S_tb C conn^k + (1 - w_F) S_ct`` (1 = young-adult peak); ys (..., n_states) -> (...)."""
     c = cavity_factor(cancellous_remodeling_space(model, ys, p, site), p, site)  # first: names a missing rs state
+    k = connectivity_factor(connectivity(model, ys, site), p)
     s_tb, s_ct = compartment_strengths(*compartments(model, ys, p, site), p, site)
-    w = _weight(p, site)
-    return w * s_tb * c + (1.0 - w) * s_ct
+    w = fracture_weight(p, site)
+    return w * s_tb * c * k + (1.0 - w) * s_ct
+
+
+def fracture_weight(p: Mapping[str, float], site: str) -> float:
+    """w_F: the trabecular share of the young adult's fracture strength (``fracture_strength_weight_<site>``).
+
+    The trabecular shares measured in elderly bone (cadavers, micro-FE: ``trabecular_strength_share_<site>``) are
+    shares of real bone, which has lost the struts it has lost; so conn^k must not move the share at that reference
+    woman, only redistribute it across ages and patients: ``w_F / (1 - w_F) = (w / (1 - w)) / conn_ref^k``
+    (calibration.perforation), which puts more of the young adult's strength in the cancellous bone than ``w``."""
+    w = _param(p, f"fracture_strength_weight_{site}", site,
+               "fracture strength weight (osteosim calibrate --perforation derives it)")
+    if not 0.0 <= w <= 1.0:
+        raise ValueError(f"fracture_strength_weight_{site}: {w!r} is outside the allowed range [0, 1]")
+    return w
+
+
+@lru_cache(maxsize=1)
+def _population_table() -> dict:
+    try:
+        return json.loads(resources.files("osteosim").joinpath("data/perforation_fit.json").read_text())["population"]
+    except FileNotFoundError:  # before the first ``osteosim calibrate --perforation --write``: no strut loss
+        return {}
+
+
+def population_connectivity_log_term(site: str, age, female) -> np.ndarray:
+    """The untreated population's mean ``ln fracture_strength - ln (the same without the struts: conn = 1 and the
+    weight w of strength)`` at ``site`` and
+    ``age`` (years, any shape; female: 1/0 or bool, broadcast), from the reference woman's and man's runs that
+    ``osteosim calibrate --perforation`` stores (linear in age between whole years, flat outside the table); 0
+    where no table is stored."""
+    table = _population_table()
+    age = np.asarray(age, float)
+    if not table:
+        return np.zeros(np.broadcast_shapes(age.shape, np.shape(female)))
+    if site not in table["female"]:
+        raise ValueError(f"site: {site!r} has no population connectivity term (stored: {sorted(table['female'])})")
+    ages = np.asarray(table["ages"], float)
+    f = np.interp(age, ages, table["female"][site])
+    m = np.interp(age, ages, table["male"][site])
+    fem = np.asarray(female, float)
+    return fem * f + (1.0 - fem) * m
 
 
 def strength_pct_change(strength: np.ndarray) -> np.ndarray:

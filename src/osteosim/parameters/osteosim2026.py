@@ -112,6 +112,27 @@ _R("CavityMicroFE2012", authors="Keaveny TM, Hernandez CJ and colleagues (first 
    url="https://pmc.ncbi.nlm.nih.gov/articles/PMC3423528",
    note="Table 1: slope of strength vs BV/TV with no / random / high-strain cavities: human vertebra 25.1 / 23.0 / 18.1 "
         "(-8 % / -28 %), human femoral neck 100.9 / 92.6 / 81.7 (-8 % / -19 %); title paraphrased from the abstract")
+_R("Vesterby1989", authors="Vesterby A, Mosekilde L, Gundersen HJG, Melsen F, Holme K, Sorensen S", year=1989,
+   title="Normal postmenopausal women show iliac crest trabecular thickening on vertical sections",
+   journal="Bone", volume="10", pages="333-339", url="https://www.ncbi.nlm.nih.gov/pubmed/2605050",
+   note="abstract: mean trabecular thickness (BV/BS ratio method) 155 +- 31 um, 49 normal individuals, no significant "
+        "age trend; author list recalled, title/journal/pages and numbers read at the address")
+_R("VertebralTrabeculaeAging", authors="authors not shown at the address", year=1993,
+   title="Age-dependent variations in the architecture of vertebral trabeculae (L3, vertical and horizontal planes)",
+   journal="Bone (year and journal recalled)", url="https://wbldb.lievers.net/04844.html",
+   note="abstract: 61 autopsies, 33-89 y; women 33-49 vs 80-89 y: bone area -51 % (vertical) and -64 % (horizontal), "
+        "mean trabecular width 172 -> 128 um (vertical) and 144 -> 112 um (horizontal); loss by thinning and by "
+        "fragmentation and complete loss of trabeculae")
+_R("Mosekilde2000", authors="Mosekilde L", year=2000,
+   title="Age-related changes in bone mass, structure, and strength: effects of loading",
+   journal="Z Rheumatol", volume="59 Suppl 1", pages="1-9", url="https://wbldb.lievers.net/10209417.html",
+   note="abstract: whole vertebral body strength falls 70-80 % during normal aging while bone density falls 35-45 %; "
+        "bibliographic fields recalled, numbers read at the address")
+_R("Khosla2006", authors="Khosla S, Riggs BL, Atkinson EJ, Oberg AL, McDaniel LJ, Holets M, Peterson JM, Melton LJ",
+   year=2006, title="Effects of sex and age on bone microstructure at the ultradistal radius: a population-based "
+   "noninvasive in vivo assessment", journal="J Bone Miner Res", volume="21", pages="124-131", pmcid="PMC1352156",
+   url="https://pmc.ncbi.nlm.nih.gov/articles/PMC1352156",
+   note="HR-pQCT (89 um voxels), women 20-29 vs 90 y: trabecular BV/TV -27 %, Tb.N -13 %, Tb.Th -18 %; men Tb.N +7 %")
 _R("VanDerLinden2001", authors="Van der Linden JC, Homminga J, Verhaar JAN, Weinans H", year=2001,
    title="Mechanical consequences of bone loss in cancellous bone", journal="J Bone Miner Res", volume="16",
    pages="457-465",
@@ -206,6 +227,15 @@ _STRENGTH_FIT = FittedValues(
     "finite-element strength, denosumab minus placebo at 36 months, Keaveny 2014), the trabecular weights from the "
     "measured trabecular strength shares at the reference woman of strength_share_reference_age, jointly",
     ("Keaveny2014", "Currey1988", "Eswaran2006", "Werner1988"),
+)
+
+_PERFORATION_FIT = FittedValues(
+    "perforation_fit.json",
+    "fitted by osteosim.calibration.perforation: the untreated reference woman's lumbar-spine cancellous connectivity at "
+    "85 y relative to 41 y equals the vertebral trabecular number ratio of women 80-89 vs 33-49 y (L3 autopsies, "
+    "VertebralTrabeculaeAging: bone area over mean trabecular width, both planes); the fracture-strength weights "
+    "from trabecular_strength_share_<site> at the reference woman of strength_share_reference_age",
+    ("VertebralTrabeculaeAging",),
 )
 
 _CAVITY_FIT = FittedValues(
@@ -333,6 +363,13 @@ _EXT = [
     P("cavity_strength_loss_femoral_neck", 0.135, "1", "CavityMicroFE2012 Table 1, human femoral neck: 8 % (random) to 19 % (high-strain); assumption: midpoint", "cancellous strength lost to the cavities of the reference postmenopausal woman, femoral neck", ("CavityMicroFE2012",), (0.08, 0.19)),
     P("cavity_strength_loss_distal_radius", 0.135, "1", "assumption: no micro-FE of radius cavities found; the ultradistal radius's cancellous bone is taken as the femoral neck's (CavityMicroFE2012: 8-19 %, midpoint); the cortical canals are porosity in the cortical volume (outcomes.strength)", "cancellous strength lost to the cavities of the reference postmenopausal woman, distal radius", ("CavityMicroFE2012",), (0.0, 0.19)),
     *(_CAVITY_FIT.param(f"cavity_coefficient_{site}", 3.0, "1", f"stress-riser coefficient c in C = (1 - c x) / (1 - c x0), x the cancellous remodeling space per cancellous bone, {site}", (0.0, 40.0), "cavity_strength_loss_<site> / (x of the reference woman)") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
+    # --- trabecular perforation: connectivity lost for good (models.osteosim.perforation_rate, outcomes.strength) --
+    P("perforation_depth_ratio", 59.4 / 155.0, "1", "mean resorption-cavity depth over the young adult's mean trabecular thickness: 59.4 um (Kragstrup 1983: wall thickness of completed iliac trabecular BMUs; in the balanced young adult a cavity is refilled to its depth) over 155 um (Vesterby 1989: iliac Tb.Th 155 +- 31 um; L3 women 33-49 y: 144-172 um, VertebralTrabeculaeAging); assumption: erosion depth = wall thickness, one ratio for every site and no change of depth with age or menopause", "cavity depth / young trabecular thickness (perforation when the ratio over the strut's relative thickness exceeds 1)", ("Kragstrup1983", "Vesterby1989", "VertebralTrabeculaeAging"), (0.2, 0.6)),
+    P("perforation_spread", 0.4, "1", f"{_A}: SD of ln(cavity depth / strut thickness) over cavities and struts; strut thickness alone varies by SD 0.2 between people (Vesterby 1989: 155 +- 31 um) and more within one (L3: mode 111 um against means 144-172 um, VertebralTrabeculaeAging); 0.4 with cavity-depth variation", "spread of the perforation threshold (logistic with this SD)", ("Vesterby1989",), (0.2, 0.8)),
+    _PERFORATION_FIT.param("perforation_gain", 1.0, "1", "struts perforated per unit of cancellous resorption at the chance a cavity is deeper than its strut", (0.0, 1e4), "1 (one perforation per resorbed strut volume at chance 1)"),
+    P("perforation_reference_ratio", 0.56, "1", "women's L3 trabecular number at 80-89 y over 33-49 y, derived here from VertebralTrabeculaeAging (bone area ratio / mean width ratio): vertical 0.49 / (128/172) = 0.66, horizontal 0.36 / (112/144) = 0.46, mean 0.56; Khosla 2006 finds a smaller fall at the ultradistal radius (Tb.N -13 % at 20-90 y, HR-pQCT, partial-volume limited)", "target of calibration.perforation: lumbar-spine connectivity of the untreated reference woman at 85 y over 41 y", ("VertebralTrabeculaeAging", "Khosla2006")),
+    *(_PERFORATION_FIT.param(f"fracture_strength_weight_{site}", 0.7, "1", f"trabecular share w_F of the young adult's fracture strength (with the struts: outcomes.strength.fracture_weight), {site}", (0.0, 1.0), "w / (w + (1 - w) conn^k) of the reference woman at strength_share_reference_age: the measured elderly trabecular share holds with the struts she has lost") for site in ("lumbar_spine", "total_hip", "femoral_neck", "distal_radius")),
+    P("connectivity_strength_exponent", 1.0, "1", "derived here: Mosekilde 2000 whole vertebral strength falls 70-80 % with age while density falls 35-45 %; the cancellous law bvc^1.56 (Morgan 2003) at density 0.60 gives 0.45, leaving 0.25 / 0.45 = 0.56 to connectivity, whose fall is 0.56 (perforation_reference_ratio): k = ln 0.56 / ln 0.56 = 1.0 (range 0.45-1.6 over the published ranges); in cellular-solid terms strut removal then costs (b + k)/b = 1.6 times the strength of uniform thinning at the same mass loss (Vajjhala, Kraynik & Gibson 2000, J Biomech Eng 122:511, abstract read: strut removal lowers modulus and strength more than uniform thinning at the same density loss; a factor of 2-5, quoted but not read here, would give k up to 6, the steep end, not used)", "cancellous fracture strength ~ conn^exponent (outcomes.strength.fracture_strength)", ("Mosekilde2000", "Morgan2003"), (0.0, 6.0)),
 ]
 
 OSTEOSIM2026 = ParameterSet.from_list(
