@@ -4,7 +4,6 @@ Struts are perforated where a resorption cavity is deeper than the strut is thic
 strut that is gone, so anabolic drugs thicken the struts left (fewer perforations) but never raise conn.
 One batch: a woman of 70 (menopause at 51) untreated and on each drug for 2 years.
 """
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -14,6 +13,8 @@ from osteosim.models.osteosim import SITE_STATES, perforation_rate
 from osteosim.physiology.patient import SITES, Patient
 from osteosim.runs import Lane, build_run
 from osteosim.units import DAYS_PER_YEAR
+
+from downstream_helpers import perturbed_jacobians
 
 MODEL = Osteosim()
 P = MODEL.default_parameters().values_dict()
@@ -54,19 +55,10 @@ def test_connectivity_starts_at_one_and_is_appended_last():
 def test_nothing_reads_the_connectivity():
     """d f_k / d conn == 0 for every state k but conn itself (downstream only: every other state, BMD and stored
     fit is as without it), with and without a drug, at perturbed states."""
-    lanes = [Lane(Patient(sex="female", age=60.0), reg, start_age=60.0) for reg in ([], REGIMENS["teriparatide"])]
-    run = build_run(MODEL, lanes, P, ts=np.array([60.0]) * DAYS_PER_YEAR, years=3.0)
-    jac = jax.jit(jax.jacfwd(MODEL.rhs, argnums=1))
-    idx = [MODEL.state_names.index(f"conn_{s}") for s in SITES]
-    others = [i for i in range(MODEL.n_states) if i not in idx]
-    rng = np.random.default_rng(5)
-    for i, (pl, dl) in enumerate(zip(run.lane_params, run.lane_drivers)):
-        for age in (40.0, 60.2, 61.0):
-            y = run.y0[i] * np.exp(rng.uniform(-0.3, 0.3, size=MODEL.n_states))
-            j = np.asarray(jac(jnp.asarray(age * DAYS_PER_YEAR), jnp.asarray(y),
-                               {k: jnp.asarray(v) for k, v in pl.items()}, {k: jnp.asarray(v) for k, v in dl.items()}))
-            assert np.all(j[np.ix_(others, idx)] == 0.0), "a rate other than dconn/dt reads conn"
-            assert np.all(np.diag(j)[idx] < 0.0)
+    jacs, idx, others = perturbed_jacobians(MODEL, P, "conn", ([], REGIMENS["teriparatide"]), seed=5)
+    for j in jacs:
+        assert np.all(j[np.ix_(others, idx)] == 0.0), "a rate other than dconn/dt reads conn"
+        assert np.all(np.diag(j)[idx] < 0.0)
 
 
 def test_perforation_chance_rises_as_struts_thin():

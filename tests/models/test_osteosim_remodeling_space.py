@@ -5,7 +5,6 @@ remodeling space within 6-18 months; menopause, teriparatide and stopping denosu
 One batch: a woman with natural menopause at 51 (untreated: the menopause and placebo lane), and
 the same woman from 72 (FREEDOM-like) on each drug.
 """
-import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -18,6 +17,8 @@ from osteosim.outcomes.strength import remodeling_space
 from osteosim.physiology.patient import SITES, Patient
 from osteosim.runs import Lane, build_run
 from osteosim.units import DAYS_PER_YEAR
+
+from downstream_helpers import perturbed_jacobians
 
 MODEL = Osteosim()
 P = MODEL.default_parameters().values_dict()
@@ -70,19 +71,10 @@ def test_initial_state_is_the_young_adult_steady_state():
 def test_nothing_reads_the_remodeling_space():
     """d f_k / d rs == 0 for every state k but rs itself (downstream only: every other state and
     output is the same as without it), with and without a drug, at perturbed states."""
-    lanes = [Lane(Patient(sex="female", age=60.0), reg, start_age=60.0) for reg in ([], REGIMENS["denosumab"])]
-    run = build_run(MODEL, lanes, P, ts=np.array([60.0]) * DAYS_PER_YEAR, years=3.0)
-    jac = jax.jit(jax.jacfwd(MODEL.rhs, argnums=1))
-    rs_idx = [MODEL.state_names.index(f"rs_{s}") for s in SITES]
-    others = [i for i in range(MODEL.n_states) if i not in rs_idx]
-    rng = np.random.default_rng(3)
-    for i, (pl, dl) in enumerate(zip(run.lane_params, run.lane_drivers)):
-        for age in (40.0, 60.2, 61.0):
-            y = run.y0[i] * np.exp(rng.uniform(-0.3, 0.3, size=MODEL.n_states))
-            j = np.asarray(jac(jnp.asarray(age * DAYS_PER_YEAR), jnp.asarray(y),
-                               {k: jnp.asarray(v) for k, v in pl.items()}, {k: jnp.asarray(v) for k, v in dl.items()}))
-            assert np.all(j[np.ix_(others, rs_idx)] == 0.0), "a rate other than drs/dt reads rs"
-            assert np.all(np.diag(j)[rs_idx] == pytest.approx(-1.0 / P["remodeling_refill_time"]))
+    jacs, rs_idx, others = perturbed_jacobians(MODEL, P, "rs", ([], REGIMENS["denosumab"]), seed=3)
+    for j in jacs:
+        assert np.all(j[np.ix_(others, rs_idx)] == 0.0), "a rate other than drs/dt reads rs"
+        assert np.all(np.diag(j)[rs_idx] == pytest.approx(-1.0 / P["remodeling_refill_time"]))
     # rs was appended after the first six site states, so their order (and stored results) did not change
     assert SITE_STATES[:7] == ("obp", "oba", "oca", "bv", "mineral", "fat", "rs")
 
