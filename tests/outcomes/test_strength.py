@@ -184,3 +184,18 @@ def test_fracture_weight_keeps_the_measured_share_with_the_struts_lost():
         assert P[f"trabecular_strength_weight_{site}"] < fracture_weight(P, site) < 1.0
     with pytest.raises(ValueError, match="fracture_strength_weight_lumbar_spine: 1.5"):
         fracture_weight(dict(P, fracture_strength_weight_lumbar_spine=1.5), "lumbar_spine")
+
+
+def test_missing_population_connectivity_table_says_how_to_derive_it(monkeypatch, tmp_path):
+    """A deleted perforation fit is an error naming the file and the command, never a silent zero term."""
+    from osteosim.outcomes import strength
+
+    monkeypatch.setattr(strength.resources, "files", lambda package: tmp_path)
+    strength._population_table.cache_clear()
+    try:
+        with pytest.raises(FileNotFoundError, match=r"perforation_fit\.json.*osteosim calibrate --perforation --write"):
+            strength.population_connectivity_log_term("lumbar_spine", 70.0, 1.0)
+    finally:
+        monkeypatch.undo()
+        strength._population_table.cache_clear()
+    assert np.isfinite(strength.population_connectivity_log_term("lumbar_spine", 70.0, 1.0))

@@ -215,22 +215,23 @@ def fracture_weight(p: Mapping[str, float], site: str) -> float:
 
 @lru_cache(maxsize=1)
 def _population_table() -> dict:
+    # shipped with the package: a missing table is a broken install, not "no strut loss" (that would silently
+    # drop the population's connectivity term from every hazard)
+    path = resources.files("osteosim").joinpath("data/perforation_fit.json")
     try:
-        return json.loads(resources.files("osteosim").joinpath("data/perforation_fit.json").read_text())["population"]
-    except FileNotFoundError:  # before the first ``osteosim calibrate --perforation --write``: no strut loss
-        return {}
+        return json.loads(path.read_text())["population"]
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: the population connectivity table is missing; "
+                                "run `osteosim calibrate --perforation --write` to derive it") from None
 
 
 def population_connectivity_log_term(site: str, age, female) -> np.ndarray:
     """The untreated population's mean ``ln fracture_strength - ln (the same without the struts: conn = 1 and the
     weight w of strength)`` at ``site`` and
     ``age`` (years, any shape; female: 1/0 or bool, broadcast), from the reference woman's and man's runs that
-    ``osteosim calibrate --perforation`` stores (linear in age between whole years, flat outside the table); 0
-    where no table is stored."""
+    ``osteosim calibrate --perforation`` stores (linear in age between whole years, flat outside the table)."""
     table = _population_table()
     age = np.asarray(age, float)
-    if not table:
-        return np.zeros(np.broadcast_shapes(age.shape, np.shape(female)))
     if site not in table["female"]:
         raise ValueError(f"site: {site!r} has no population connectivity term (stored: {sorted(table['female'])})")
     ages = np.asarray(table["ages"], float)
