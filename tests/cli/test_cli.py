@@ -356,6 +356,21 @@ def test_trial_hazard_option_refuses_unknown_names(tmp_path):
 def test_calibrate_hazard_check_and_table():
     r = runner.invoke(app, ["calibrate", "--hazard", "--check"])
     assert r.exit_code == 0, r.output
-    assert "hazard_sigma_hip: stored" in r.output
+    assert "stored vs re-derived (strength hazard fit)" in r.output and "hazard_sigma_hip" in r.output
     r = runner.invoke(app, ["calibrate", "--hazard"])
     assert r.exit_code == 0 and "GR strength" in r.output and "hazard_sigma_vertebral" in r.output
+
+
+def test_calibrate_takes_one_fit():
+    r = runner.invoke(app, ["calibrate", "--hazard", "--radius"])
+    assert r.exit_code == 2 and "give one of" in r.output
+
+
+def test_calibrate_cavity_table_and_check(tmp_path):
+    """The generic path (calibration.stored_fit's verbs) on a one-solve fit: its table, values line and check."""
+    r = runner.invoke(app, ["calibrate", "--cavity"])
+    assert r.exit_code == 0, r.output
+    assert "resorption-cavity stress riser" in r.output and "cavity_coefficient_total_hip = " in r.output
+    r = runner.invoke(app, ["calibrate", "--cavity", "--check"])
+    assert r.exit_code == 0, r.output
+    assert "stored vs re-derived (cavity fit)" in r.output

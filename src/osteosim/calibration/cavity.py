@@ -28,7 +28,7 @@ from ..units import DAYS_PER_YEAR
 
 from . import stored_fit
 
-__all__ = ["REFERENCE", "fit", "write_fit", "check", "FIT_PATH", "reference_cavity_load"]
+__all__ = ["REFERENCE", "fit", "write_fit", "check", "summary", "FIT_PATH", "reference_cavity_load"]
 
 #: the reference woman whose cavities cost cavity_strength_loss_<site>: untreated, 65 y (the middle of
 #: the 60-70 y range of the osteoporosis trials), natural menopause at 51 (SWAN median, Patient default)
@@ -75,3 +75,13 @@ def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
     return stored_fit.check(fit, FIT_PATH, rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
+             f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
+    return stored_fit.Summary(
+        "resorption-cavity stress riser: c = cancellous strength loss / x of the reference woman (x: cancellous "
+        "remodeling space per cancellous bone)",
+        ("site", "x reference", "x young adult", "strength loss", "C reference vs young"), rows,
+        [stored_fit.values_line(result["values"])])

@@ -21,9 +21,10 @@ from scipy.optimize import least_squares
 
 from ..models.osteosim import Osteosim
 from . import natural_history as nh
+from . import stored_fit
 from . import therapies as th
 
-__all__ = ["FITTED", "fit", "write_fit", "check", "METHOD"]
+__all__ = ["FITTED", "fit", "write_fit", "check", "summary", "METHOD"]
 
 #: every fitted parameter -> (lower, upper) bounds: the natural history's, then the drugs'
 FITTED = {**nh.FITTED, **th.FITTED}
@@ -75,22 +76,26 @@ def fit(verbose: int = 0, max_nfev: int = 60) -> dict:
 
 def write_fit(result: dict) -> tuple[Path, Path]:
     """Store each part (values it owns, its rows' report) where its parameter set reads it."""
-    from ..io_utils import atomic_write_text, to_jsonable
-
     paths = []
     for module, part in ((nh, "natural_history"), (th, "therapies")):
         payload = {"values": {k: result["values"][k] for k in module.FITTED}, "report": result["parts"][part],
                    "cost": result["cost"], "nfev": result["nfev"], "method": result["method"]}
         if part == "therapies":
             payload["patients"] = result["patients"]
-        atomic_write_text(module.FIT_PATH, json.dumps(to_jsonable(payload), indent=2, sort_keys=True) + "\n")
-        paths.append(module.FIT_PATH)
+        paths.append(stored_fit.write(payload, module.FIT_PATH))
     return tuple(paths)
 
 
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the joint fit and compare with the stored values of both parts."""
     stored = {**json.loads(nh.FIT_PATH.read_text())["values"], **json.loads(th.FIT_PATH.read_text())["values"]}
-    new = fit()["values"]
-    diffs = {k: (stored.get(k), v, abs(v / stored[k] - 1.0) if k in stored else None) for k, v in new.items()}
-    return all(d[2] is not None and d[2] <= rtol for d in diffs.values()), diffs
+    return stored_fit.compare_values(stored, fit()["values"], rtol)
+
+
+def summary(result: dict, therapies_first: bool = False) -> stored_fit.Summary:
+    """The joint fit's rows, natural history first (or the drug rows first)."""
+    parts = ("therapies", "natural_history") if therapies_first else ("natural_history", "therapies")
+    rows = [(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO",
+             r["source"]) for part in parts for k, r in result["parts"][part].items()]
+    return stored_fit.Summary("joint calibration: natural history and drug effects",
+                              ("target", "simulated", "value", "tolerance", "pass", "source"), rows, [])

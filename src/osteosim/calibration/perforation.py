@@ -40,7 +40,7 @@ from ..units import DAYS_PER_YEAR
 
 from . import stored_fit
 
-__all__ = ["REFERENCE_WOMAN", "REFERENCE_MAN", "AGES", "TABLE_AGES", "fit", "write_fit", "check", "FIT_PATH",
+__all__ = ["REFERENCE_WOMAN", "REFERENCE_MAN", "AGES", "TABLE_AGES", "fit", "write_fit", "check", "summary", "FIT_PATH",
            "connectivity_course", "log_connectivity_term"]
 
 REFERENCE_WOMAN = Patient(sex="female", age=100.0)
@@ -143,3 +143,13 @@ def check(rtol: float = 1e-3) -> tuple[bool, dict]:
             diffs[f"population_{sex}_{s}_max_abs"] = (float(a[-1]) if a.size else float("nan"), float(b[-1]), err)
             ok = ok and err <= rtol
     return ok, diffs
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    rows = [(k, *(f"{r[f'conn_{a}']:.3f}" for a in (41, 51, 65, 75, 85)), f"{r['log_term_75']:+.3f}")
+            for k, r in result["report"].items()]
+    return stored_fit.Summary(
+        "trabecular perforation: connected cancellous struts of the untreated reference woman and man (1 = young "
+        "adult; fitted: lumbar spine 85 y / 41 y = perforation_reference_ratio)",
+        ("sex, site", "41 y", "51 y", "65 y", "75 y", "85 y", "ln F share at 75 y"), rows,
+        [stored_fit.values_line(result["values"])])

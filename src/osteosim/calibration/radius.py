@@ -35,7 +35,7 @@ from .natural_history import CALIBRATION_SOLVER, FMP, PRIOR_LOG_SD
 
 from . import stored_fit
 
-__all__ = ["PARAMETER", "SITE", "ROWS", "FITTED_ROWS", "simulate_targets", "targets", "fit", "write_fit", "check",
+__all__ = ["PARAMETER", "SITE", "ROWS", "FITTED_ROWS", "simulate_targets", "targets", "fit", "write_fit", "check", "summary",
            "FIT_PATH"]
 
 SITE = "distal_radius"
@@ -127,3 +127,8 @@ def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
     return stored_fit.check(fit, FIT_PATH, rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    return stored_fit.target_summary("distal radius: forearm BMD loss (rows not fitted are checks)", result,
+                                     lambda name, v: f" ({v * 365.25:.4f}/y)" if name.startswith("turnover") else "")

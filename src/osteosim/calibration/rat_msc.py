@@ -52,7 +52,7 @@ from ..trials.targets import load_targets
 from . import stored_fit
 
 __all__ = ["PARAMETERS", "ARMS", "WEEKS", "ROWS", "FITTED_ROWS", "rat_base", "simulate_arms", "gains", "simulate_targets", "passes",
-           "targets", "fit", "write_fit", "check", "FIT_PATH"]
+           "targets", "fit", "write_fit", "check", "summary", "FIT_PATH"]
 
 SITE = "total_hip"  # the rat femur (parameters/rat_ovx.py)
 PARAMETERS = ("msc_niche_capacity", "msc_systemic_fraction", "msc_immune_emax", "msc_immune_halflife")
@@ -175,3 +175,11 @@ def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
     return stored_fit.check(fit, FIT_PATH, rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    out = stored_fit.target_summary("rat OVX femur: MSC effect sizes (rat only; rows not fitted are checks)", result)
+    bound = [k for k, b in result["at_prior_bound"].items() if b]
+    out.notes.append(f"at a prior bound: {', '.join(bound) or 'none'}; human values (not tied, hypothetical): "
+                     + ", ".join(f"{k} = {v:g}" for k, v in result["human_values_not_tied"].items()))
+    return out

@@ -36,7 +36,7 @@ from . import therapies as th
 
 from . import stored_fit
 
-__all__ = ["FITTED_ROWS", "PARAMETER", "PRIOR", "fit", "write_fit", "check", "FIT_PATH", "reference_states",
+__all__ = ["FITTED_ROWS", "PARAMETER", "PRIOR", "fit", "write_fit", "check", "summary", "FIT_PATH", "reference_states",
            "trabecular_weights"]
 
 #: the rows q is fitted to (the rest of therapies.STRENGTH_ROWS are checks)
@@ -110,3 +110,8 @@ def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
 def check(rtol: float = 1e-3) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
     return stored_fit.check(fit, FIT_PATH, rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    return stored_fit.target_summary("strength law: QCT finite-element strength changes (rows not fitted are checks)",
+                                     result)

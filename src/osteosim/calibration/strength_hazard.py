@@ -26,7 +26,7 @@ import numpy as np
 
 from . import stored_fit
 
-__all__ = ["fit", "write_fit", "check", "gradient_table", "FIT_PATH"]
+__all__ = ["fit", "write_fit", "check", "summary", "gradient_table", "FIT_PATH"]
 
 FIT_PATH = Path(str(resources.files("osteosim").joinpath("data/strength_hazard_fit.json")))
 #: kind -> (Fracture2026 BMD gradient, StrengthHazard2026 strength gradient or None: the site's r)
@@ -104,3 +104,18 @@ def write_fit(result: dict, path: Path = FIT_PATH) -> Path:
 def check(rtol: float = 1e-9) -> tuple[bool, dict]:
     """Re-derive the fit: (reproduced within rtol, {name: (stored, re-derived, rel. diff)})."""
     return stored_fit.check(fit, FIT_PATH, rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    rows = []
+    for sex, kinds in result["report"]["gradients"].items():
+        for kind, ages in kinds.items():
+            rep = result["report"][kind]
+            for age, (gs, gb) in ages.items():
+                rows.append((sex, kind, age, f"{gs:.2f}", f"{gb:.2f}", f"{rep['target_gr_strength'] or '-'}",
+                             f"{rep['target_gr_bmd']}"))
+    return stored_fit.Summary(
+        "load over strength: gradients of risk per SD lower strength / BMD in the untreated population "
+        f"(fitted at {result['reference_age']:g}, women)",
+        ("sex", "kind", "age", "GR strength", "GR BMD", "cohort strength", "cohort BMD"), rows,
+        [stored_fit.values_line(result["values"], fmt=".4f")])

@@ -30,7 +30,7 @@ import numpy as np
 from ..outcomes.fracture import NONVERTEBRAL_KINDS
 from . import stored_fit
 
-__all__ = ["GROUPS", "TEMPLATES", "cumulative_hazards", "fit", "write_fit", "check", "FIT_PATH"]
+__all__ = ["GROUPS", "TEMPLATES", "cumulative_hazards", "fit", "write_fit", "check", "summary", "FIT_PATH"]
 
 #: factor parameter of Fracture2026 -> fracture kinds of the model it scales
 GROUPS = {"trial_vertebral_incidence_factor": ("vertebral",),
@@ -136,3 +136,11 @@ def check(rtol: float = 1e-3, per_arm: int | None = None) -> tuple[bool, dict]:
     """Re-derive the fit (with the stored patients per arm) and compare with the stored values."""
     stored = json.loads(FIT_PATH.read_text())
     return stored_fit.compare(FIT_PATH, fit(per_arm or stored["per_arm"])["values"], rtol)
+
+
+def summary(result: dict) -> stored_fit.Summary:
+    rows = [(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
+             f"{r['simulated_fitted_pct']:.2f}", r["source"][:60]) for k, r in result["report"].items()]
+    return stored_fit.Summary("trial fracture incidence: placebo arms, % with >= 1 fracture",
+                              ("target", "published", "general population", "fitted", "source"), rows,
+                              [stored_fit.values_line(result["values"])])

@@ -32,124 +32,40 @@ def calibrate(
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
     load-over-strength hazard; with --radius, the distal radius's turnover; with --rat-msc, the rat's MSC
     efficacy; with --perforation, the trabecular perforation gain) parameters to the published targets."""
+    import importlib
+
     from rich.table import Table
 
-    if therapies + fractures + strength + cavity + hazard + radius + rat_msc + perforation > 1:
+    chosen = {"trial_fractures": fractures, "strength": strength, "cavity": cavity, "strength_hazard": hazard,
+              "radius": radius, "rat_msc": rat_msc, "perforation": perforation}
+    if therapies + sum(chosen.values()) > 1:
         raise typer.BadParameter("give one of --therapies, --fractures, --strength, --cavity, --hazard, --radius, "
                                  "--rat-msc and --perforation")
-    if hazard:
-        _calibrate_hazard(check, write)
-        return
-    if strength or fractures or cavity or radius or rat_msc or perforation:
-        from ..calibration import cavity as cv
-        from ..calibration import perforation as pf
-        from ..calibration import radius as rf
-        from ..calibration import rat_msc as rm
-        from ..calibration import strength as sf
-        from ..calibration import trial_fractures as tf
-
-        module = sf if strength else cv if cavity else rf if radius else rm if rat_msc else pf if perforation else tf
-        if check:
-            ok, diffs = module.check()
-            for k, (old, new, rel) in diffs.items():
-                _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
-            if not ok:
-                raise typer.Exit(1)
-            return
-        result = module.fit()
-        if cavity:
-            t = Table(title="resorption-cavity stress riser: c = cancellous strength loss / x of the reference woman "
-                            "(x: cancellous remodeling space per cancellous bone)")
-            cols = ("site", "x reference", "x young adult", "strength loss", "C reference vs young")
-            rows = [(k, f"{r['reference_rs_per_bv']:.4f}", f"{r['young_adult_rs']:.4f}", f"{r['strength_loss']:g}",
-                     f"{r['cavity_factor_reference_vs_young']:.3f}") for k, r in result["report"].items()]
-        elif perforation:
-            t = Table(title="trabecular perforation: connected cancellous struts of the untreated reference woman and man "
-                            "(1 = young adult; fitted: lumbar spine 85 y / 41 y = perforation_reference_ratio)")
-            cols = ("sex, site", "41 y", "51 y", "65 y", "75 y", "85 y", "ln F share at 75 y")
-            rows = [(k, *(f"{r[f'conn_{a}']:.3f}" for a in (41, 51, 65, 75, 85)), f"{r['log_term_75']:+.3f}")
-                    for k, r in result["report"].items()]
-        elif strength or radius or rat_msc:
-            t = Table(title="distal radius: forearm BMD loss (rows not fitted are checks)" if radius else
-                      "rat OVX femur: MSC effect sizes (rat only; rows not fitted are checks)" if rat_msc else
-                      "strength law: QCT finite-element strength changes (rows not fitted are checks)")
-            cols = ("target", "simulated", "value", "tolerance", "pass", "fitted", "source")
-            rows = [(k, f"{r['simulated']:.2f}", f"{r['target']:g}", f"{r['tolerance']:g}", "yes" if r["pass"] else "NO",
-                     "yes" if r["fitted"] else "check", r["source"][:60]) for k, r in result["report"].items()]
-        else:
-            t = Table(title="trial fracture incidence: placebo arms, % with >= 1 fracture")
-            cols = ("target", "published", "general population", "fitted", "source")
-            rows = [(k, f"{r['published_placebo_pct']:.2f}", f"{r['simulated_general_pct']:.2f}",
-                     f"{r['simulated_fitted_pct']:.2f}", r["source"][:60]) for k, r in result["report"].items()]
-        for c in cols:
-            t.add_column(c)
-        for row in rows:
-            t.add_row(*row)
-        _console().print(t)
-        _console().print(", ".join(f"{k} = {v:.4g}" + (f" ({v * 365.25:.4f}/y)" if radius else "")
-                                   for k, v in result["values"].items()))
-        if rat_msc:
-            bound = [k for k, b in result["at_prior_bound"].items() if b]
-            _console().print(f"at a prior bound: {', '.join(bound) or 'none'}; human values (not tied, hypothetical): "
-                             + ", ".join(f"{k} = {v:g}" for k, v in result["human_values_not_tied"].items()))
-        if write:
-            _console().print(f"wrote {module.write_fit(result)}")
-        return
-
-    # the natural history and the drug effects are one joint fit (calibration.joint): --therapies shows
-    # the same fit, its drug rows first
-    from ..calibration import joint
-
+    # every fit module has the same verbs (calibration.stored_fit): fit, check, write_fit, summary; the natural
+    # history and the drug effects are one joint fit (calibration.joint), which --therapies shows drug rows first
+    name = next((k for k, on in chosen.items() if on), "joint")
+    module = importlib.import_module(f"osteosim.calibration.{name}")
     if check:
-        ok, diffs = joint.check()
-        t = Table(title="calibrate --check: stored vs re-derived (joint fit)")
+        ok, diffs = module.check()
+        t = Table(title=f"calibrate --check: stored vs re-derived ({name.replace('_', ' ')} fit)")
         for c in ("parameter", "stored", "re-derived", "rel. diff"):
             t.add_column(c)
         for k, (old, new, rel) in diffs.items():
-            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.2e}" if rel is not None else "-")
+            t.add_row(k, f"{old:.6g}", f"{new:.6g}", f"{rel:.1e}")
         _console().print(t)
         if not ok:
             raise typer.Exit(1)
         return
-    result = joint.fit()
-    t = Table(title="joint calibration: natural history and drug effects")
-    for c in ("target", "simulated", "value", "tolerance", "pass", "source"):
+    result = module.fit()
+    summary = module.summary(result, therapies_first=True) if therapies else module.summary(result)
+    t = Table(title=summary.title)
+    for c in summary.columns:
         t.add_column(c)
-    parts = ("therapies", "natural_history") if therapies else ("natural_history", "therapies")
-    for part in parts:
-        for k, r in result["parts"][part].items():
-            t.add_row(k, f"{r['simulated']:.2f}", str(r["target"]), f"{r['tolerance']:.2f}", "yes" if r["pass"] else "NO",
-                      r["source"])
+    for row in summary.rows:
+        t.add_row(*row)
     _console().print(t)
+    for line in summary.notes:
+        _console().print(line)
     if write:
-        _console().print("wrote " + ", ".join(str(p) for p in joint.write_fit(result)))
-
-
-def _calibrate_hazard(check: bool, write: bool) -> None:
-    """``--hazard``: the closed-form fit of osteosim.calibration.strength_hazard and its gradients by age."""
-    from rich.table import Table
-
-    from ..calibration import strength_hazard as sh
-
-    if check:
-        ok, diffs = sh.check()
-        for k, (old, new, rel) in diffs.items():
-            _console().print(f"{k}: stored {old:.6g}, re-derived {new:.6g} (rel. diff {rel:.1e})")
-        if not ok:
-            raise typer.Exit(1)
-        return
-    result = sh.fit()
-    t = Table(title="load over strength: gradients of risk per SD lower strength / BMD in the untreated population "
-                    f"(fitted at {result['reference_age']:g}, women)")
-    for c in ("sex", "kind", "age", "GR strength", "GR BMD", "cohort strength", "cohort BMD"):
-        t.add_column(c)
-    for sex, kinds in result["report"]["gradients"].items():
-        for kind, ages in kinds.items():
-            rep = result["report"][kind]
-            for age, (gs, gb) in ages.items():
-                t.add_row(sex, kind, age, f"{gs:.2f}", f"{gb:.2f}", f"{rep['target_gr_strength'] or '-'}",
-                          f"{rep['target_gr_bmd']}")
-    _console().print(t)
-    _console().print(", ".join(f"{k} = {v:.4f}" for k, v in result["values"].items()))
-    if write:
-        _console().print(f"wrote {sh.write_fit(result)}")
+        paths = module.write_fit(result)
+        _console().print("wrote " + ", ".join(str(p) for p in (paths if isinstance(paths, tuple) else (paths,))))
