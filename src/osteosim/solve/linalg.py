@@ -49,18 +49,23 @@ from jax.scipy.linalg import lu_factor, lu_solve
 
 from ..models.base import BlockStructure
 
-__all__ = ["BlockMatrix", "BlockLU", "blocks_of", "factor", "shifted", "solve"]
+__all__ = ["BlockMatrix", "BlockLU", "blocks_of", "factor", "jacobian", "shifted", "solve"]
 
 Array = jnp.ndarray
 
 
 class BlockMatrix(NamedTuple):
-    """A block-bordered matrix in solver order (blocks, then coupling states); one system."""
+    """A block-bordered matrix in solver order (core blocks, coupling states, then the blocks'
+    downstream states); one system.  ``b`` counts a block's core states, ``q`` its downstream ones
+    (the ``d*`` fields are None when the structure declares none)."""
 
     a: Array  # (nb, b, b) the diagonal blocks
     bc: Array  # (nb, b, g) block rows, coupling columns
     cb: Array  # (nb, g, b) coupling rows, block columns
     d: Array  # (g, g) coupling rows and columns
+    da: Array | None = None  # (nb, q, b) downstream rows, their own block's core columns
+    dg: Array | None = None  # (nb, q, g) downstream rows, coupling columns
+    dd: Array | None = None  # (nb, q) the downstream states' diagonal (every other entry of their columns is 0)
 
 
 class BlockLU(NamedTuple):
@@ -70,10 +75,35 @@ class BlockLU(NamedTuple):
     w: Array  # (nb, b, g) A_k^-1 B_k
     cb: Array  # (nb, g, b) C_k
     s_lu: Array  # (g, g) unpivoted LU of the Schur complement D - sum_k C_k A_k^-1 B_k
+    da: Array | None = None  # the BlockMatrix's downstream pieces, for the substitution
+    dg: Array | None = None
+    dd: Array | None = None
 
 
 def _is_identity(order: np.ndarray) -> bool:
     return bool(np.array_equal(order, np.arange(order.size)))
+
+
+def _sizes(structure: BlockStructure) -> tuple[int, int, int, int]:
+    """(nb, b, g, q): blocks, core states per block, coupling states, downstream states per block."""
+    return (len(structure.blocks), len(structure.core_blocks[0]), len(structure.coupling),
+            len(structure.block_downstream[0]))
+
+
+def _pieces(mc: Array, diag: Array | None, structure: BlockStructure) -> BlockMatrix:
+    """The :class:`BlockMatrix` from ``mc`` (n, n_core): every row, the core columns, both in
+    solver order, and ``diag`` (nb * q,): the downstream states' diagonal entries (None if q = 0)."""
+    nb, b, g, q = _sizes(structure)
+    nbb = nb * b
+    a = jnp.stack([mc[k * b:(k + 1) * b, k * b:(k + 1) * b] for k in range(nb)])
+    bc = mc[:nbb, nbb:nbb + g].reshape(nb, b, g)
+    cb = jnp.swapaxes(mc[nbb:nbb + g, :nbb].reshape(g, nb, b), 0, 1)
+    d = mc[nbb:nbb + g, nbb:nbb + g]
+    if not q:
+        return BlockMatrix(a, bc, cb, d)
+    rows = mc[nbb + g:].reshape(nb, q, nbb + g)  # downstream rows of block k: its core columns and the coupling
+    da = jnp.stack([rows[k, :, k * b:(k + 1) * b] for k in range(nb)])
+    return BlockMatrix(a, bc, cb, d, da, rows[:, :, nbb:], diag.reshape(nb, q))
 
 
 def blocks_of(m: Array, structure: BlockStructure) -> BlockMatrix:
@@ -81,12 +111,31 @@ def blocks_of(m: Array, structure: BlockStructure) -> BlockMatrix:
     order = structure.order
     if not _is_identity(order):
         m = m[order[:, None], order]
-    nb, b = len(structure.blocks), len(structure.blocks[0])
-    nbb = nb * b
-    a = jnp.stack([m[k * b:(k + 1) * b, k * b:(k + 1) * b] for k in range(nb)])
-    bc = m[:nbb, nbb:].reshape(nb, b, -1)
-    cb = jnp.swapaxes(m[nbb:, :nbb].reshape(-1, nb, b), 0, 1)
-    return BlockMatrix(a, bc, cb, m[nbb:, nbb:])
+    n_core = m.shape[0] - len(structure.downstream)
+    return _pieces(m[:, :n_core], jnp.diagonal(m)[n_core:] if structure.downstream else None, structure)
+
+
+def jacobian(f, y: Array, structure: BlockStructure) -> BlockMatrix:
+    """d f/d y of one system at y (f: (n,) -> (n,)) as the :class:`BlockMatrix` of ``structure``:
+    one forward direction per core column, plus ONE along the sum of the downstream unit vectors.
+
+    Why that one direction is exact: its tangent is sum_j J[:, j] over the downstream j.  Each such
+    column is zero off its diagonal (no rate but its own reads a downstream state, which is what
+    ``downstream`` declares), so row i of the sum is J[i, i] for a downstream i and 0 for every
+    other row: the diagonal block J_dd, with no term of another column (those are exact zeros in
+    the forward pass, so adding them changes no bit).  Without downstream states: one forward
+    direction per column, as ``jax.jacfwd``.
+    """
+    n = y.shape[0]
+    order = structure.order
+    n_core = n - len(structure.downstream)
+    seeds = np.zeros((n_core + (1 if structure.downstream else 0), n))
+    seeds[np.arange(n_core), order[:n_core]] = 1.0
+    if structure.downstream:
+        seeds[n_core, list(structure.downstream)] = 1.0
+    cols = jax.vmap(lambda v: jax.jvp(f, (y,), (v,))[1])(jnp.asarray(seeds, y.dtype))  # cols[i] = J @ seeds[i]
+    mc = cols[:n_core].T[order]  # (n, n_core): rows and core columns in solver order
+    return _pieces(mc, cols[n_core][order[n_core:]] if structure.downstream else None, structure)
 
 
 def shifted(jac: Array | BlockMatrix, shift: Array) -> Array | BlockMatrix:
@@ -96,7 +145,10 @@ def shifted(jac: Array | BlockMatrix, shift: Array) -> Array | BlockMatrix:
         return shift * jnp.eye(jac.shape[-1], dtype=jac.dtype) - jac
     eye_b = jnp.eye(jac.a.shape[-1], dtype=jac.a.dtype)
     eye_g = jnp.eye(jac.d.shape[-1], dtype=jac.d.dtype)
-    return BlockMatrix(shift * eye_b - jac.a, -jac.bc, -jac.cb, shift * eye_g - jac.d)
+    core = (shift * eye_b - jac.a, -jac.bc, -jac.cb, shift * eye_g - jac.d)
+    if jac.dd is None:
+        return BlockMatrix(*core)
+    return BlockMatrix(*core, -jac.da, -jac.dg, shift - jac.dd)
 
 
 # --- the batch-last kernels (leading axes as documented, then any batch axes) --------------------
@@ -128,18 +180,29 @@ def _factor_blocks(mb: BlockMatrix) -> BlockLU:
     w = _lu_solve_nopivot(a_lu, mb.bc)  # (nb, b, g, ...)
     # Schur complement D - sum_k C_k W_k (elementwise products: tiny dims, no dot calls)
     s = mb.d - jnp.sum(mb.cb[:, :, :, None] * w[:, None, :, :], axis=(0, 2))
-    return BlockLU(a_lu, w, mb.cb, _lu_nopivot(s[None])[0])
+    return BlockLU(a_lu, w, mb.cb, _lu_nopivot(s[None])[0], mb.da, mb.dg, mb.dd)
 
 
 def _solve_blocks(fac: BlockLU, r: Array) -> Array:
-    """r: (n, ...) in solver order -> (n, ...) in solver order."""
+    """r: (n, ...) in solver order -> (n, ...) in solver order.
+
+    The core states by block substitution, then the downstream ones: their rows of M x = r are
+    M_dc x_c + M_dd x_d = r_d with M_dd diagonal (nothing else reads them), so
+    x_d = (r_d - M_dc x_c) / M_dd, i.e. (r_d + J_dc x_c) / (1/(h gamma) - J_dd)."""
     nb, b = fac.a_lu.shape[:2]
+    g = fac.s_lu.shape[0]
     nbb = nb * b
     ya = _lu_solve_nopivot(fac.a_lu, r[:nbb].reshape((nb, b, 1) + r.shape[1:]))[:, :, 0]  # (nb, b, ...)
-    rg = r[nbb:] - jnp.sum(fac.cb * ya[:, None], axis=(0, 2))  # (g, ...)
+    rg = r[nbb:nbb + g] - jnp.sum(fac.cb * ya[:, None], axis=(0, 2))  # (g, ...)
     xg = _lu_solve_nopivot(fac.s_lu[None], rg[None, :, None])[0, :, 0]
     xa = ya - jnp.sum(fac.w * xg[None, None], axis=2)
-    return jnp.concatenate([xa.reshape((nbb,) + r.shape[1:]), xg])
+    parts = [xa.reshape((nbb,) + r.shape[1:]), xg]
+    if fac.dd is not None:
+        q = fac.dd.shape[1]
+        rd = r[nbb + g:].reshape((nb, q) + r.shape[1:])
+        xd = (rd - jnp.sum(fac.da * xa[:, None], axis=2) - jnp.sum(fac.dg * xg[None, None], axis=2)) / fac.dd
+        parts.append(xd.reshape((nb * q,) + r.shape[1:]))
+    return jnp.concatenate(parts)
 
 
 def _patients_minor(fn):

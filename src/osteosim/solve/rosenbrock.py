@@ -63,9 +63,10 @@ def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None, stages_in_
     """
     if structure is not None and structure.n_states != y.shape[0]:
         raise ValueError(f"block_structure: declared for {structure.n_states} states, the model has {y.shape[0]}")
-    jac = jax.jacfwd(lambda z: f(t, z))(y)
-    if structure is not None:
-        jac = linalg.blocks_of(jac, structure)
+    if structure is None:
+        jac = jax.jacfwd(lambda z: f(t, z))(y)
+    else:  # one forward direction per core column + one for all downstream columns (linalg.jacobian)
+        jac = linalg.jacobian(lambda z: f(t, z), y, structure)
     _, dfdt = jax.jvp(lambda s: f(s, y), (t,), (jnp.ones_like(t),))
     lu = linalg.factor(linalg.shifted(jac, 1.0 / (h * tab.GAMMA)), structure)
     if stages_in_loop:
