@@ -1,21 +1,36 @@
 """The Rosenbrock solver's linear systems ``M = I/(h gamma) - J``: a block-bordered LU that follows
 the model's declared :class:`~osteosim.models.base.BlockStructure`, or batched LAPACK without one.
 
-Why a home-made LU: Osteosim's 40 states are 4 site blocks of 9 that couple only through 4 shared
-states, so M is block-bordered.  Factoring the four 9x9 blocks, then the 4x4 Schur complement of
-the shared states, and solving by block substitution takes 4*9^3/3 + 4^3/3 flops instead of
-40^3/3, and needs no LAPACK call per patient.  Measured at 40 states (benchmarks/rosenbrock_step.py,
-256 lanes, f + jacfwd + d f/d t, the LU of I/(h gamma) - J and the 8 stage solves, per lane):
-batched LAPACK 31.6 us, these kernels under a plain vmap (patients leading) 23.1 us, with patients
-on the minor axis (the custom batching rule below) 18.4 us (at 22 states: 10.1, 8.0 and 5.2-5.9 us
-for the LU and solves alone; a whole Rodas5P solve of the bench cohort 1.2x faster than with LAPACK,
-benchmarks/rosenbrock_linalg.py; results in
+Why a home-made LU: Osteosim's 44 states are 4 site blocks of 10 that couple only through 4 shared
+states, so M is block-bordered; and 2 states of each site (rs, conn) are *downstream*: no rate but
+their own reads them (``BlockStructure.downstream``), so their columns of M are zero off the
+diagonal and, in solver order (core blocks, shared states, downstream states), M is block lower
+triangular.  Factoring the four 8x8 core blocks, then the 4x4 Schur complement of the shared states,
+solving by block substitution and then each downstream state by one division,
+``x_d = (r_d + J_dc x_c) / (1/(h gamma) - J_dd)``, takes 4*8^3/3 + 4^3/3 flops instead of 44^3/3
+(4*10^3/3 + 4^3/3 with rs and conn in the blocks), and needs no LAPACK call per patient.  Their
+Jacobian columns come from ONE forward direction for all 8 (:func:`jacobian`).
+
+Measured at 44 states, the machine shared with other sessions (benchmarks/rosenbrock.py
+--structures 2048, 256 lanes, rtol 1e-5, the two interleaved in one process, same patients; results
+in benchmarks/results/rosenbrock_structures.md): the whole Rodas5P solve with the downstream states
+1.24x faster wall and 1.25x in CPU time (3,953 -> 3,172 CPU us per patient) than with rs and conn
+factored in blocks of 10 and all 44 columns forward, the same steps (56.9 lane-steps per patient),
+results within 1.8e-12 relative.  Per step (benchmarks/rosenbrock_step.py 256, f + d f/d y + d f/d t,
+the LU and 8 solves, per lane; results/rosenbrock_step_44states.md): 30.8 us with blocks of 10 and
+jacfwd, 20.3 us with the downstream states (batched LAPACK 56.1 us).
+
+Earlier, at 40 states (benchmarks/rosenbrock_step.py, 256 lanes, f + jacfwd + d f/d t, the LU of
+I/(h gamma) - J and the 8 stage solves, per lane): batched LAPACK 31.6 us, these kernels under a
+plain vmap (patients leading) 23.1 us, with patients on the minor axis (the custom batching rule
+below) 18.4 us (at 22 states: 10.1, 8.0 and 5.2-5.9 us for the LU and solves alone; a whole Rodas5P
+solve of the bench cohort 1.2x faster than with LAPACK, benchmarks/rosenbrock_linalg.py; results in
 benchmarks/results/rosenbrock_linalg.md).  A Jacobian compressed by the same structure (9 forward
 directions for the sites' columns, 4 for the shared ones and 4 reverse for the shared rows instead
 of 40 forward; benchmarks/rosenbrock_step.py) equals jacfwd to rounding and is 1.3x faster in that
 step benchmark (14.1 vs 18.4 us), but a whole solve with it measured 1.12x slower (1,024 bench
 patients, 256 lanes, the two interleaved in one process: 1.35 vs 1.21 s; the reverse passes inside
-the step loop cost more than they save), so the solver keeps jacfwd.
+the step loop cost more than they save), so the solver keeps forward directions only.
 
 No pivoting: a measured property, not a proven one.  On 20 Osteosim matrices of the scaled
 system (4 patients, with and without denosumab/romosozumab, ages 30-80, states perturbed off the
@@ -25,9 +40,12 @@ LAPACK's own rounding; the site blocks are NOT diagonally dominant for h gamma >
 not the reason.  tests/solve/test_linalg.py checks 1e-12 across h gamma 1e-2..1e6.  A model that
 declares a structure whose blocks need pivoting would get wrong answers: check it the same way.
 (An exactly zero pivot gives a non-finite step, which the solver rejects, retrying with a smaller
-h, where M tends to I/(h gamma).)
+h, where M tends to I/(h gamma).)  The downstream states' pivots 1/(h gamma) - J_dd are the
+diagonal entries themselves (no elimination); for rs (-1/T_F) and conn (minus the perforation
+rate and its increase with conn: thinner struts perforate more) J_dd <= 0, so they are never below
+1/(h gamma).
 
-All loops are static and short (over the rows of one 6x6 block or of the 4x4 Schur
+All loops are static and short (over the rows of one 8x8 core block or of the 4x4 Schur
 complement); every operation acts on whole arrays with the blocks on one axis, so the traced graph
 stays small (a fully unrolled scalar 22x22 LU took 211 s to compile, engine study Q1).
 
