@@ -14,8 +14,9 @@ Jacobian columns come from ONE forward direction for all 8 (:func:`jacobian`).
 Measured at 44 states, the machine shared with other sessions (benchmarks/rosenbrock.py
 --structures 2048, 256 lanes, rtol 1e-5, the two interleaved in one process, same patients; results
 in benchmarks/results/rosenbrock_structures.md): the whole Rodas5P solve with the downstream states
-1.24x faster wall and 1.25x in CPU time (3,953 -> 3,172 CPU us per patient) than with rs and conn
-factored in blocks of 10 and all 44 columns forward, the same steps (56.9 lane-steps per patient),
+1.24x faster wall and 1.25x in CPU time (3,953 -> 3,172 CPU us per patient; a second run 1.21x and
+1.15x) than with rs and conn factored in blocks of 10 and all 44 columns forward, the same steps
+(56.9 lane-steps per patient),
 results within 1.8e-12 relative.  Per step (benchmarks/rosenbrock_step.py 256, f + d f/d y + d f/d t,
 the LU and 8 solves, per lane; results/rosenbrock_step_44states.md): 30.8 us with blocks of 10 and
 jacfwd, 20.3 us with the downstream states (batched LAPACK 56.1 us).

@@ -10,7 +10,7 @@ of the core, the downstream states by substitution.  Same mathematics as ``jacfw
 (equal to rounding; tests/models/test_osteosim_structure.py, tests/solve/test_linalg.py); the error
 norm is still over ALL states, downstream ones included.  Osteosim at 44 states (rs and conn
 downstream; benchmarks/rosenbrock.py --structures 2048, interleaved in one process on a shared
-machine): 1.24x the whole solve's speed with blocks of 10 and 44 forward directions, same steps.
+machine): 1.21-1.24x the whole solve's speed with blocks of 10 and 44 forward directions, same steps.
 
 Design: all patients (lanes) of a block are stepped together in one ``lax.while_loop``; each lane
 has its own time and step size and accepts or rejects its step with ``jnp.where``.  A step is
