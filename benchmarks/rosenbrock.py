@@ -10,10 +10,12 @@ For N patients of ``build_problem("Osteosim", N, years=10, seed=7)`` and each rt
   (``refill`` lanes at a time), shared scalars;
 * ``Kvaerno5 rtol 1e-6``: the model's default solver, for scale (only with --kvaerno).
 
-With ``--structures`` only two cases, both ``lanes 256, queue N``: the model's block structure with its
-downstream states dropped (each site's rs and conn factored with the site, all 44 Jacobian columns forward:
-the solver before they were declared) against the model's own (blocks of 8, one forward direction and a
-substitution for the 8 downstream states), same patients, interleaved in this process.
+With ``--structures`` only ``lanes 256, queue N`` with three block structures, same patients,
+interleaved in this process: the model's with its downstream states and ``read_by_coupling`` dropped
+(each site's rs and conn factored with the site, all 44 Jacobian columns forward: the solver before
+they were declared), with ``read_by_coupling`` dropped (blocks of 8, one forward direction and a
+substitution for the 8 downstream states, 37 directions), and the model's own (also the site columns
+no shared state reads in one direction for all sites: 25 directions).
 
 Reported: patients/s (wall), process CPU us per patient (all threads; steadier under load), lane-steps paid per patient (loop iterations x lanes / N, idle lanes
 included) against the patients' own mean steps, the speed ratio to the first row, the max
@@ -46,13 +48,14 @@ LANES = 256
 RESULTS = Path(__file__).parent / "results" / "rosenbrock.json"
 
 
-def without_downstream(model):
-    """``model`` with the same blocks and coupling but no downstream states (its own compile-cache key)."""
+def with_structure(model, downstream: bool):
+    """``model`` with the same blocks and coupling, no ``read_by_coupling``, and its downstream states or none
+    (its own compile-cache key)."""
     s = model.block_structure
     base = type(model)
-    cls = type(f"{base.__name__}NoDownstream", (base,), dict(
-        block_structure=BlockStructure(s.n_states, s.blocks, s.coupling),
-        cache_key=lambda self: base.cache_key(self) + ("no downstream",)))
+    cls = type(f"{base.__name__}Structure", (base,), dict(
+        block_structure=BlockStructure(s.n_states, s.blocks, s.coupling, s.downstream if downstream else ()),
+        cache_key=lambda self: base.cache_key(self) + ("structure", downstream)))
     return cls()
 
 
@@ -114,10 +117,11 @@ def main() -> None:
         for rtol in args.rtol:
             opts = SolverOptions(solver="Rodas5P", rtol=rtol, atol=rtol * 1e-2).resolved(prob.model)
             if args.structures:
-                old = dataclasses.replace(prob, model=without_downstream(prob.model))
+                old = dataclasses.replace(prob, model=with_structure(prob.model, downstream=False))
+                down = dataclasses.replace(prob, model=with_structure(prob.model, downstream=True))
                 cases = {f"lanes {LANES}, queue {n}, no downstream states": lambda: _queue(old, n, opts),
-                         f"lanes {LANES}, queue {n}, downstream {len(prob.model.block_structure.downstream)}":
-                         lambda: _queue(prob, n, opts)}
+                         f"lanes {LANES}, queue {n}, downstream states": lambda: _queue(down, n, opts),
+                         f"lanes {LANES}, queue {n}, downstream + shared site columns": lambda: _queue(prob, n, opts)}
             else:
                 cases = {"blocks, params per patient": lambda: _blocks(prob, n, opts, frozenset()),
                          "blocks, shared scalars": lambda: _blocks(prob, n, opts, None)}

@@ -8,10 +8,11 @@ jitted call computes what a step needs of the RHS (f, d f/d y, d f/d t), factors
 - ``jacfwd + LAPACK``: batched LAPACK LU (a model without a block structure);
 - ``jacfwd + bordered, patients leading``: solve/linalg.py's kernels under a plain vmap, the
   structure without downstream states (site blocks of 10);
-- ``jacfwd + bordered, no downstream``: the solver before downstream states (custom vmap rule:
+- ``jacfwd + bordered, no downstream``: the solver before downstream states and shared columns (custom vmap rule:
   patients on the minor axis; blocks of 10, all 44 columns forward);
-- ``solver: downstream jacobian + bordered``: the shipped path (``linalg.jacobian``: forward
-  directions for the 36 core columns + one for the 8 downstream ones; blocks of 8 and a substitution);
+- ``solver: downstream jacobian + bordered``: the shipped path (``linalg.jacobian``: 16 forward
+  directions for the site columns a shared state reads, 4 for the other site columns of all sites at
+  once, 4 for the shared columns, 1 for the 8 downstream ones; blocks of 8 and a substitution);
 - ``compressed + bordered, no downstream``: the Jacobian from the block structure (column colouring:
   one forward direction per state of a site block for every site at once, one per coupling column,
   one reverse pass per coupling row: 10 + 4 + 4 instead of 44 forward).  It equals jacfwd to

@@ -38,6 +38,9 @@ def test_declared_structure_is_the_sites_and_the_shared_states():
     assert [names[i] for i in s.coupling] == ["msc", "ocp", "den_central", "reserve"]
     assert [[names[i] for i in b] for b in s.block_downstream] == [[f"rs_{x}", f"conn_{x}"] for x in SITES]
     assert [len(b) for b in s.core_blocks] == [len(SITE_STATES) - len(DOWNSTREAM_STATES)] * len(SITES)
+    # the site columns that share a forward direction across the sites (no shared state reads them)
+    shared = [names[s.core_blocks[0][j]] for j in s.unread_positions]
+    assert shared == [f"{v}_{SITES[0]}" for v in ("oca", "fat", "bvc", "minc")]
 
 
 def test_sites_do_not_couple_in_the_jacobian():
@@ -69,6 +72,11 @@ def test_sites_do_not_couple_in_the_jacobian():
             # the coupling the structure allows is really there (the test sees the Jacobian)
             seen_coupling |= [np.any(j[:, rows][:, :, list(s.coupling)] != 0),
                               np.any(j[:, list(s.coupling)][:, :, rows] != 0)]
+        unread = [i for b in s.core_blocks for i in b if i not in s.read_by_coupling]
+        rows = j[:, list(s.coupling)][:, :, unread]
+        assert np.all(rows == 0.0), (f"lane {i}: a shared state reads "
+                                     f"{sorted({MODEL.state_names[unread[c]] for c in np.nonzero(rows)[2]})}, "
+                                     "not in Osteosim.block_structure.read_by_coupling")
         for c in s.downstream:  # a downstream column: only its own diagonal entry
             off = np.delete(j[:, :, c], c, axis=1)
             assert np.all(off == 0.0), (f"lane {i}: {MODEL.state_names[c]} is read by "
@@ -144,6 +152,11 @@ def test_bad_structures_are_refused(blocks, coupling, match):
 def test_bad_downstream_states_are_refused(downstream, match):
     with pytest.raises(ValueError, match=match):
         BlockStructure.from_names(("a", "b", "c", "d", "g"), [["a", "b"], ["c", "d"]], ["g"], downstream)
+
+
+def test_bad_read_by_coupling_is_refused():
+    with pytest.raises(ValueError, match=r"read_by_coupling: \[1, 4\] are not core block states"):
+        BlockStructure.from_names(("a", "b", "c", "d", "g"), [["a", "b"], ["c", "d"]], ["g"], ["b", "d"], ["a", "b", "g"])
 
 
 def test_downstream_states_go_last_in_solver_order():

@@ -31,6 +31,9 @@ def _random_structured(rng, structure, batch, shift):
     mask[:, list(structure.coupling)] = True
     mask[:, list(structure.downstream)] = False  # nothing reads a downstream state but itself
     mask[list(structure.downstream), list(structure.downstream)] = True
+    if structure.read_by_coupling is not None:  # the coupling rows read only these block states
+        unread = [i for b in structure.core_blocks for i in b if i not in structure.read_by_coupling]
+        mask[np.ix_(list(structure.coupling), unread)] = False
     return rng.normal(size=(batch, n, n)) * mask + shift * np.eye(n)
 
 
@@ -68,6 +71,26 @@ def test_bordered_lu_equals_lapack_on_random_matrices(structure):
     # one system without vmap (the kernels' batch axes are then empty)
     x0 = linalg.solve(linalg.factor(jnp.asarray(m[0]), structure), jnp.asarray(r[0]), structure)
     assert _rel(np.asarray(x0), x_ref[0]) < 1e-12
+
+
+@pytest.mark.parametrize("structure", [
+    STRUCTURE,
+    NO_DOWNSTREAM,
+    BlockStructure(9, blocks=((8, 0), (3, 5), (1, 7)), coupling=(2, 6, 4), downstream=(0, 3, 7)),
+    BlockStructure(11, blocks=((8, 0, 9), (3, 5, 10), (1, 7, 6)), coupling=(2, 4), downstream=(0, 3, 1),
+                   read_by_coupling=(9, 10)),  # core blocks (8, 9), (5, 10), (7, 6): columns 8, 5, 7 share one direction
+], ids=["osteosim", "osteosim-no-downstream", "permuted-downstream", "permuted-shared-columns"])
+def test_jacobian_equals_the_matrix_pieces(structure):
+    """linalg.jacobian of a linear f(y) = M y with the structure's zero pattern gives blocks_of(M), bit for bit."""
+    if structure.read_by_coupling is not None:
+        assert structure.unread_positions  # some columns share a direction
+    m = _random_structured(np.random.default_rng(6), structure, batch=1, shift=0.0)[0]
+    got = linalg.jacobian(lambda y: jnp.asarray(m) @ y, jnp.ones(structure.n_states), structure)
+    want = linalg.blocks_of(jnp.asarray(m), structure)
+    for name, a, b in zip(got._fields, got, want):
+        assert (a is None) == (b is None), name
+        if a is not None:
+            assert np.array_equal(np.asarray(a), np.asarray(b)), name
 
 
 def test_a_structure_that_does_not_hold_gives_a_different_answer():

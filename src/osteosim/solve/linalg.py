@@ -9,17 +9,21 @@ triangular.  Factoring the four 8x8 core blocks, then the 4x4 Schur complement o
 solving by block substitution and then each downstream state by one division,
 ``x_d = (r_d + J_dc x_c) / (1/(h gamma) - J_dd)``, takes 4*8^3/3 + 4^3/3 flops instead of 44^3/3
 (4*10^3/3 + 4^3/3 with rs and conn in the blocks), and needs no LAPACK call per patient.  Their
-Jacobian columns come from ONE forward direction for all 8 (:func:`jacobian`).
+Jacobian columns come from ONE forward direction for all 8, and the site columns that no shared
+state reads (oca, fat, bvc, minc: ``BlockStructure.read_by_coupling``) from one direction per
+state for all four sites: 25 forward directions instead of 44 (:func:`jacobian`).
 
 Measured at 44 states, the machine shared with other sessions (benchmarks/rosenbrock.py
 --structures 2048, 256 lanes, rtol 1e-5, the two interleaved in one process, same patients; results
 in benchmarks/results/rosenbrock_structures.md): the whole Rodas5P solve with the downstream states
 1.24x faster wall and 1.25x in CPU time (3,953 -> 3,172 CPU us per patient; a second run 1.21x and
 1.15x) than with rs and conn factored in blocks of 10 and all 44 columns forward, the same steps
-(56.9 lane-steps per patient),
-results within 1.8e-12 relative.  Per step (benchmarks/rosenbrock_step.py 256, f + d f/d y + d f/d t,
-the LU and 8 solves, per lane; results/rosenbrock_step_44states.md): 30.8 us with blocks of 10 and
-jacfwd, 20.3 us with the downstream states (batched LAPACK 56.1 us).
+(56.9 lane-steps per patient), results within 1.8e-12 relative; sharing the unread site columns'
+directions (37 -> 25) then gave another 1.08x wall, 1.06x CPU (a third run, load ~4: 231, 273 and
+295 patients/s; 4,034, 3,387 and 3,189 CPU us per patient for blocks of 10, + downstream, + shared
+columns).  Per step (benchmarks/rosenbrock_step.py 256, f + d f/d y + d f/d t, the LU and 8 solves,
+per lane; results/rosenbrock_step_44states.md): 30.8 us with blocks of 10 and jacfwd, 20.3 us with
+the downstream states, before the shared columns (batched LAPACK 56.1 us).
 
 Earlier, at 40 states (benchmarks/rosenbrock_step.py, 256 lanes, f + jacfwd + d f/d t, the LU of
 I/(h gamma) - J and the 8 stage solves, per lane): batched LAPACK 31.6 us, these kernels under a
@@ -135,26 +139,47 @@ def blocks_of(m: Array, structure: BlockStructure) -> BlockMatrix:
 
 
 def jacobian(f, y: Array, structure: BlockStructure) -> BlockMatrix:
-    """d f/d y of one system at y (f: (n,) -> (n,)) as the :class:`BlockMatrix` of ``structure``:
-    one forward direction per core column, plus ONE along the sum of the downstream unit vectors.
+    """d f/d y of one system at y (f: (n,) -> (n,)) as the :class:`BlockMatrix` of ``structure``,
+    from forward directions only: one per core column, except ONE per core position that no coupling
+    row reads (that column of every block at once: ``BlockStructure.read_by_coupling``), plus ONE
+    along the sum of the downstream unit vectors.
 
-    Why that one direction is exact: its tangent is sum_j J[:, j] over the downstream j.  Each such
-    column is zero off its diagonal (no rate but its own reads a downstream state, which is what
-    ``downstream`` declares), so row i of the sum is J[i, i] for a downstream i and 0 for every
-    other row: the diagonal block J_dd, with no term of another column (those are exact zeros in
-    the forward pass, so adding them changes no bit).  Without downstream states: one forward
-    direction per column, as ``jax.jacfwd``.
+    Why the shared directions are exact: a direction's tangent is the sum of its columns.  The
+    downstream one: each downstream column is zero off its diagonal (no rate but its own reads a
+    downstream state, which is what ``downstream`` declares), so row i of the sum is J[i, i] for a
+    downstream i and 0 for every other row: the diagonal block J_dd.  A core position j's: block
+    k's rows (core and downstream) read no other block, so they see block k's column j alone, and
+    the coupling rows read none of them (declared), so they are 0 there.  No term of another column
+    enters (those are exact zeros in the forward pass, so adding them changes no bit).  Without
+    these declarations: one forward direction per column, as ``jax.jacfwd``.
     """
     n = y.shape[0]
     order = structure.order
-    n_core = n - len(structure.downstream)
-    seeds = np.zeros((n_core + (1 if structure.downstream else 0), n))
-    seeds[np.arange(n_core), order[:n_core]] = 1.0
-    if structure.downstream:
-        seeds[n_core, list(structure.downstream)] = 1.0
-    cols = jax.vmap(lambda v: jax.jvp(f, (y,), (v,))[1])(jnp.asarray(seeds, y.dtype))  # cols[i] = J @ seeds[i]
-    mc = cols[:n_core].T[order]  # (n, n_core): rows and core columns in solver order
-    return _pieces(mc, cols[n_core][order[n_core:]] if structure.downstream else None, structure)
+    nb, b, g, q = _sizes(structure)
+    nbb, n_core = nb * b, nb * b + g
+    shared = set(structure.unread_positions)
+    seeds, src = [], np.zeros(n_core, int)  # src: the direction that gives each core column (solver order)
+    for j in range(b):
+        for k in range(nb):
+            if j not in shared or k == 0:
+                seeds.append([])
+            seeds[-1].append(order[k * b + j])
+            src[k * b + j] = len(seeds) - 1
+    for c in range(g):
+        src[nbb + c] = len(seeds)
+        seeds.append([order[nbb + c]])
+    if q:
+        seeds.append(list(structure.downstream))
+    seed_mat = np.zeros((len(seeds), n))
+    for i, idx in enumerate(seeds):
+        seed_mat[i, idx] = 1.0
+    cols = jax.vmap(lambda v: jax.jvp(f, (y,), (v,))[1])(jnp.asarray(seed_mat, y.dtype))  # cols[i] = J @ seeds[i]
+    mc = cols[src].T[order]  # (n, n_core): rows and core columns in solver order
+    if shared:  # a shared direction's coupling rows hold the sum over the blocks, declared 0 for each
+        keep = np.ones((n, n_core), bool)
+        keep[nbb:n_core, [k * b + j for j in shared for k in range(nb)]] = False
+        mc = jnp.where(keep, mc, 0.0)
+    return _pieces(mc, cols[-1][order[n_core:]] if q else None, structure)
 
 
 def shifted(jac: Array | BlockMatrix, shift: Array) -> Array | BlockMatrix:
