@@ -78,6 +78,9 @@ def rodas5p_step(f, t, y, h, structure: BlockStructure | None = None, stages_in_
         jac = jax.jacfwd(lambda z: f(t, z))(y)
     else:  # one forward direction per core column + one for all downstream columns (linalg.jacobian)
         jac = linalg.jacobian(lambda z: f(t, z), y, structure)
+    # d f/d t as its own jvp: as one more direction of the batched pass above it measured 1.33x slower
+    # per solve (Osteosim, 2048 patients, interleaved: the time tangent then runs through every driver
+    # and dose table in all 26 directions instead of once)
     _, dfdt = jax.jvp(lambda s: f(s, y), (t,), (jnp.ones_like(t),))
     lu = linalg.factor(linalg.shifted(jac, 1.0 / (h * tab.GAMMA)), structure)
     if stages_in_loop:
