@@ -10,16 +10,24 @@ For N patients of ``build_problem("Osteosim", N, years=10, seed=7)`` and each rt
   (``refill`` lanes at a time), shared scalars;
 * ``Kvaerno5 rtol 1e-6``: the model's default solver, for scale (only with --kvaerno).
 
+With ``--structures`` only ``lanes 256, queue N`` with three block structures, same patients,
+interleaved in this process: the model's with its downstream states and ``read_by_coupling`` dropped
+(each site's rs and conn factored with the site, all 44 Jacobian columns forward: the solver before
+they were declared), with ``read_by_coupling`` dropped (blocks of 8, one forward direction and a
+substitution for the 8 downstream states, 37 directions), and the model's own (also the site columns
+no shared state reads in one direction for all sites: 25 directions).
+
 Reported: patients/s (wall), process CPU us per patient (all threads; steadier under load), lane-steps paid per patient (loop iterations x lanes / N, idle lanes
 included) against the patients' own mean steps, the speed ratio to the first row, the max
 relative error over the first N_REF patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state
 scale, as ``osteosim bench``), and the max relative difference to the first row (all N).
 
-Usage: python benchmarks/rosenbrock.py [--rtol 1e-5 1e-6] [--kvaerno] [N ...]   (default N 512)
+Usage: python benchmarks/rosenbrock.py [--rtol 1e-5 1e-6] [--kvaerno | --structures] [N ...]   (default N 512)
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -30,6 +38,7 @@ import numpy as np
 
 from osteosim.bench.accuracy import rel_err
 from osteosim.bench.problem import build_problem
+from osteosim.models.base import BlockStructure
 from osteosim.solve import integrate
 from osteosim.solve.integrate import SolverOptions
 
@@ -37,6 +46,17 @@ N_REF = 16
 REPEAT = 3
 LANES = 256
 RESULTS = Path(__file__).parent / "results" / "rosenbrock.json"
+
+
+def with_structure(model, downstream: bool):
+    """``model`` with the same blocks and coupling, no ``read_by_coupling``, and its downstream states or none
+    (its own compile-cache key)."""
+    s = model.block_structure
+    base = type(model)
+    cls = type(f"{base.__name__}Structure", (base,), dict(
+        block_structure=BlockStructure(s.n_states, s.blocks, s.coupling, s.downstream if downstream else ()),
+        cache_key=lambda self: base.cache_key(self) + ("structure", downstream)))
+    return cls()
 
 
 def _blocks(prob, n, opts, shared):
@@ -83,6 +103,7 @@ def main() -> None:
     ap.add_argument("--rtol", nargs="+", type=float, default=[1e-5])
     ap.add_argument("--refill", nargs="+", type=int, default=[LANES // 32])
     ap.add_argument("--kvaerno", action="store_true")
+    ap.add_argument("--structures", action="store_true", help="only the queue, without vs with downstream states")
     args = ap.parse_args()
     rows = []
     print(f"load before: {os.getloadavg()[0]:.2f}")
@@ -95,10 +116,17 @@ def main() -> None:
         ref = _kvaerno(prob, N_REF, SolverOptions(solver="Kvaerno5", rtol=1e-10, atol=1e-12))[0]
         for rtol in args.rtol:
             opts = SolverOptions(solver="Rodas5P", rtol=rtol, atol=rtol * 1e-2).resolved(prob.model)
-            cases = {"blocks, params per patient": lambda: _blocks(prob, n, opts, frozenset()),
-                     "blocks, shared scalars": lambda: _blocks(prob, n, opts, None)}
-            for k in args.refill:
-                cases[f"lanes {LANES}, queue {n}, refill {k}"] = lambda k=k: _queue(prob, n, opts, k)
+            if args.structures:
+                old = dataclasses.replace(prob, model=with_structure(prob.model, downstream=False))
+                down = dataclasses.replace(prob, model=with_structure(prob.model, downstream=True))
+                cases = {f"lanes {LANES}, queue {n}, no downstream states": lambda: _queue(old, n, opts),
+                         f"lanes {LANES}, queue {n}, downstream states": lambda: _queue(down, n, opts),
+                         f"lanes {LANES}, queue {n}, downstream + shared site columns": lambda: _queue(prob, n, opts)}
+            else:
+                cases = {"blocks, params per patient": lambda: _blocks(prob, n, opts, frozenset()),
+                         "blocks, shared scalars": lambda: _blocks(prob, n, opts, None)}
+                for k in args.refill:
+                    cases[f"lanes {LANES}, queue {n}, refill {k}"] = lambda k=k: _queue(prob, n, opts, k)
             if args.kvaerno:
                 kv = SolverOptions(solver="Kvaerno5", rtol=1e-6, atol=1e-8).resolved(prob.model)
                 cases["Kvaerno5 rtol 1e-6"] = lambda: _kvaerno(prob, n, kv)
@@ -119,7 +147,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"load after: {load:.2f}")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(dict(machine=platform.node(), cpus=os.cpu_count(), load_1min=load, rows=rows),
+    out = RESULTS.with_name("rosenbrock_structures.json") if args.structures else RESULTS
+    out.write_text(json.dumps(dict(machine=platform.node(), cpus=os.cpu_count(), load_1min=load, rows=rows),
                                   indent=1))
 
 

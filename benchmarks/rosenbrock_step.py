@@ -4,21 +4,30 @@ For N lanes of ``build_problem("Osteosim", N, seed=7)`` at perturbed states and 
 jitted call computes what a step needs of the RHS (f, d f/d y, d f/d t), factors
 ``I/(h gamma) - J`` and does 8 solves (the 8 stages), for each variant:
 
-- ``jacobian only``: f, jacfwd and d f/d t (the floor under every variant);
+- ``jacobian only``: f, jacfwd and d f/d t (the floor under the jacfwd variants);
 - ``jacfwd + LAPACK``: batched LAPACK LU (a model without a block structure);
-- ``jacfwd + bordered, patients leading``: solve/linalg.py's kernels under a plain vmap;
-- ``jacfwd + bordered``: the shipped path (custom vmap rule: patients on the minor axis);
-- ``compressed + bordered``: the Jacobian from the block structure (column colouring: one forward
-  direction per state of a site block for every site at once, one per coupling column, one
-  reverse pass per coupling row: 9 + 4 + 4 instead of 40 forward at 40 states).  It equals jacfwd
-  to rounding (printed) and is faster here (14.1 vs 18.4 us at 40 states), but a whole solve with
-  it is 1.12x slower (solve/linalg.py), so the solver does not use it; it is kept here as the
-  measured alternative.
+- ``jacfwd + bordered, patients leading``: solve/linalg.py's kernels under a plain vmap, the
+  structure without downstream states (site blocks of 10);
+- ``jacfwd + bordered, no downstream``: the solver before downstream states and shared columns (custom vmap rule:
+  patients on the minor axis; blocks of 10, all 44 columns forward);
+- ``solver: downstream jacobian + bordered``: the shipped path (``linalg.jacobian``: 16 forward
+  directions for the site columns a shared state reads, 4 for the other site columns of all sites at
+  once, 4 for the shared columns, 1 for the 8 downstream ones; blocks of 8 and a substitution);
+- ``compressed + bordered, no downstream``: the Jacobian from the block structure (column colouring:
+  one forward direction per state of a site block for every site at once, one per coupling column,
+  one reverse pass per coupling row: 10 + 4 + 4 instead of 44 forward).  It equals jacfwd to
+  rounding (printed) and was faster here at 40 states (14.1 vs 18.4 us), but a whole solve with it
+  was 1.12x slower (solve/linalg.py), so the solver does not use it; it is kept here as the measured
+  alternative.
+
+``--pieces``: instead, the shipped step split into its pieces, each jitted alone on the same lanes:
+8 RHS evaluations (the stages), d f/d t, the solver's Jacobian, the LU of I/(h gamma) - J, the 8
+solves, and a whole ``rodas5p_step`` (the pieces fuse inside it, so they need not add up).
 
 Prints us per lane (best of 15 rounds, the variants taking turns: the machine is shared) and
 each variant's max relative difference from ``jacfwd + LAPACK``.
 
-Usage: python benchmarks/rosenbrock_step.py [N]     (default 256)
+Usage: python benchmarks/rosenbrock_step.py [--pieces] [N]     (default 256)
 """
 from __future__ import annotations
 
@@ -30,8 +39,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from osteosim.bench.problem import build_problem
+from osteosim.models.base import BlockStructure
 from osteosim.solve import linalg
 from osteosim.solve import rodas5p_tableau as tab
+from osteosim.solve.rosenbrock import rodas5p_step
 
 ROUNDS = 15
 CALLS = 10
@@ -55,8 +66,16 @@ def compressed_jacobian(f, y, structure) -> linalg.BlockMatrix:
                               cb=jnp.transpose(rows[:, blocks], (1, 0, 2)), d=fwd_g[:, coupling].T)
 
 
+def _no_downstream(structure):
+    return BlockStructure(structure.n_states, structure.blocks, structure.coupling)
+
+
+def _structure(model, variant):
+    return model.block_structure if variant.startswith("solver") else _no_downstream(model.block_structure)
+
+
 def _lane_fn(model, scale, variant):
-    structure = model.block_structure
+    structure = _structure(model, variant)
 
     def lane(t, z, h, p, d):
         def f(s, x):
@@ -64,8 +83,10 @@ def _lane_fn(model, scale, variant):
 
         f0 = f(t, z)
         dfdt = jax.jvp(lambda s: f(s, z), (t,), (jnp.ones_like(t),))[1]
-        if variant == "compressed + bordered":
+        if variant.startswith("compressed"):
             jac = compressed_jacobian(lambda q: f(t, q), z, structure)
+        elif variant.startswith("solver"):
+            jac = linalg.jacobian(lambda q: f(t, q), z, structure)
         else:
             jac = jax.jacfwd(lambda q: f(t, q))(z)
         if variant == "jacobian only":
@@ -85,6 +106,7 @@ def _lane_fn(model, scale, variant):
 
 def _build(model, scale, variant):
     lane = jax.vmap(_lane_fn(model, scale, variant))
+    structure = _structure(model, variant)
     if variant in ("jacobian only", "jacfwd + LAPACK"):
         return jax.jit(lane)
 
@@ -95,15 +117,63 @@ def _build(model, scale, variant):
             for _ in range(8):
                 x = jax.vmap(linalg._solve_blocks)(fac, x)
             return x
-        fac = jax.vmap(lambda mi: linalg.factor(mi, model.block_structure))(m)
+        fac = jax.vmap(lambda mi: linalg.factor(mi, structure))(m)
         for _ in range(8):
-            x = jax.vmap(lambda fi, xi: linalg.solve(fi, xi, model.block_structure))(fac, x)
+            x = jax.vmap(lambda fi, xi: linalg.solve(fi, xi, structure))(fac, x)
         return x
 
     return jax.jit(run)
 
 
-def main(n: int) -> None:
+def _pieces(model, scale, s):
+    """name -> jitted fn(t, z, h, p, d, m, fac) of one piece of a step with structure s (m, fac: its matrices)."""
+
+    def fs(p, d):
+        return lambda u, x: model.rhs(u, x * scale, p, d) / scale
+
+    def stages(t, z, h, p, d, m, fac):
+        f = fs(p, d)
+        return sum(f(t + tab.C_T[i] * h, z * (1.0 + 1e-9 * i)) for i in range(8))  # 8 distinct inputs
+
+    def dfdt(t, z, h, p, d, m, fac):
+        return jax.jvp(lambda u: fs(p, d)(u, z), (t,), (jnp.ones_like(t),))[1]
+
+    def jac(t, z, h, p, d, m, fac):
+        return linalg.jacobian(lambda x: fs(p, d)(t, x), z, s)
+
+    def lu(t, z, h, p, d, m, fac):
+        return linalg.factor(linalg.shifted(m, 1.0 / (h * tab.GAMMA)), s)
+
+    def solves(t, z, h, p, d, m, fac):
+        x = z
+        for _ in range(8):
+            x = linalg.solve(fac, x, s)
+        return x
+
+    def step(t, z, h, p, d, m, fac):
+        return rodas5p_step(fs(p, d), t, z, h, s)
+
+    fns = {"8 stage RHS": stages, "d f/d t": dfdt, "Jacobian (linalg.jacobian)": jac,
+           "LU of I/(h gamma) - J": lu, "8 solves": solves, "whole rodas5p_step": step}
+    return {k: jax.jit(jax.vmap(v)) for k, v in fns.items()}
+
+
+def _best(fns: dict, args, n: int) -> dict:
+    """us per lane of each fn (best of ROUNDS rounds of CALLS calls, the fns taking turns)."""
+    for fn in fns.values():
+        jax.block_until_ready(fn(*args))
+    best = dict.fromkeys(fns, np.inf)
+    for _ in range(ROUNDS):
+        for v, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(CALLS):
+                out = fn(*args)
+            jax.block_until_ready(out)
+            best[v] = min(best[v], (time.perf_counter() - t0) / CALLS / n * 1e6)
+    return best
+
+
+def main(n: int, pieces: bool = False) -> None:
     prob = build_problem("Osteosim", n, years=10, seed=7)
     model = prob.model
     p, d = prob.take(slice(0, n))
@@ -118,20 +188,30 @@ def main(n: int) -> None:
     z = jnp.asarray(prob.y0 / np.asarray(scale) * np.exp(rng.uniform(-0.3, 0.3, (n, model.n_states))))
     t = jnp.asarray(rng.uniform(50, 70, n) * 365.25)
     h = jnp.asarray(rng.uniform(1, 100, n))
-    variants = ["jacobian only", "jacfwd + LAPACK", "jacfwd + bordered, patients leading", "jacfwd + bordered",
-                "compressed + bordered"]
+    if pieces:  # the shipped structure and the same without downstream states, the pieces taking turns
+        fns, args = {}, {}
+        for label, s in (("", model.block_structure), (" [no downstream]", _no_downstream(model.block_structure))):
+            m = jax.jit(jax.vmap(lambda t, z, p, d, s=s: linalg.jacobian(
+                lambda x: model.rhs(t, x * scale, p, d) / scale, z, s)))(t, z, p, d)
+            fac = jax.jit(jax.vmap(lambda m, h, s=s: linalg.factor(linalg.shifted(m, 1.0 / (h * tab.GAMMA)), s)))(m, h)
+            for k, fn in _pieces(model, scale, s).items():
+                fns[k + label], args[k + label] = fn, (t, z, h, p, d, m, fac)
+        best = _best({k: (lambda fn=fn, a=args[k]: fn(*a)) for k, fn in fns.items()}, (), n)
+        print(f"N = {n} lanes, {model.n_states} states; one Rodas5P step, by piece: the shipped solver "
+              "(downstream states) and [no downstream] (blocks of 10, 44 forward directions)")
+        print("| piece | us per lane | [no downstream] |")
+        print("|---|---:|---:|")
+        for v in _pieces(model, scale, model.block_structure):
+            print(f"| {v} | {best[v]:.2f} | {best[v + ' [no downstream]']:.2f} |")
+        return
+    variants = ["jacobian only", "jacfwd + LAPACK", "jacfwd + bordered, patients leading",
+                "jacfwd + bordered, no downstream", "solver: downstream jacobian + bordered",
+                "compressed + bordered, no downstream"]
     fns = {v: _build(model, scale, v) for v in variants}
     outs = {v: np.asarray(jax.block_until_ready(fn(t, z, h, p, d))) for v, fn in fns.items()}
     ref = outs["jacfwd + LAPACK"]
-    best = dict.fromkeys(variants, np.inf)
-    for _ in range(ROUNDS):
-        for v, fn in fns.items():
-            t0 = time.perf_counter()
-            for _ in range(CALLS):
-                out = fn(t, z, h, p, d)
-            jax.block_until_ready(out)
-            best[v] = min(best[v], (time.perf_counter() - t0) / CALLS / n * 1e6)
-    print(f"N = {n} lanes; f + d f/d y + d f/d t, LU of I/(h gamma) - J and 8 solves")
+    best = _best(fns, (t, z, h, p, d), n)
+    print(f"N = {n} lanes, {model.n_states} states; f + d f/d y + d f/d t, LU of I/(h gamma) - J and 8 solves")
     print("| variant | us per lane | max rel diff from jacfwd + LAPACK |")
     print("|---|---:|---:|")
     for v in variants:
@@ -140,4 +220,5 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 256)
+    args = [a for a in sys.argv[1:] if a != "--pieces"]
+    main(int(args[0]) if args else 256, pieces="--pieces" in sys.argv[1:])

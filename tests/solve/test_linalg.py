@@ -15,6 +15,8 @@ from osteosim.solve import linalg
 
 MODEL = Osteosim()
 STRUCTURE = MODEL.block_structure
+#: the same blocks without downstream states (every site state factored; the generic bordered path)
+NO_DOWNSTREAM = BlockStructure(STRUCTURE.n_states, STRUCTURE.blocks, STRUCTURE.coupling)
 N = STRUCTURE.n_states  # 6 states per site (physiology.sites) + the shared ones
 H_GAMMA = [1e-2, 1.0, 1e2, 1e4, 1e6]  # days (gamma = 0.19: steps of 0.05 days to 5e6 days)
 
@@ -27,6 +29,11 @@ def _random_structured(rng, structure, batch, shift):
         mask[np.ix_(b, b)] = True
     mask[list(structure.coupling), :] = True
     mask[:, list(structure.coupling)] = True
+    mask[:, list(structure.downstream)] = False  # nothing reads a downstream state but itself
+    mask[list(structure.downstream), list(structure.downstream)] = True
+    if structure.read_by_coupling is not None:  # the coupling rows read only these block states
+        unread = [i for b in structure.core_blocks for i in b if i not in structure.read_by_coupling]
+        mask[np.ix_(list(structure.coupling), unread)] = False
     return rng.normal(size=(batch, n, n)) * mask + shift * np.eye(n)
 
 
@@ -48,10 +55,12 @@ def _rel(x, ref):
 
 @pytest.mark.parametrize("structure", [
     STRUCTURE,
+    NO_DOWNSTREAM,
     # blocks not contiguous and not in front: the solver permutes to its order and back
     BlockStructure(9, blocks=((8, 0), (3, 5), (1, 7)), coupling=(2, 6, 4)),
+    BlockStructure(9, blocks=((8, 0), (3, 5), (1, 7)), coupling=(2, 6, 4), downstream=(0, 3, 7)),
     BlockStructure(5, blocks=((0, 1, 2, 3, 4),), coupling=()),  # one dense block, no coupling
-], ids=["osteosim", "permuted", "one-block"])
+], ids=["osteosim", "osteosim-no-downstream", "permuted", "permuted-downstream", "one-block"])
 def test_bordered_lu_equals_lapack_on_random_matrices(structure):
     rng = np.random.default_rng(1)
     m = _random_structured(rng, structure, batch=6, shift=3.0 * np.sqrt(structure.n_states))
@@ -64,12 +73,37 @@ def test_bordered_lu_equals_lapack_on_random_matrices(structure):
     assert _rel(np.asarray(x0), x_ref[0]) < 1e-12
 
 
+@pytest.mark.parametrize("structure", [
+    STRUCTURE,
+    NO_DOWNSTREAM,
+    BlockStructure(9, blocks=((8, 0), (3, 5), (1, 7)), coupling=(2, 6, 4), downstream=(0, 3, 7)),
+    BlockStructure(11, blocks=((8, 0, 9), (3, 5, 10), (1, 7, 6)), coupling=(2, 4), downstream=(0, 3, 1),
+                   read_by_coupling=(9, 10)),  # core blocks (8, 9), (5, 10), (7, 6): columns 8, 5, 7 share one direction
+], ids=["osteosim", "osteosim-no-downstream", "permuted-downstream", "permuted-shared-columns"])
+def test_jacobian_equals_the_matrix_pieces(structure):
+    """linalg.jacobian of a linear f(y) = M y with the structure's zero pattern gives blocks_of(M), bit for bit."""
+    if structure.read_by_coupling is not None:
+        assert structure.unread_positions  # some columns share a direction
+    m = _random_structured(np.random.default_rng(6), structure, batch=1, shift=0.0)[0]
+    got = linalg.jacobian(lambda y: jnp.asarray(m) @ y, jnp.ones(structure.n_states), structure)
+    want = linalg.blocks_of(jnp.asarray(m), structure)
+    for name, a, b in zip(got._fields, got, want):
+        assert (a is None) == (b is None), name
+        if a is not None:
+            assert np.array_equal(np.asarray(a), np.asarray(b)), name
+
+
 def test_a_structure_that_does_not_hold_gives_a_different_answer():
     """The bordered LU trusts the declared zeros: with a site-to-site entry it is wrong (why the
     model's structure is checked numerically in tests/models/test_osteosim_structure.py)."""
     rng = np.random.default_rng(2)
     m = _random_structured(rng, STRUCTURE, batch=1, shift=15.0)
     m[0, 0, len(SITE_STATES)] = 5.0  # lumbar spine obp <- total hip obp
+    x, x_ref = _solve_both(m, rng.normal(size=(1, N)), STRUCTURE)
+    assert _rel(x, x_ref) > 1e-3
+    # a rate that reads a downstream state (lumbar spine obp <- its rs)
+    m = _random_structured(rng, STRUCTURE, batch=1, shift=15.0)
+    m[0, 0, SITE_STATES.index("rs")] = 5.0
     x, x_ref = _solve_both(m, rng.normal(size=(1, N)), STRUCTURE)
     assert _rel(x, x_ref) > 1e-3
 
@@ -114,8 +148,9 @@ def _backward_error(m, x, r):
                                                    + np.linalg.norm(r, axis=1)))
 
 
+@pytest.mark.parametrize("structure", [STRUCTURE, NO_DOWNSTREAM], ids=["downstream", "no-downstream"])
 @pytest.mark.parametrize("h_gamma", H_GAMMA)
-def test_bordered_lu_equals_lapack_on_osteosim_matrices(h_gamma):
+def test_bordered_lu_equals_lapack_on_osteosim_matrices(h_gamma, structure):
     """No pivoting is needed for Osteosim's I/(h gamma) - J at step sizes from 0.05 days to 5e6 days: the bordered
     LU is backward stable (residual at rounding level, like pivoted LAPACK's), and the two solutions differ by no
     more than the matrices' conditioning allows.  (The slow connectivity states, rates ~1e-5/day, make the longest
@@ -124,13 +159,14 @@ def test_bordered_lu_equals_lapack_on_osteosim_matrices(h_gamma):
     jac = _osteosim_jacobians()
     m = np.eye(N) / h_gamma - jac
     r = np.random.default_rng(4).normal(size=jac.shape[:2])
-    x, x_ref = _solve_both(m, r, STRUCTURE)
+    x, x_ref = _solve_both(m, r, structure)
     assert _backward_error(m, x, r) < 1e-15
     assert _backward_error(m, x, r) < 10.0 * _backward_error(m, x_ref, r) + 1e-16
     assert _rel(x, x_ref) < 1e-15 * max(1.0, float(np.max(np.linalg.cond(m))))
 
 
-def test_rodas5p_step_bordered_equals_dense():
+@pytest.mark.parametrize("structure", [STRUCTURE, NO_DOWNSTREAM], ids=["downstream", "no-downstream"])
+def test_rodas5p_step_bordered_equals_dense(structure):
     """One Rodas5P step of a patient: the same state, error estimate and dense output either way."""
     from osteosim.solve.rosenbrock import rodas5p_step
 
@@ -143,7 +179,7 @@ def test_rodas5p_step_bordered_equals_dense():
     for h in (0.5, 30.0, 2000.0):
         args = (jnp.asarray(1.0), y, jnp.asarray(h))
         dense = rodas5p_step(f, *args)
-        bordered = rodas5p_step(f, *args, STRUCTURE)
+        bordered = rodas5p_step(f, *args, structure)
         size = np.max(np.abs(dense[0]))  # rounding relative to the state (the error estimate is small) or to
         for a, b in zip(dense, bordered):  # the output itself (the dense coefficients can be 100x the state)
             scale = max(size, np.max(np.abs(np.asarray(a))))
@@ -173,6 +209,28 @@ class _TwoSitesDense(_TwoSites):
     block_structure = None
 
 
+class _TwoSitesDownstream(Model):
+    """_TwoSites plus one downstream state per site (r: read by nothing but itself, reads its site and g)."""
+
+    name = "TwoSitesDownstream"
+    state_names = ("x_a", "r_a", "y_a", "x_b", "r_b", "y_b", "g")
+    block_structure = BlockStructure.from_names(state_names, [["x_a", "r_a", "y_a"], ["x_b", "r_b", "y_b"]], ["g"],
+                                                ["r_a", "r_b"])
+
+    def rhs(self, t, y, p, d):
+        core = _TwoSites.rhs(self, t, y[jnp.array([0, 2, 3, 5, 6])], p, d)
+        r, x, v = y[jnp.array([1, 4])], y[jnp.array([0, 3])], y[jnp.array([2, 5])]
+        dr = 50.0 * x * v * y[6] - (1.0 + r ** 2) * r  # stiff-ish, nonlinear in r
+        return jnp.stack([core[0], dr[0], core[1], core[2], dr[1], core[3], core[4]])
+
+    def cache_key(self):
+        return (self.name, self.block_structure is None)
+
+
+class _TwoSitesDownstreamDense(_TwoSitesDownstream):
+    block_structure = None
+
+
 def test_rodas5p_solve_bordered_equals_lapack():
     """A whole adaptive Rodas5P solve (vmapped lanes, custom batching rule) with either LU."""
     from osteosim.solve.integrate import SolverOptions, solve_batch
@@ -186,6 +244,22 @@ def test_rodas5p_solve_bordered_equals_lapack():
     assert all(s.ok.all() for s in sols)
     assert np.array_equal(sols[0].num_steps, sols[1].num_steps)
     assert _rel(sols[1].ys, sols[0].ys) < 1e-10
+
+
+def test_rodas5p_solve_with_downstream_states_equals_lapack():
+    """The same with downstream states: their columns from one forward direction, their values by substitution."""
+    from osteosim.solve.integrate import SolverOptions, solve_batch
+
+    n = 5
+    params = {"k_a": np.geomspace(10.0, 1e4, n), "k_b": np.geomspace(1e3, 1.0, n)}
+    y0 = np.tile([0.0, 0.2, 0.0, 1.0, 0.1, 0.5, 1.0], (n, 1))
+    ts = np.linspace(0.0, 20.0, 11)
+    opts = SolverOptions(solver="Rodas5P", rtol=1e-8, atol=1e-10)
+    sols = [solve_batch(m, params, y0, ts, options=opts) for m in (_TwoSitesDownstreamDense(), _TwoSitesDownstream())]
+    assert all(s.ok.all() for s in sols)
+    assert np.array_equal(sols[0].num_steps, sols[1].num_steps)
+    assert _rel(sols[1].ys, sols[0].ys) < 1e-10
+    assert np.ptp(sols[1].ys[:, :, [1, 4]]) > 0.1  # the downstream states move
 
 
 def test_a_structure_of_another_size_is_refused():

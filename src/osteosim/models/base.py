@@ -42,11 +42,24 @@ class BlockStructure:
     the coupling states (:mod:`osteosim.solve.linalg`).  ``blocks`` and ``coupling`` partition
     ``range(n_states)`` exactly (checked here); equal block sizes let the solver stack the blocks
     on one vectorised axis.
+
+    ``downstream``: states of the blocks that no rate reads except their own (the Jacobian's
+    column of such a state is zero off its diagonal entry; its own rate may read any state of its
+    block and the coupling states).  The solver then takes their Jacobian columns with one forward
+    direction for all of them, factors only the other ("core") states and gets the downstream ones
+    by a substitution (:mod:`osteosim.solve.linalg`).  Every block holds the same number of them
+    and keeps at least one core state (checked here), so the core blocks stack too.
+
+    ``read_by_coupling``: the core block states that the coupling states' rates may read (None: any).
+    At a position of the core blocks where no block's state is among them, the solver takes that
+    column of every block with ONE forward direction (:func:`osteosim.solve.linalg.jacobian`).
     """
 
     n_states: int
     blocks: tuple[tuple[int, ...], ...]  # (n_blocks, block_size) state indices
     coupling: tuple[int, ...]  # the states every block may depend on (and that depend on every block)
+    downstream: tuple[int, ...] = ()  # states of the blocks that no other state's rate reads
+    read_by_coupling: tuple[int, ...] | None = None  # core block states the coupling rows may read (None: all)
 
     def __post_init__(self):
         sizes = {len(b) for b in self.blocks}
@@ -60,10 +73,29 @@ class BlockStructure:
             extra = sorted(set(flat) - set(range(self.n_states)))
             raise ValueError(f"block_structure: blocks + coupling must hold each of the {self.n_states} state "
                              f"indices exactly once; repeated {dup}, missing {missing}, out of range {extra}")
+        down = list(self.downstream)
+        in_blocks = {i for b in self.blocks for i in b}
+        dup = sorted({i for i in down if down.count(i) > 1})
+        outside = sorted({i for i in down if i not in in_blocks})
+        if dup or outside:
+            raise ValueError(f"block_structure.downstream: {self.downstream!r}; allowed: states of the blocks, each "
+                             f"once; repeated {dup}, not in a block (coupling or out of range) {outside}")
+        counts = [len(set(b) & set(down)) for b in self.blocks]
+        if down and (len(set(counts)) != 1 or counts[0] == len(self.blocks[0])):
+            raise ValueError(f"block_structure.downstream: the blocks hold {counts} downstream states of "
+                             f"{len(self.blocks[0])}; allowed: the same number in every block, fewer than its size")
+        if self.read_by_coupling is not None:
+            core = {i for b in self.core_blocks for i in b}
+            bad = sorted({i for i in self.read_by_coupling if i not in core})
+            if bad:
+                raise ValueError(f"block_structure.read_by_coupling: {bad} are not core block states; allowed: states "
+                                 "of the blocks that are not downstream")
 
     @classmethod
-    def from_names(cls, state_names: tuple[str, ...], blocks, coupling) -> BlockStructure:
-        """The structure given by state names: ``blocks`` a list of name groups, ``coupling`` names."""
+    def from_names(cls, state_names: tuple[str, ...], blocks, coupling, downstream=(),
+                   read_by_coupling=None) -> BlockStructure:
+        """The structure given by state names: ``blocks`` a list of name groups, ``coupling``,
+        ``downstream`` and ``read_by_coupling`` (None: all) names."""
         index = {name: i for i, name in enumerate(state_names)}
 
         def idx(name):
@@ -71,12 +103,36 @@ class BlockStructure:
                 raise ValueError(f"block_structure: unknown state {name!r}; allowed: {', '.join(state_names)}")
             return index[name]
 
-        return cls(len(state_names), tuple(tuple(idx(n) for n in b) for b in blocks), tuple(idx(n) for n in coupling))
+        return cls(len(state_names), tuple(tuple(idx(n) for n in b) for b in blocks), tuple(idx(n) for n in coupling),
+                   tuple(idx(n) for n in downstream),
+                   None if read_by_coupling is None else tuple(idx(n) for n in read_by_coupling))
+
+    @property
+    def core_blocks(self) -> tuple[tuple[int, ...], ...]:
+        """Each block without its downstream states (all of it when none are declared)."""
+        down = set(self.downstream)
+        return tuple(tuple(i for i in b if i not in down) for b in self.blocks)
+
+    @property
+    def block_downstream(self) -> tuple[tuple[int, ...], ...]:
+        """Each block's downstream states, in the block's order (empty tuples when none are declared)."""
+        down = set(self.downstream)
+        return tuple(tuple(i for i in b if i in down) for b in self.blocks)
+
+    @property
+    def unread_positions(self) -> tuple[int, ...]:
+        """Positions j in the core blocks where no block's j-th core state is read by a coupling row."""
+        if self.read_by_coupling is None:
+            return ()
+        read = set(self.read_by_coupling)
+        return tuple(j for j in range(len(self.core_blocks[0])) if all(b[j] not in read for b in self.core_blocks))
 
     @property
     def order(self) -> np.ndarray:
-        """(n_states,) the states in solver order: block 0, block 1, ..., then the coupling states."""
-        return np.array([i for b in self.blocks for i in b] + list(self.coupling))
+        """(n_states,) the states in solver order: the core of block 0, block 1, ..., the coupling
+        states, then the downstream states of block 0, block 1, ..."""
+        return np.array([i for b in self.core_blocks for i in b] + list(self.coupling)
+                        + [i for b in self.block_downstream for i in b], dtype=int)
 
 
 @runtime_checkable

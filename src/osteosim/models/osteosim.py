@@ -46,10 +46,17 @@ from .base import BlockStructure, Model, register_model
 from .blocks import signalling as sig
 from .pivonka2008 import steady_state_cells
 
-__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "young_remodeling_space", "perforation_rate"]
+__all__ = ["Osteosim", "SITE_STATES", "GLOBAL_STATES", "DOWNSTREAM_STATES", "POOL_READS", "young_remodeling_space", "perforation_rate"]
 
 SITE_STATES = ("obp", "oba", "oca", "bv", "mineral", "fat", "rs", "bvc", "minc", "conn")
 GLOBAL_STATES = ("msc", "ocp", "den_central", "reserve")
+#: the site states no other state's rate reads (their rates read only themselves of the two):
+#: declared in Osteosim.block_structure, which lets the Rosenbrock solver substitute them
+DOWNSTREAM_STATES = ("rs", "conn")
+#: the site states a shared state's rate reads (the precursor pool ocp reads the skeleton-wide sites'
+#: RANK activation, which depends on these): declared in Osteosim.block_structure, so the solver takes
+#: the other site columns (oca, fat, bvc, minc) of all four sites with one forward direction each
+POOL_READS = ("obp", "oba", "bv", "mineral")
 N_SITE = len(SITE_STATES)
 #: the sites whose RANK activation the shared osteoclast precursor pool reads (physiology.sites:
 #: the skeleton-wide ones; the distal radius is a small local site), as a slice of SITES
@@ -105,9 +112,13 @@ class Osteosim(Model):
     #: one jump-table width for every regimen (see Model.jump_width)
     jump_width = pkpd.MAX_JUMPS
     #: sites couple only through the shared pools (msc, ocp) and drug states: each site's 10 states
-    #: form a block (checked numerically in tests/models/test_osteosim_structure.py)
+    #: form a block; rs and conn are downstream (no other rate reads them, neither reads the other),
+    #: so the solver factors blocks of 8; the shared states read only POOL_READS of the sites
+    #: (all three checked numerically in tests/models/test_osteosim_structure.py)
     block_structure = BlockStructure.from_names(
-        state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES)
+        state_names, [[f"{v}_{s}" for v in SITE_STATES] for s in SITES], GLOBAL_STATES,
+        [f"{v}_{s}" for s in SITES for v in DOWNSTREAM_STATES],
+        [f"{v}_{s}" for s in SKELETON_WIDE_SITES for v in POOL_READS])
     #: the MSC mechanism switches vary between a regimen's attribution lanes (see Model.lane_parameters)
     lane_parameters = tuple(MSC_SWITCHES.values())
 
