@@ -174,8 +174,13 @@ class Osteosim(Model):
                      vitd=jnp.minimum(d["vitd"] + x["vitd_supplement"] / 100.0 * p["vitd_ng_per_100iu"], 60.0))
         pth_ = sig.pth(p, production_scale=drv.pth_production(age, d_pth, p),
                        external=on * d["P_PTH"] + x["pth_increment"] * p["D_PTH"])
-        # mechanostat: apparent strain ~ load / (bv * mineral)^2 ; osteocyte sclerostin falls with strain
-        psi = drv.mechanical_load(age, d, p) / (bv * mineral) ** 2
+        # mechanostat: apparent strain ~ load / (bv * mineral)^q_s ; osteocyte sclerostin falls with strain.
+        # q_s = 2 (apparent modulus ~ density^2) except where the bone's geometry adapts: the radius's
+        # periosteum expands as it loses bone, so its bending strain rises much less than its BMD falls
+        # (Ahlborg 2003).  Written as x^-2 x^(2 - q_s) so that q_s = 2 (x^0 = 1 exactly) leaves the spine,
+        # hip and neck bit for bit as they were.
+        dens = bv * mineral
+        psi = drv.mechanical_load(age, d, p) / dens ** 2 * dens ** (2.0 - _site(p, "strain_bmd_exponent"))
         scl = psi ** (-p["sclerostin_exponent"])
         tgf = sig.tgfb(oca, p)
         opg_scale = (1.0 - gc * p["gc_opg_loss"])

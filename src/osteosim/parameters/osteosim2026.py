@@ -248,6 +248,9 @@ _CAVITY_FIT = FittedValues(
 YEAR = 365.25
 #: literature prior (and fit start) of the radius turnover: almost all cortical bone (Parfitt 2002)
 RADIUS_TURNOVER_PRIOR = 0.04 / YEAR
+#: prior (and fit start) and bounds of the radius's apparent-strain exponent (Ahlborg 2003, see the parameter)
+RADIUS_STRAIN_EXPONENT_PRIOR = 0.74
+RADIUS_STRAIN_EXPONENT_BOUNDS = (0.0, 2.0)
 
 _EXT = [
     # --- sites: turnover and mineralization -------------------------------------------------------
@@ -265,6 +268,16 @@ _EXT = [
     P("cancellous_fraction_total_hip", 0.30, "1", "Parfitt 2002: ~30 % cancellous", "cancellous fraction of the total hip DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_femoral_neck", 0.25, "1", "Parfitt 2002: ~25 % cancellous (QCT: 33 % at the mid-neck section, Invest Radiol 1997;32:83)", "cancellous fraction of the femoral neck DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_distal_radius", 0.05, "1", "Parfitt 2002: the one-third radius is almost all cortical bone (~5 % cancellous)", "cancellous fraction of the one-third radius DXA region", ("Parfitt2002",)),
+    # apparent-strain exponent of the mechanostat: the strain a site's habitual load causes ~ (bv m)^-q
+    *(P(f"strain_bmd_exponent_{site}", 2.0, "1", f"{_A}: apparent modulus ~ apparent density^2 (Carter & Hayes 1977); the "
+        "natural-history and drug fits are made with it", f"q in apparent strain ~ load / (bv mineral)^q, {site}",
+        ("CarterHayes1977",)) for site in ("lumbar_spine", "total_hip", "femoral_neck")),
+    _RADIUS_FIT.param("strain_bmd_exponent_distal_radius", RADIUS_STRAIN_EXPONENT_PRIOR, "1",
+                      "q in apparent strain ~ load / (bv mineral)^q at the distal radius", RADIUS_STRAIN_EXPONENT_BOUNDS,
+                      "Ahlborg 2003 (108 women from the menopause, 15 y, SPA): the radius's BMD fell 1.9 %/y while its periosteal "
+                      "diameter grew 0.7 %/y and the strength index fell only 0.7 %/y; with strain ~ 1 / strength index, "
+                      "q = 2 x 0.7 / 1.9 = 0.74 (bending strain ~ 1 / section modulus: the outward drift of the cortex keeps "
+                      "the long bone's strain where its mass alone would not)"),
     P("cancellous_turnover_ratio", 8.0, "1", "Parfitt 2002: cancellous bone turns over ~25 %/y and cortical ~3 %/y per volume (the turnover priors above)", "cancellous over cortical turnover per bone volume", ("Parfitt2002",)),
     P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
     P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
