@@ -6,9 +6,8 @@ from osteosim.models import Osteosim
 from osteosim.parameters.osteosim2026 import RADIUS_STRAIN_EXPONENT_PRIOR, RADIUS_TURNOVER_PRIOR
 
 #: rows the fit cannot meet (reported as misses by `osteosim validate`): 90f, Zebaze 2010's share of the 50-80 y
-#: radius loss after 65 (84 %), is a shape check: with the weaker strain feedback the radius loses about 1 %/y from
-#: FMP+8 on, but its early postmenopausal loss is still the largest, so only about a third of the 50-80 y loss comes
-#: after 65 (cortical porosity, whose intracortical surface grows as the cortex thins, is not modelled)
+#: radius loss after 65 (84 %, cross-sectional HR-pQCT), is a shape check that cannot hold with the fitted rows:
+#: Svejme 2012's own rates (2 %/y to FMP+8, then 1 %/y; FMP 51) put 36 % of the 50-80 y loss after 65, the model 34 %
 KNOWN_MISSES = {"90f"}
 
 
