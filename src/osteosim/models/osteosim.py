@@ -6,7 +6,7 @@ volume ``bv`` and mean mineral content ``mineral`` (both relative to the
 young-adult peak), marrow fat fraction ``fat``, the remodeling space ``rs``
 (bone resorbed but not yet refilled, relative to the young-adult bone volume), and the cancellous
 compartment's bone volume ``bvc`` and mineral ``minc`` (the cortical rest follows from ``bv`` and
-``mineral``; cancellous bone turns over ``cancellous_turnover_ratio`` times faster per volume).  Shared: the marrow MSC
+``mineral``; cancellous bone turns over ``cancellous_turnover_ratio_<site>`` times faster per volume).  Shared: the marrow MSC
 (osteoprogenitor) pool ``msc`` and the osteoclast precursor pool ``ocp`` (both
 relative to age 25).  Time ``t`` is the patient's age in days.
 
@@ -263,8 +263,9 @@ class Osteosim(Model):
         # acts on both, the cancellous turning over R times faster per volume (its surface per volume)
         f = _site(p, "cancellous_fraction")
         e = p["bv_exponent"]
-        rho_k = rho / (f * p["cancellous_turnover_ratio"] + 1.0 - f)
-        rho_c = p["cancellous_turnover_ratio"] * rho_k
+        r_c = _site(p, "cancellous_turnover_ratio")
+        rho_k = rho / (f * r_c + 1.0 - f)
+        rho_c = r_c * rho_k
         bvc, minc = s["bvc"], s["minc"]
         bvk = (bv - f * bvc) / (1.0 - f)
         mk = (bv * mineral - f * bvc * minc) / ((1.0 - f) * bvk)
@@ -372,9 +373,9 @@ def _check_compartments(p: dict) -> None:
         f = np.asarray(p[f"cancellous_fraction_{s}"], float)
         if not np.all((f > 0.0) & (f < 1.0)):
             raise ValueError(f"cancellous_fraction_{s}: {f.tolist()} is outside the allowed range (0, 1)")
-    r = np.asarray(p["cancellous_turnover_ratio"], float)
-    if not np.all(r > 0.0):
-        raise ValueError(f"cancellous_turnover_ratio: {r.tolist()} is not allowed; it must be > 0")
+        r = np.asarray(p[f"cancellous_turnover_ratio_{s}"], float)
+        if not np.all(r > 0.0):
+            raise ValueError(f"cancellous_turnover_ratio_{s}: {r.tolist()} is not allowed; it must be > 0")
 
 
 @lru_cache(maxsize=64)
