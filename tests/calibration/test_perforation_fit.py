@@ -64,7 +64,10 @@ def test_untreated_hazard_follows_base_incidence_and_denosumab_gains_the_struts_
     dx_old = strength_change(MODEL, ys, p_old) - ((mu - term) - (mu - term)[:1])
     untreated = (dx_new - dx_old)[[0, 2]]
     assert np.max(np.abs(untreated[0])) < 0.005  # the reference woman herself: only the table's interpolation
-    assert np.max(np.abs(untreated[1])) < 0.03  # an earlier menopause: a little faster strut loss than the population
+    # an earlier menopause: a little faster strut loss than the population (0.003 at the hip; the radius keeps most of
+    # its struts since its own cancellous turnover ratio, so the wrist's lead is ~4e-5, where it was 0.03-0.04 while
+    # its cancellous bone was emptied)
+    assert np.max(np.abs(untreated[1])) < 0.03
     v = KINDS.index("vertebral")
     shape = fm.shapes["vertebral"]
     rr = lambda dx, m: shape.relative_risk(dx[:, v], m[:, v], s_b[:, v])  # noqa: E731

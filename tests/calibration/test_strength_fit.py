@@ -16,10 +16,16 @@ def test_fit_is_reproduced_and_reports_every_strength_row():
     # the spine's FE gain is met; the hip's overshoots (tests/validation/test_therapy_targets.py STRENGTH_MISSES)
     assert rep["81b"]["pass"] and rep["81a"]["simulated"] > rep["81a"]["target"]
     assert len(rep) >= 7  # the checks are reported beside the fitted rows
-    # the weights put the measured trabecular share at the reference woman, above it for the young adult
+    # the weights put the measured trabecular share at the reference woman, above it for the young adult where the
+    # cancellous bone is lost faster (spine, hip, neck), below it at the distal radius, whose loss is mostly cortical
+    # (its fatty-marrow cancellous bone loses about a quarter by 90, rows 90g, 90h; Zebaze 2010)
     for site, r in result["load_sharing"].items():
         w = result["values"][f"trabecular_strength_weight_{site}"]
-        assert w == r["weight_young_adult"] and 0.0 < r["share_at_reference"] < w < 1.0
+        assert w == r["weight_young_adult"] and 0.0 < w < 1.0
+        if site == "distal_radius":
+            assert w < r["share_at_reference"] and r["s_tb_reference"] > r["s_ct_reference"]
+        else:
+            assert r["share_at_reference"] < w and r["s_tb_reference"] < r["s_ct_reference"]
 
 
 def test_cli_takes_one_fit_at_a_time():

@@ -96,7 +96,7 @@ def test_switching_it_off_leaves_untreated_and_antiresorptive_lanes_unchanged(ru
 
 
 @pytest.mark.parametrize("name, value", [("cancellous_fraction_total_hip", 1.0), ("cancellous_fraction_lumbar_spine", -0.1),
-                                         ("cancellous_turnover_ratio", 0.0)])
+                                         ("cancellous_turnover_ratio_distal_radius", 0.0)])
 def test_bad_compartment_parameters_are_named(name, value):
     from osteosim import Simulation
 

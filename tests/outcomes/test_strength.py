@@ -61,7 +61,9 @@ def test_weights_give_the_measured_share_at_the_reference_woman():
         w = P[f"trabecular_strength_weight_{site}"]
         share = w * s_tb / (w * s_tb + (1.0 - w) * s_ct)
         assert share == pytest.approx(P[f"trabecular_strength_share_{site}"], rel=1e-3)
-        assert w > share  # cancellous bone is lost faster: the young adult's bone leans on it more
+        # where cancellous bone is lost faster the young adult's bone leans on it more; at the distal radius the loss
+        # is mostly cortical (its cancellous turnover ratio is below 1, rows 90g, 90h), so less
+        assert (w < share) if P[f"cancellous_turnover_ratio_{site}"] < 1.0 else (w > share)
 
 
 def test_strength_from_model_states_and_pct_change():
@@ -111,10 +113,12 @@ def test_cancellous_remodeling_space_splits_rs_by_the_resorption_flux():
     m = Osteosim()
     y = m.initial_state(m.default_parameters())
     for site in SITES:
-        # young adult: x = rho_c T_F, more than the site's rs / bv (cancellous bone turns over R times faster)
+        # young adult: x = rho_c T_F, more than the site's rs / bv where cancellous bone turns over R > 1 times faster
+        # per volume, less at the distal radius (R < 1)
         x = cancellous_remodeling_space(m, y, P, site)
         assert x == pytest.approx(young_cancellous_remodeling_space(P, site), rel=1e-12)
-        assert x > remodeling_space(m, y, site)
+        r = P[f"cancellous_turnover_ratio_{site}"]
+        assert (x > remodeling_space(m, y, site)) if r > 1.0 else (x < remodeling_space(m, y, site))
 
 
 def test_fracture_strength_from_model_states():

@@ -19,8 +19,9 @@ def calibrate(
                                 "from the micro-FE strength losses instead."),
     hazard: bool = typer.Option(False, "--hazard", help="Fit the load-over-strength fracture hazard (event spread, "
                                 "BMD-strength correlation) to the cohort gradients of risk instead."),
-    radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover to the published forearm "
-                                "BMD loss (rows 90a-90e), every other parameter fixed, instead."),
+    radius: bool = typer.Option(False, "--radius", help="Fit the distal radius's turnover, strain exponent and cancellous "
+                                "turnover ratio to the published forearm BMD and trabecular loss (rows 90a-90e, 90g, 90h), "
+                                "every other parameter fixed, instead."),
     rat_msc: bool = typer.Option(False, "--rat-msc", help="Fit the rat's route-level MSC efficacy (niche capacity, "
                                  "IV secretome reach, immunomodulation gain and half-life) to the OVX-rodent effect sizes "
                                  "(rows 68d-68h), rat only, instead."),
@@ -30,7 +31,7 @@ def calibrate(
 ) -> None:
     """Fit the natural-history and drug parameters jointly (or, with --fractures, the trial fracture incidence; with
     --strength, the strength law's mineral exponent; with --cavity, the cavity stress riser; with --hazard, the
-    load-over-strength hazard; with --radius, the distal radius's turnover; with --rat-msc, the rat's MSC
+    load-over-strength hazard; with --radius, the distal radius's turnover, strain exponent and cancellous ratio; with --rat-msc, the rat's MSC
     efficacy; with --perforation, the trabecular perforation gain) parameters to the published targets."""
     import importlib
 

@@ -29,7 +29,8 @@ def validate() -> None:
     for k, (lo, hi, tol, src) in th.strength_table().items():
         label = f"{lo:g}" if k in FITTED_ROWS else f"{lo:g} (check)"
         rows.append((k, th_sim[k], label, tol, abs(th._miss(th_sim[k], lo, hi)) <= tol, src))
-    # distal radius: its turnover is fitted on its own (calibration.radius) to rows 90a-90e; 90f is a check
+    # distal radius: its turnover, strain exponent and cancellous turnover ratio are fitted on their own
+    # (calibration.radius) to rows 90a-90e, 90g and 90h; 90f is a check
     from ..calibration import radius as rf
 
     rf_sim = rf.simulate_targets(p, m)

@@ -6,7 +6,7 @@ volume ``bv`` and mean mineral content ``mineral`` (both relative to the
 young-adult peak), marrow fat fraction ``fat``, the remodeling space ``rs``
 (bone resorbed but not yet refilled, relative to the young-adult bone volume), and the cancellous
 compartment's bone volume ``bvc`` and mineral ``minc`` (the cortical rest follows from ``bv`` and
-``mineral``; cancellous bone turns over ``cancellous_turnover_ratio`` times faster per volume).  Shared: the marrow MSC
+``mineral``; cancellous bone turns over ``cancellous_turnover_ratio_<site>`` times faster per volume).  Shared: the marrow MSC
 (osteoprogenitor) pool ``msc`` and the osteoclast precursor pool ``ocp`` (both
 relative to age 25).  Time ``t`` is the patient's age in days.
 
@@ -185,8 +185,13 @@ class Osteosim(Model):
                      vitd=jnp.minimum(d["vitd"] + x["vitd_supplement"] / 100.0 * p["vitd_ng_per_100iu"], 60.0))
         pth_ = sig.pth(p, production_scale=drv.pth_production(age, d_pth, p),
                        external=on * d["P_PTH"] + x["pth_increment"] * p["D_PTH"])
-        # mechanostat: apparent strain ~ load / (bv * mineral)^2 ; osteocyte sclerostin falls with strain
-        psi = drv.mechanical_load(age, d, p) / (bv * mineral) ** 2
+        # mechanostat: apparent strain ~ load / (bv * mineral)^q_s ; osteocyte sclerostin falls with strain.
+        # q_s = 2 (apparent modulus ~ density^2) except where the bone's geometry adapts: the radius's
+        # periosteum expands as it loses bone, so its bending strain rises much less than its BMD falls
+        # (Ahlborg 2003).  Written as x^-2 x^(2 - q_s) so that q_s = 2 (x^0 = 1 exactly) leaves the spine,
+        # hip and neck bit for bit as they were.
+        dens = bv * mineral
+        psi = drv.mechanical_load(age, d, p) / dens ** 2 * dens ** (2.0 - _site(p, "strain_bmd_exponent"))
         scl = psi ** (-p["sclerostin_exponent"])
         tgf = sig.tgfb(oca, p)
         opg_scale = (1.0 - gc * p["gc_opg_loss"])
@@ -269,8 +274,9 @@ class Osteosim(Model):
         # acts on both, the cancellous turning over R times faster per volume (its surface per volume)
         f = _site(p, "cancellous_fraction")
         e = p["bv_exponent"]
-        rho_k = rho / (f * p["cancellous_turnover_ratio"] + 1.0 - f)
-        rho_c = p["cancellous_turnover_ratio"] * rho_k
+        r_c = _site(p, "cancellous_turnover_ratio")
+        rho_k = rho / (f * r_c + 1.0 - f)
+        rho_c = r_c * rho_k
         bvc, minc = s["bvc"], s["minc"]
         bvk = (bv - f * bvc) / (1.0 - f)
         mk = (bv * mineral - f * bvc * minc) / ((1.0 - f) * bvk)
@@ -378,9 +384,9 @@ def _check_compartments(p: dict) -> None:
         f = np.asarray(p[f"cancellous_fraction_{s}"], float)
         if not np.all((f > 0.0) & (f < 1.0)):
             raise ValueError(f"cancellous_fraction_{s}: {f.tolist()} is outside the allowed range (0, 1)")
-    r = np.asarray(p["cancellous_turnover_ratio"], float)
-    if not np.all(r > 0.0):
-        raise ValueError(f"cancellous_turnover_ratio: {r.tolist()} is not allowed; it must be > 0")
+        r = np.asarray(p[f"cancellous_turnover_ratio_{s}"], float)
+        if not np.all(r > 0.0):
+            raise ValueError(f"cancellous_turnover_ratio_{s}: {r.tolist()} is not allowed; it must be > 0")
 
 
 @lru_cache(maxsize=64)

@@ -150,7 +150,7 @@ def remodeling_space(model, ys, site: str) -> np.ndarray:
 
 def young_cancellous_remodeling_space(p: Mapping[str, float], site: str) -> float:
     """x0 = rho_c T_F: the young adult's cancellous remodeling space per cancellous bone (fraction)."""
-    f, r = p[f"cancellous_fraction_{site}"], p["cancellous_turnover_ratio"]
+    f, r = p[f"cancellous_fraction_{site}"], p[f"cancellous_turnover_ratio_{site}"]
     return young_remodeling_space(p, site) * r / (f * r + 1.0 - f)
 
 
@@ -161,7 +161,7 @@ def cancellous_remodeling_space(model, ys, p: Mapping[str, float], site: str) ->
     (``f R bvc^e : (1 - f) bvk^e``, Osteosim.rhs), which move with the volumes only."""
     rs = _state(model, ys, f"rs_{site}")
     bvc, _, bvk, _ = compartments(model, ys, p, site)
-    f, r, e = p[f"cancellous_fraction_{site}"], p["cancellous_turnover_ratio"], p["bv_exponent"]
+    f, r, e = p[f"cancellous_fraction_{site}"], p[f"cancellous_turnover_ratio_{site}"], p["bv_exponent"]
     tb = f * r * bvc ** e
     share = tb / (tb + (1.0 - f) * bvk ** e)
     return share * rs / (f * bvc)

@@ -137,7 +137,10 @@ FRACTURE2026 = ParameterSet.from_list(
         P("tscore_corr_fn_th", 0.9, "1", f"{_A}: femoral neck and total hip are nested regions", "correlation of FN and TH T-scores"),
         # distal radius (33 % region): no population survey measured it (NHANES did not), so its mean by age is
         # derived here from the fitted model (calibration.radius): the untreated woman (menopause at 50) and man
-        # from their peaks on the Kelly 1990 reference, T at 55 and the least-squares slope over 55-80
+        # from their peaks on the Kelly 1990 reference, T at 55 and the least-squares slope over 55-80.  Derived with the
+        # turnover-only radius fit; the fit with the radius's strain exponent (issue 17) would give women -2.0 at 55 and
+        # -0.090 SD/y (-4.5 at 80), men +0.47 and -0.091 SD/y: not adopted, it would move every trial's wrist draws
+        # and the forearm's longitudinal SPA loss (Svejme 2012) exceeds what cross-sectional references suggest
         P("dr_tscore_women_55", -1.3, "SD", f"{_A}: derived here from the model's fitted radius (calibration.radius rows 90a-90e)", "mean distal-radius T-score of women at 55"),
         P("dr_tscore_slope_women", -0.057, "SD/year", f"{_A}: derived here as dr_tscore_women_55", "fall of the mean distal-radius T-score per year of age, women"),
         P("dr_tscore_men_55", 1.1, "SD", f"{_A}: derived here as dr_tscore_women_55 (men's peak 2 SD above the female reference)", "mean distal-radius T-score of men at 55"),

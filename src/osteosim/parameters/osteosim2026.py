@@ -164,6 +164,14 @@ _R("Emaus2006", authors="Emaus N, Berntsen GK, Joakimsen R, Fonnebo V", year=200
 _R("Zebaze2010", authors="Zebaze RM et al.", year=2010,
    title="Intracortical remodelling and porosity in the distal radius and post-mortem femurs of women: a cross-sectional study",
    journal="Lancet", volume="375", pages="1729-1736")
+_R("Riggs2004", authors="Riggs BL, Melton LJ 3rd, Robb RA, Camp JJ, Atkinson EJ, Peterson JM, Rouleau PA, McCollough CH, "
+   "Bouxsein ML, Khosla S", year=2004,
+   title="Population-based study of age and sex differences in bone volumetric density, size, geometry, and structure at "
+         "different skeletal sites", journal="J Bone Miner Res", volume="19", pages="1945-1954",
+   url="https://read.qxmd.com/read/15537436",
+   note="abstract (QCT, 373 women and 323 men aged 20-97, Rochester): over life trabecular vBMD fell 55 % (women) and 46 % "
+        "(men) at the central sites but similarly, 24 % and 26 %, at the peripheral sites (distal radius and tibia); "
+        "author list recalled")
 _R("Riggs2008", authors="Riggs BL et al.", year=2008,
    title="A population-based assessment of rates of bone loss at multiple skeletal sites: evidence for substantial "
          "trabecular bone loss in young adult women and men", journal="J Bone Miner Res", volume="23", pages="205-214")
@@ -218,8 +226,9 @@ _fit = _FITTED.param
 _RADIUS_FIT = FittedValues(
     "radius_fit.json",
     "fitted by osteosim.calibration.radius to calibration-targets.csv rows 90a, 90b, 90c, 90d, 90e (distal forearm BMD "
-    "loss after menopause and with age: Svejme 2012, Tromso/Emaus 2006), every other parameter fixed",
-    ("Svejme2012", "Emaus2006"),
+    "loss after menopause and with age: Svejme 2012, Tromso/Emaus 2006) and 90g, 90h (distal-radius trabecular vBMD "
+    "loss over adult life: Riggs 2004, Khosla 2006), every other parameter fixed",
+    ("Svejme2012", "Emaus2006", "Riggs2004", "Khosla2006"),
 )
 _STRENGTH_FIT = FittedValues(
     "strength_fit.json",
@@ -248,6 +257,12 @@ _CAVITY_FIT = FittedValues(
 YEAR = 365.25
 #: literature prior (and fit start) of the radius turnover: almost all cortical bone (Parfitt 2002)
 RADIUS_TURNOVER_PRIOR = 0.04 / YEAR
+#: prior (and fit start) and bounds of the radius's apparent-strain exponent (Ahlborg 2003, see the parameter)
+RADIUS_STRAIN_EXPONENT_PRIOR = 0.74
+RADIUS_STRAIN_EXPONENT_BOUNDS = (0.0, 2.0)
+#: prior (and fit start) and bounds of the radius's effective cancellous turnover ratio (see the parameter)
+RADIUS_CANCELLOUS_RATIO_PRIOR = 1.0
+RADIUS_CANCELLOUS_RATIO_BOUNDS = (0.1, 8.0)
 
 _EXT = [
     # --- sites: turnover and mineralization -------------------------------------------------------
@@ -265,7 +280,30 @@ _EXT = [
     P("cancellous_fraction_total_hip", 0.30, "1", "Parfitt 2002: ~30 % cancellous", "cancellous fraction of the total hip DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_femoral_neck", 0.25, "1", "Parfitt 2002: ~25 % cancellous (QCT: 33 % at the mid-neck section, Invest Radiol 1997;32:83)", "cancellous fraction of the femoral neck DXA region", ("Parfitt2002",)),
     P("cancellous_fraction_distal_radius", 0.05, "1", "Parfitt 2002: the one-third radius is almost all cortical bone (~5 % cancellous)", "cancellous fraction of the one-third radius DXA region", ("Parfitt2002",)),
-    P("cancellous_turnover_ratio", 8.0, "1", "Parfitt 2002: cancellous bone turns over ~25 %/y and cortical ~3 %/y per volume (the turnover priors above)", "cancellous over cortical turnover per bone volume", ("Parfitt2002",)),
+    # apparent-strain exponent of the mechanostat: the strain a site's habitual load causes ~ (bv m)^-q
+    *(P(f"strain_bmd_exponent_{site}", 2.0, "1", f"{_A}: apparent modulus ~ apparent density^2 (Carter & Hayes 1977); the "
+        "natural-history and drug fits are made with it", f"q in apparent strain ~ load / (bv mineral)^q, {site}",
+        ("CarterHayes1977",)) for site in ("lumbar_spine", "total_hip", "femoral_neck")),
+    _RADIUS_FIT.param("strain_bmd_exponent_distal_radius", RADIUS_STRAIN_EXPONENT_PRIOR, "1",
+                      "q in apparent strain ~ load / (bv mineral)^q at the distal radius", RADIUS_STRAIN_EXPONENT_BOUNDS,
+                      "Ahlborg 2003 (108 women from the menopause, 15 y, SPA): the radius's BMD fell 1.9 %/y while its periosteal "
+                      "diameter grew 0.7 %/y and the strength index fell only 0.7 %/y; with strain ~ 1 / strength index, "
+                      "q = 2 x 0.7 / 1.9 = 0.74 (bending strain ~ 1 / section modulus: the outward drift of the cortex keeps "
+                      "the long bone's strain where its mass alone would not)"),
+    # cancellous over cortical turnover per bone volume, per site: the same cells act on both compartments, the
+    # cancellous turning over R times faster per volume (its surface per volume, in red marrow)
+    *(P(f"cancellous_turnover_ratio_{site}", 8.0, "1", "Parfitt 2002: cancellous bone turns over ~25 %/y and cortical "
+        "~3 %/y per volume (the turnover priors above); the natural-history and drug fits are made with it",
+        f"cancellous over cortical turnover per bone volume, {site}", ("Parfitt2002",))
+      for site in ("lumbar_spine", "total_hip", "femoral_neck")),
+    _RADIUS_FIT.param("cancellous_turnover_ratio_distal_radius", RADIUS_CANCELLOUS_RATIO_PRIOR, "1",
+                      "effective cancellous over cortical turnover per bone volume at the distal radius",
+                      RADIUS_CANCELLOUS_RATIO_BOUNDS,
+                      "Parfitt 2002 (cancellous turnover is not always higher than cortical: it is high next to red marrow, "
+                      "and the distal radius's cancellous bone lies in fatty marrow) and Zebaze 2010 (most of the radius's "
+                      "loss is cortical, intracortical and endocortical, and the thinned endocortex becomes trabecular-like "
+                      "bone that the cancellous compartment counts): ratio 1, log-SD ln 3; fitted with the forearm's "
+                      "trabecular loss (Riggs 2004, Khosla 2006: about a quarter over adult life)"),
     P("bv_exponent", 1.0, "1", f"{_A}: remodelling acts on surfaces in proportion to the bone present, so loss and gain are relative rates", "sigma in dBV/dt = BV^sigma (...)"),
     P("mineral_new", 0.7, "1", f"{_A}: primary mineralization reaches ~70 % of the mature mineral content within days (Boivin 2000 discussion)", "mineral content of newly formed bone relative to the young-adult mean", ("Boivin2000",)),
     P("mineral_max", 1.11, "1", "Boivin 2000: 3 y of alendronate raised the mean degree of mineralization by ~11 %", "maximal mean mineral content relative to the young-adult mean", ("Boivin2000",)),

@@ -8,9 +8,9 @@ parameter holding the DXA precision a virtual trial applies to its scans.
 
 Adding a site: one row in :data:`SITE_TABLE` (at the end: the trial populations draw each site's
 random numbers in this order) plus the per-site parameters the row names and the model's per-site
-parameters (``turnover_<site>``, ``cancellous_fraction_<site>``, ``strength_exponent_<site>``, ``msc_marrow_volume_<site>``, the
-population's mean T-score by age in ``outcomes.fracture.FractureModel.mean_tscore``); the model's
-states, the Patient's measured-baseline fields and the output columns follow :data:`SITES`.  A
+parameters (``turnover_<site>``, ``cancellous_fraction_<site>``, ``cancellous_turnover_ratio_<site>``,
+``strain_bmd_exponent_<site>``, ``strength_exponent_<site>``, ``msc_marrow_volume_<site>``, the population's
+mean T-score by age in ``outcomes.fracture.FractureModel.mean_tscore``); the model's states, the Patient's measured-baseline fields and the output columns follow :data:`SITES`.  A
 site that is not ``skeleton_wide`` (the distal radius) is local: it does not enter the quantities
 that stand for the whole skeleton (the osteoclast precursor pool's RANK signal, serum CTX and
 P1NP), so adding it leaves every other site's numbers as they were.

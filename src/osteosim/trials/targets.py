@@ -1,7 +1,8 @@
 """Published targets (calibration and validation): shared/reference/targets/calibration-targets.csv, verbatim,
 plus the rows osteosim adds (each with its source): 81a-81f and 82, QCT finite-element strength changes
-under drugs (``use`` V: validation only, never fitted), and 90a-90f, distal-forearm BMD loss after the
-menopause and with age (fitted by calibration.radius; 90f a check).  The reference's own tags are
+under drugs (``use`` V: validation only, never fitted), and 90a-90h, distal-forearm BMD loss after the
+menopause and with age and the distal radius's trabecular loss over adult life (fitted by calibration.radius; 90f a
+check).  The reference's own tags are
 C calibrate, S shape check, fixed constant.
 
 The copy ships with the package (``osteosim/data/calibration-targets.csv``) so a
