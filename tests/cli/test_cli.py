@@ -374,3 +374,16 @@ def test_calibrate_cavity_table_and_check(tmp_path):
     r = runner.invoke(app, ["calibrate", "--cavity", "--check"])
     assert r.exit_code == 0, r.output
     assert "stored vs re-derived (cavity fit)" in r.output
+
+
+def test_validate_c_row_line_counts_only_c_rows():
+    """Only calibration-targets.csv rows marked use C count; a V row or a marker row outside the file does not."""
+    from osteosim.cli.validate import c_row_line
+    from osteosim.trials.targets import load_targets
+
+    targets = load_targets()
+    c_ids = [k for k, t in targets.items() if t.use == "C"][:3]
+    v_id = next(k for k, t in targets.items() if t.use == "V")
+    rows = [(c_ids[0], 0.0, "", 1.0, True, ""), (c_ids[1], 0.0, "", 1.0, False, ""), (c_ids[2], 0.0, "", 1.0, True, ""),
+            (v_id, 0.0, "", 1.0, False, ""), ("romo_ctx_12", 0.0, "", 1.0, False, "")]
+    assert c_row_line(rows) == f"C rows (calibration-targets.csv use C) within tolerance: 2 of 3 (67 %); misses: {c_ids[1]}"

@@ -53,3 +53,17 @@ def validate() -> None:
     _console().print(t)
     n_ok = sum(r[4] for r in rows)
     _console().print(f"{n_ok} passed, {len(rows) - n_ok} failed")
+    _console().print(c_row_line(rows))
+
+
+def c_row_line(rows) -> str:
+    """The share of calibration-targets.csv's C rows (``use`` C: the calibration rows; V rows are checks) within
+    tolerance, and the misses by id: the count issue 17's done-means asks for."""
+    from ..trials.targets import load_targets
+
+    targets = load_targets()
+    c_rows = [(k, ok) for k, _, _, _, ok, _ in rows if k in targets and targets[k].use == "C"]
+    n_ok = sum(ok for _, ok in c_rows)
+    misses = [k for k, ok in c_rows if not ok]
+    return (f"C rows (calibration-targets.csv use C) within tolerance: {n_ok} of {len(c_rows)} "
+            f"({100.0 * n_ok / max(len(c_rows), 1):.0f} %); misses: {', '.join(misses) or 'none'}")
