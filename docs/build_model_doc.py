@@ -1,4 +1,17 @@
-"""Regenerate docs/model.md: the hand-written text plus parameter and output-column tables generated from the code."""
+"""Regenerate docs/model.md: the hand-written text plus parameter and output-column tables generated from the code.
+
+Numbers that a fit derives are not typed into docs/model_text.md (they went stale at every refit): the text writes
+a placeholder that is filled here from what the code ships:
+
+* ``{{param:NAME:FMT}}``: a parameter of the Osteosim set (which reads the stored fits);
+* ``{{fit:FILE:KEY.KEY...:FMT}}``: a value of ``osteosim/data/FILE.json`` (a fit's report);
+* ``{{b_eff:SITE:FMT}}``: the site's strength-BMD exponent (``outcomes.strength.strength_bmd_exponent``).
+
+FMT is a Python format spec (``.2f``); tests/test_docs.py fails when model.md is not what this writes.
+"""
+import json
+import re
+from importlib import resources
 from pathlib import Path
 
 from osteosim.models import MODEL_REGISTRY
@@ -9,8 +22,34 @@ from osteosim.parameters.strength_hazard2026 import STRENGTH_HAZARD2026
 HERE = Path(__file__).resolve().parent
 
 
+PLACEHOLDER = re.compile(r"\{\{(param|fit|b_eff):([^}]+)\}\}")
+
+
+def _fill(text: str) -> str:
+    from osteosim.outcomes.strength import strength_bmd_exponent
+
+    params = MODEL_REGISTRY["Osteosim"]().default_parameters().values_dict()
+
+    def value(match: re.Match) -> str:
+        kind, args = match.group(1), match.group(2).split(":")
+        if kind == "param":
+            name, fmt = args
+            x = params[name]
+        elif kind == "b_eff":
+            site, fmt = args
+            x = strength_bmd_exponent(params, site)
+        else:
+            name, path, fmt = args
+            x = json.loads(resources.files("osteosim").joinpath(f"data/{name}.json").read_text())
+            for key in path.split("."):
+                x = x[key]
+        return format(x, fmt)
+
+    return PLACEHOLDER.sub(value, text)
+
+
 def build() -> str:
-    text = (HERE / "model_text.md").read_text()
+    text = _fill((HERE / "model_text.md").read_text())
     tables = ["\n## 10. Parameter tables (generated)\n"]
     for name in ("Osteosim", "Pivonka2008", "Lemaire2004", "Komarova2003"):
         if name in MODEL_REGISTRY:
