@@ -84,3 +84,44 @@ def test_bad_inputs_are_named(problem):
         solve_batch(m, params, y0, ts, drivers, options=SolverOptions(step_control="lockstep"))
     with pytest.raises(ValueError, match="step_control"):  # implicit: the block's Jacobian would be dense
         solve_batch(m, params, y0, ts, drivers, options=SolverOptions(solver="Kvaerno5", step_control="shared"))
+
+
+def test_warm_outputs_leaves_the_outputs_compiled():
+    """warm_outputs compiles (in its thread) exactly the function outputs_over_time then calls: that call
+    compiles nothing, and its numbers equal an unwarmed call's."""
+    import jax.monitoring
+
+    from osteosim.models import Osteosim
+    from osteosim.physiology.patient import Patient
+    from osteosim.runs import Lane, build_run
+    from osteosim.solve import outputs_over_time, warm_outputs
+    from osteosim.units import DAYS_PER_YEAR
+
+    model = Osteosim()
+    p = model.default_parameters().values_dict()
+    patient = Patient(sex="female", age=63.0, menopause_age=50.0)
+    ts = (63.0 + np.linspace(0.0, 1.0, 7)) * DAYS_PER_YEAR  # a save-time count no other test uses
+    run = build_run(model, [Lane(patient)], p, ts=ts, years=1.0)
+    d = run.lane_drivers[0]
+    ys = np.repeat(run.y0[:1], len(ts), axis=0) * np.linspace(1.0, 0.99, len(ts))[:, None]
+
+    thread = warm_outputs(model, run.ts, run.y0[0], p, d)
+    assert thread is not None
+    thread.join()
+    compiles = []
+
+    def listener(event: str, duration: float, **kw) -> None:
+        if event == "/jax/core/compile/backend_compile_duration":
+            compiles.append(kw.get("fun_name", "?"))
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        warmed = outputs_over_time(model, run.ts, ys, p, d, thread)
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
+    assert compiles == []
+    assert warmed and all(np.all(np.isfinite(v)) for v in warmed.values())
+    plain = outputs_over_time(model, run.ts, ys, p, d)
+    assert warmed.keys() == plain.keys()
+    for k in plain:
+        np.testing.assert_array_equal(warmed[k], plain[k])

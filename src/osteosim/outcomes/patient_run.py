@@ -18,7 +18,7 @@ from ..physiology.patient import SITES, Patient
 from ..physiology.sites import SKELETON_WIDE_SITES
 from ..parameters.msc2026 import MSC2026
 from ..runs import Lane, as_regimen, build_run
-from ..solve import outputs_over_time
+from ..solve import outputs_over_time, warm_outputs
 from ..therapies.msc import HYPOTHETICAL_NOTE, MECHANISMS, SWITCHES, MSCProduct
 from ..units import DAYS_PER_YEAR
 from . import densitometry as dens
@@ -102,6 +102,7 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
         Lane(patient, regimen, params={SWITCHES[mech]: 0.0}, drivers=sim.drivers) for mech in variants]
     run = build_run(model, lanes, p, ts=ages * DAYS_PER_YEAR, years=years)
     d = run.lane_drivers[0]
+    warming = warm_outputs(model, run.ts, run.y0[0], p, d)  # compiles beside the solve on an empty cache
     sol = run.solve(sim.solver_options)
     ys, ys_ref = sol.ys[0], sol.ys[1]
     if not sol.ok[0]:
@@ -131,7 +132,7 @@ def run_patient(model, sim) -> tuple[pd.DataFrame, dict, object]:
         cols[REMODELING_SPACE.name(site)] = 100.0 * remodeling_space(model, ys, site)
     for i, name in enumerate(model.state_names):
         cols[name] = ys[:, i]
-    cols.update(outputs_over_time(model, sol.ts, ys, p, d))
+    cols.update(outputs_over_time(model, sol.ts, ys, p, d, warming))
     df = pd.DataFrame(cols)
     summary = _summary(model, sim, patient, df, implied_peak_t, sol, pset)
     if variants:

@@ -10,6 +10,7 @@ magnitudes so one rtol/atol pair fits states that live at 1e-4 pM and at 100 %.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -25,7 +26,8 @@ from jax import export as jax_export
 from ..models.base import Model
 from . import lanes as lanes_mod
 
-__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "outputs_over_time", "SOLVERS"]
+__all__ = ["SolverOptions", "BatchSolution", "solve_batch", "solve_chunked", "outputs_over_time", "warm_outputs",
+           "SOLVERS"]
 
 #: diffrax solvers by name (diffrax itself is imported only when a solver must be traced:
 #: a warm start from the export cache skips that 0.5 s import)
@@ -482,15 +484,47 @@ def _build_outputs(model: Model, _opts):
     return jax.jit(f)
 
 
-def outputs_over_time(model: Model, ts: np.ndarray, ys: np.ndarray, params: Mapping, drivers: Mapping) -> dict:
-    """``model.outputs`` for one patient at every saved time, as numpy arrays (compiled, cached)."""
-    args = (
+def _outputs_args(ts, ys, params: Mapping, drivers: Mapping) -> tuple:
+    return (
         np.asarray(ts, dtype=np.float64),
         np.asarray(ys, dtype=np.float64),
         {k: np.asarray(v, dtype=np.float64) for k, v in params.items()},
         {k: np.asarray(v, dtype=np.float64) for k, v in drivers.items()},
     )
+
+
+def outputs_over_time(model: Model, ts: np.ndarray, ys: np.ndarray, params: Mapping, drivers: Mapping,
+                      warming: threading.Thread | None = None) -> dict:
+    """``model.outputs`` for one patient at every saved time, as numpy arrays (compiled, cached).
+
+    ``warming``: the thread of :func:`warm_outputs` for these shapes, waited for first."""
+    if warming is not None:
+        warming.join()
     if type(model).outputs is Model.outputs:  # the model defines no derived outputs
         return {}
+    args = _outputs_args(ts, ys, params, drivers)
     out = _compiled(model, None, args, _build_outputs)(*args)
     return {k: np.asarray(v) for k, v in out.items()}
+
+
+def warm_outputs(model: Model, ts: np.ndarray, y0: np.ndarray, params: Mapping,
+                 drivers: Mapping) -> threading.Thread | None:
+    """Compile :func:`outputs_over_time`'s function for one patient's shapes ((T,) save times, (n,) state)
+    in a background thread, while the caller's solve compiles: XLA compiles outside the GIL, so on an
+    empty cache the two compiles overlap on two cores instead of following each other.  The thread runs
+    the function once on ``y0`` at every save time, which leaves it compiled in memory; pass the thread
+    to :func:`outputs_over_time`.  None when the model has no derived outputs."""
+    if type(model).outputs is Model.outputs:
+        return None
+    y0 = np.asarray(y0, dtype=np.float64)
+    args = _outputs_args(ts, np.broadcast_to(y0, (len(ts), y0.shape[-1])), params, drivers)
+
+    def run() -> None:
+        try:
+            _compiled(model, None, args, _build_outputs)(*args)
+        except Exception:  # only a warm-up: a real problem shows in outputs_over_time itself
+            pass
+
+    thread = threading.Thread(target=run, name="osteosim-warm-outputs", daemon=True)
+    thread.start()
+    return thread
