@@ -37,9 +37,14 @@ Parameters shared by every patient of the call are shape-() runtime arrays (:mod
 Prepared values (:func:`staged_rhs`): what the RHS computes from a patient's parameters and drivers
 alone (neither time nor state) is computed once per patient of the queue before the loop, and the
 lanes carry those values instead of the inputs; a step's 10 RHS evaluations (8 stages, the
-Jacobian's primal, d f/d t) do only the rest.  Osteosim, 2048 bench patients, 256 lanes, rtol 1e-5
-(benchmarks/rosenbrock.py --prepared 2048, the two interleaved in one process on a shared machine):
-1.18x wall, 1.19x CPU (3,641 -> 3,051 CPU us per patient), the same steps, bit-identical results.
+Jacobian's primal, d f/d t) do only the rest.  The gain is smaller than the operation count suggests:
+what reads shared parameters alone is computed once per vmapped call already (they are scalars), so
+what moves is mostly what reads the drivers (dose tables, MSC product descriptors).  Osteosim bench
+patients, 256 lanes, rtol 1e-5, the two interleaved in one process on a shared 2-core machine, same
+steps, bit-identical results: benchmarks/rosenbrock.py --prepared 2048, best of 3, 1.18x wall and 1.19x
+CPU (3,641 -> 3,051 CPU us per patient), a second run 1.02x and 1.03x (3,174 -> 3,070); XLA then
+spreads a call over both cores, which makes it noisy.  Pinned to one core and one XLA thread (1024
+patients, 8 rounds): 1.12-1.41x, median 1.18x, best 2.57 -> 2.17 s (1.18x).
 
 ``(y0 (Q, n), shared {name: ()}, per-patient params {name: (Q,)}, drivers {name: (Q, ...)},
 scale (n,), ts (T,), t0 (), jumps (Q, J), n_real ()) -> (ys (Q, T, n), ok (Q,), steps (Q,),
