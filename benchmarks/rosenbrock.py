@@ -17,12 +17,16 @@ they were declared), with ``read_by_coupling`` dropped (blocks of 8, one forward
 substitution for the 8 downstream states, 37 directions), and the model's own (also the site columns
 no shared state reads in one direction for all sites: 25 directions).
 
+With ``--prepared`` only ``lanes 256, queue N`` twice, same patients, interleaved in this process: the
+lanes calling ``model.rhs`` in every evaluation (the solver before ``solve.rosenbrock.staged_rhs``) and
+the shipped solver (what depends on neither time nor state computed once per patient).
+
 Reported: patients/s (wall), process CPU us per patient (all threads; steadier under load), lane-steps paid per patient (loop iterations x lanes / N, idle lanes
 included) against the patients' own mean steps, the speed ratio to the first row, the max
 relative error over the first N_REF patients against Kvaerno5 at rtol 1e-10 (floor 1e-6 x state
 scale, as ``osteosim bench``), and the max relative difference to the first row (all N).
 
-Usage: python benchmarks/rosenbrock.py [--rtol 1e-5 1e-6] [--kvaerno | --structures] [N ...]   (default N 512)
+Usage: python benchmarks/rosenbrock.py [--rtol 1e-5 1e-6] [--kvaerno | --structures | --prepared] [N ...]   (default N 512)
 """
 from __future__ import annotations
 
@@ -70,10 +74,10 @@ def _blocks(prob, n, opts, shared):
             np.concatenate([s.num_steps for s in parts]), sum(s.extra["lane_steps"] for s in parts))
 
 
-def _queue(prob, n, opts, refill=None):
+def _queue(prob, n, opts, refill=None, prepared=True):
     p, d = prob.take(slice(0, n))
     s = integrate._solve_batch(prob.model, p, np.tile(prob.y0, (n, 1)), prob.ts, d, prob.t0, opts,
-                               pad_to=n, lanes=LANES, refill=refill)
+                               pad_to=n, lanes=LANES, refill=refill, prepared=prepared)
     return s.ys, s.ok, s.num_steps, s.extra["lane_steps"]
 
 
@@ -104,6 +108,7 @@ def main() -> None:
     ap.add_argument("--refill", nargs="+", type=int, default=[LANES // 32])
     ap.add_argument("--kvaerno", action="store_true")
     ap.add_argument("--structures", action="store_true", help="only the queue, without vs with downstream states")
+    ap.add_argument("--prepared", action="store_true", help="only the queue, model.rhs vs the staged RHS")
     args = ap.parse_args()
     rows = []
     print(f"load before: {os.getloadavg()[0]:.2f}")
@@ -122,6 +127,9 @@ def main() -> None:
                 cases = {f"lanes {LANES}, queue {n}, no downstream states": lambda: _queue(old, n, opts),
                          f"lanes {LANES}, queue {n}, downstream states": lambda: _queue(down, n, opts),
                          f"lanes {LANES}, queue {n}, downstream + shared site columns": lambda: _queue(prob, n, opts)}
+            elif args.prepared:
+                cases = {f"lanes {LANES}, queue {n}, model.rhs per evaluation": lambda: _queue(prob, n, opts, prepared=False),
+                         f"lanes {LANES}, queue {n}, prepared once per patient": lambda: _queue(prob, n, opts)}
             else:
                 cases = {"blocks, params per patient": lambda: _blocks(prob, n, opts, frozenset()),
                          "blocks, shared scalars": lambda: _blocks(prob, n, opts, None)}
@@ -147,7 +155,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"load after: {load:.2f}")
     RESULTS.parent.mkdir(exist_ok=True)
-    out = RESULTS.with_name("rosenbrock_structures.json") if args.structures else RESULTS
+    out = (RESULTS.with_name("rosenbrock_structures.json") if args.structures else
+           RESULTS.with_name("rosenbrock_prepared.json") if args.prepared else RESULTS)
     out.write_text(json.dumps(dict(machine=platform.node(), cpus=os.cpu_count(), load_1min=load, rows=rows),
                                   indent=1))
 

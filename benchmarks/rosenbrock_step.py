@@ -22,7 +22,9 @@ jitted call computes what a step needs of the RHS (f, d f/d y, d f/d t), factors
 
 ``--pieces``: instead, the shipped step split into its pieces, each jitted alone on the same lanes:
 8 RHS evaluations (the stages), d f/d t, the solver's Jacobian, the LU of I/(h gamma) - J, the 8
-solves, and a whole ``rodas5p_step`` (the pieces fuse inside it, so they need not add up).
+solves, and a whole ``rodas5p_step`` (the pieces fuse inside it, so they need not add up); the
+shipped solver evaluates the staged RHS (``solve.rosenbrock.staged_rhs``: what depends on neither
+time nor state prepared once per patient, outside the timing), the other two columns ``model.rhs``.
 
 Prints us per lane (best of 15 rounds, the variants taking turns: the machine is shared) and
 each variant's max relative difference from ``jacfwd + LAPACK``.
@@ -42,7 +44,7 @@ from osteosim.bench.problem import build_problem
 from osteosim.models.base import BlockStructure
 from osteosim.solve import linalg
 from osteosim.solve import rodas5p_tableau as tab
-from osteosim.solve.rosenbrock import rodas5p_step
+from osteosim.solve.rosenbrock import rodas5p_step, staged_rhs
 
 ROUNDS = 15
 CALLS = 10
@@ -125,10 +127,13 @@ def _build(model, scale, variant):
     return jax.jit(run)
 
 
-def _pieces(model, scale, s):
-    """name -> jitted fn(t, z, h, p, d, m, fac) of one piece of a step with structure s (m, fac: its matrices)."""
+def _pieces(model, scale, s, staged=None):
+    """name -> jitted fn(t, z, h, p, d, m, fac) of one piece of a step with structure s (m, fac: its matrices);
+    ``staged``: the RHS of :func:`staged_rhs`, called as ``rhs(p, t, y)`` (p: the prepared values, d unused)."""
 
     def fs(p, d):
+        if staged is not None:
+            return lambda u, x: staged(p, u, x * scale) / scale
         return lambda u, x: model.rhs(u, x * scale, p, d) / scale
 
     def stages(t, z, h, p, d, m, fac):
@@ -188,21 +193,25 @@ def main(n: int, pieces: bool = False) -> None:
     z = jnp.asarray(prob.y0 / np.asarray(scale) * np.exp(rng.uniform(-0.3, 0.3, (n, model.n_states))))
     t = jnp.asarray(rng.uniform(50, 70, n) * 365.25)
     h = jnp.asarray(rng.uniform(1, 100, n))
-    if pieces:  # the shipped structure and the same without downstream states, the pieces taking turns
+    if pieces:  # the shipped solver, the same with model.rhs, and without downstream states, the pieces taking turns
+        prepare, staged, _ = staged_rhs(model, {}, p, d, model.n_states, z.dtype)
+        res = jax.jit(jax.vmap(prepare, in_axes=(None, 0, 0)))({}, p, d)  # once per patient in the solver
         fns, args = {}, {}
-        for label, s in (("", model.block_structure), (" [no downstream]", _no_downstream(model.block_structure))):
+        for label, s, rhs in (("", model.block_structure, staged), (" [model.rhs]", model.block_structure, None),
+                              (" [no downstream]", _no_downstream(model.block_structure), None)):
             m = jax.jit(jax.vmap(lambda t, z, p, d, s=s: linalg.jacobian(
                 lambda x: model.rhs(t, x * scale, p, d) / scale, z, s)))(t, z, p, d)
             fac = jax.jit(jax.vmap(lambda m, h, s=s: linalg.factor(linalg.shifted(m, 1.0 / (h * tab.GAMMA)), s)))(m, h)
-            for k, fn in _pieces(model, scale, s).items():
-                fns[k + label], args[k + label] = fn, (t, z, h, p, d, m, fac)
+            for k, fn in _pieces(model, scale, s, rhs).items():
+                fns[k + label], args[k + label] = fn, (t, z, h, res, None, m, fac) if rhs else (t, z, h, p, d, m, fac)
         best = _best({k: (lambda fn=fn, a=args[k]: fn(*a)) for k, fn in fns.items()}, (), n)
         print(f"N = {n} lanes, {model.n_states} states; one Rodas5P step, by piece: the shipped solver "
-              "(downstream states) and [no downstream] (blocks of 10, 44 forward directions)")
-        print("| piece | us per lane | [no downstream] |")
-        print("|---|---:|---:|")
+              "(downstream states, staged RHS), the same with [model.rhs] in every evaluation, and [no downstream] "
+              "(blocks of 10, 44 forward directions, model.rhs)")
+        print("| piece | us per lane | [model.rhs] | [no downstream] |")
+        print("|---|---:|---:|---:|")
         for v in _pieces(model, scale, model.block_structure):
-            print(f"| {v} | {best[v]:.2f} | {best[v + ' [no downstream]']:.2f} |")
+            print(f"| {v} | {best[v]:.2f} | {best[v + ' [model.rhs]']:.2f} | {best[v + ' [no downstream]']:.2f} |")
         return
     variants = ["jacobian only", "jacfwd + LAPACK", "jacfwd + bordered, patients leading",
                 "jacfwd + bordered, no downstream", "solver: downstream jacobian + bordered",

@@ -158,3 +158,101 @@ def test_shared_step_control_is_refused():
 
     with pytest.raises(ValueError, match="step_control"):
         SolverOptions(solver="Rodas5P", step_control="shared").resolved(Osteosim())
+
+
+def _osteosim_treated_run():
+    """Two Osteosim patients, one on denosumab then an IV MSC course (dose tables and graft terms live)."""
+    from osteosim.models import Osteosim
+    from osteosim.physiology.patient import Patient
+    from osteosim.runs import Lane, build_run
+    from osteosim.units import DAYS_PER_YEAR
+
+    model = Osteosim()
+    lanes = [Lane(Patient(sex="female", age=60.0, menopause_age=50.0),
+                  ["denosumab 60 mg every 6 months for 3 years",
+                   "msc umbilical-cord allogeneic 1e6 cells/kg iv every 6 months for 2 years"], start_age=25.0),
+             Lane(Patient(sex="male", age=70.0, smoker=True), [], start_age=25.0)]
+    run = build_run(model, lanes, model.default_parameters().values_dict(),
+                    ts=np.arange(25.0, 66.0, 1.0) * DAYS_PER_YEAR, years=40.0)
+    return model, run
+
+
+def _staged_cases():
+    from osteosim.models.base import MODEL_REGISTRY
+
+    for name, cls in sorted(MODEL_REGISTRY.items()):
+        model = cls()
+        p = model.default_parameters().values_dict()
+        d = model.complete_drivers(p, model.default_drivers())
+        y0 = np.asarray(model.initial_state(p, d), float)
+        yield name, model, {k: np.asarray([v, v], float) for k, v in p.items()}, \
+            {k: np.stack([np.asarray(v, float)] * 2) for k, v in d.items()}, np.stack([y0, y0]), \
+            model.start_time(d) + np.array([30.0, 900.0])
+    model, run = _osteosim_treated_run()
+    yield "Osteosim treated", model, run.params, run.drivers, run.y0, np.array([60.5, 62.3]) * 365.25
+
+
+@pytest.mark.parametrize("case", list(_staged_cases()), ids=lambda c: c[0])
+def test_staged_rhs_equals_model_rhs(case):
+    """staged_rhs (what the solver evaluates) gives model.rhs, its d/dy and d/dt, for every model; the
+    parameters split between shared scalars and per-patient rows, states perturbed off the initial ones."""
+    from osteosim.solve.rosenbrock import staged_rhs
+
+    _, model, params, drivers, y0, ts = case
+    names = sorted(params)
+    shared = {k: jnp.asarray(np.asarray(params[k])[0]) for k in names[::2]}
+    pp = {k: jnp.asarray(np.broadcast_to(params[k], (2,))) for k in names[1::2]}
+    drv = {k: jnp.asarray(np.broadcast_to(v, (2,) + np.shape(v)[1:]) if np.ndim(v) else np.full(2, v))
+           for k, v in drivers.items()}
+    ys = jnp.asarray(np.atleast_2d(y0) * np.exp(np.random.default_rng(1).uniform(-0.2, 0.2, (2, model.n_states))))
+    prepare, rhs, per_patient = staged_rhs(model, shared, pp, drv, model.n_states, jnp.float64)
+    for i in range(2):
+        pi, di = {k: v[i] for k, v in pp.items()}, {k: v[i] for k, v in drv.items()}
+        res = prepare(shared, pi, di)
+        t, y = jnp.asarray(ts[i]), ys[i]
+
+        def f_old(s, x):
+            return model.rhs(s, x, {**shared, **pi}, di)
+
+        def f_new(s, x):
+            return rhs(res, s, x)
+
+        # equal to rounding (eagerly, op by op, XLA may round a fused or constant-folded op differently)
+        for fn in (lambda f: f(t, y), lambda f: jax.jacfwd(lambda x: f(t, x))(y),
+                   lambda f: jax.jvp(lambda s: f(s, y), (t,), (jnp.ones_like(t),))[1]):
+            old, new = np.asarray(fn(f_old)), np.asarray(fn(f_new))
+            np.testing.assert_allclose(new, old, rtol=1e-13, atol=1e-13 * np.max(np.abs(old)))
+    assert len(per_patient) == len(res)
+
+
+def test_staged_rhs_moves_the_patient_constants_out():
+    """The Osteosim RHS left to evaluate per call holds fewer exp/log/pow than model.rhs (the dose tables'
+    decay factors, MSC product properties are prepared once per patient): else the split did nothing."""
+    from osteosim.solve.rosenbrock import staged_rhs
+
+    model, run = _osteosim_treated_run()
+    pp = {k: jnp.asarray(v) for k, v in run.params.items()}
+    drv = {k: jnp.asarray(v) for k, v in run.drivers.items()}
+    prepare, rhs, per_patient = staged_rhs(model, {}, pp, drv, model.n_states, jnp.float64)
+    res = jax.vmap(prepare, in_axes=(None, 0, 0))({}, pp, drv)
+    res0 = tuple(r[0] for r in res)
+    t, y = jnp.asarray(run.t0 + 100.0), jnp.asarray(run.y0[0])
+
+    def transcendental(fn, *args):
+        text = str(jax.make_jaxpr(fn)(*args))
+        return sum(text.count(f" {op}[") + text.count(f" {op} ") for op in ("exp", "log", "pow", "expm1"))
+
+    full = transcendental(lambda s, x: model.rhs(s, x, {k: v[0] for k, v in pp.items()}, {k: v[0] for k, v in drv.items()}), t, y)
+    left = transcendental(lambda s, x: rhs(res0, s, x), t, y)
+    assert left < 0.8 * full, (left, full)
+    assert any(per_patient) and not all(per_patient)  # some prepared values differ between the patients
+
+
+def test_prepared_solve_is_bit_identical():
+    """The queue solve with the staged RHS gives the same bits and steps as with model.rhs in every evaluation."""
+    from osteosim.solve.integrate import SolverOptions, _solve_batch
+
+    prob, p, d, y0 = _pivonka()
+    opts = SolverOptions(solver="Rodas5P", rtol=1e-8, atol=1e-10).resolved(prob.model)
+    new, old = (_solve_batch(prob.model, p, y0, prob.ts, d, prob.t0, opts, pad_to=8, prepared=b) for b in (True, False))
+    assert old.ok.all() and np.array_equal(new.ys, old.ys) and np.array_equal(new.num_steps, old.num_steps)

@@ -266,10 +266,10 @@ def _options(model: Model, options: SolverOptions | None) -> SolverOptions:
 
 def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions, pad_to: int | None,
                  lanes: int | None = None, shared: frozenset[str] | None = None,
-                 refill: int | None = None) -> BatchSolution:
+                 refill: int | None = None, prepared: bool = True) -> BatchSolution:
     """:func:`solve_batch` with resolved options; Rodas5P: ``lanes`` lanes (default ``min(BLOCK, queue)``),
-    the ``shared`` parameter names (default: those equal for all patients of this call) and lanes
-    per ``refill`` (default: :func:`.rosenbrock.build_rodas5p`'s)."""
+    the ``shared`` parameter names (default: those equal for all patients of this call), lanes
+    per ``refill`` (default: :func:`.rosenbrock.build_rodas5p`'s) and ``prepared`` (its, for benchmarks)."""
     if np.ndim(y0) == 1:  # one patient: give every array value a patient axis
         params = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in params.items()}
         drivers = {k: (np.asarray(v)[None] if np.ndim(v) else v) for k, v in (drivers or {}).items()}
@@ -304,7 +304,7 @@ def _solve_batch(model: Model, params, y0, ts, drivers, t0, opts: SolverOptions,
         args = (y0, *lanes_mod.split_params(p, shared), d, scale, ts_pad, np.asarray(t0), jumps,
                 np.asarray(n_real, np.int32))
         n_lanes = min(lanes or BLOCK, n)
-        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(n_lanes, refill))
+        fn = _compiled(model, opts, args, lanes_mod.lanes_builder(n_lanes, refill, prepared))
     else:
         args = (y0, p, d, scale, ts_pad, np.asarray(t0), jumps)
         fn = _compiled(model, opts, args, _build_shared if opts.step_control == "shared" else _build)

@@ -32,10 +32,12 @@ def split_params(params: Mapping[str, np.ndarray], shared: frozenset[str]) -> tu
             {k: v for k, v in params.items() if k not in shared})
 
 
-def lanes_builder(lanes: int, refill: int | None = None):
-    """``build(model, opts)`` for ``integrate._compiled``: the queue solver with ``lanes`` lanes."""
+def lanes_builder(lanes: int, refill: int | None = None, prepared: bool = True):
+    """``build(model, opts)`` for ``integrate._compiled``: the queue solver with ``lanes`` lanes
+    (``prepared``: see :func:`.rosenbrock.build_rodas5p`; False only to measure against)."""
     def build(model, opts):
-        return build_rodas5p(model, opts, lanes, refill)
+        return build_rodas5p(model, opts, lanes, refill, prepared)
 
-    build.__name__ = f"build_rodas5p_{lanes}_{refill}"  # part of the compile-cache key
+    # part of the compile-cache key
+    build.__name__ = f"build_rodas5p_{lanes}_{refill}" + ("" if prepared else "_unprepared")
     return build

@@ -34,6 +34,18 @@ empty) shrinks with the queue: use queues of several times ``lanes`` patients.  
 are bit-identical whatever the queue, its order or the chunking (tests/solve/test_lanes.py).
 Parameters shared by every patient of the call are shape-() runtime arrays (:mod:`.lanes`).
 
+Prepared values (:func:`staged_rhs`): what the RHS computes from a patient's parameters and drivers
+alone (neither time nor state) is computed once per patient of the queue before the loop, and the
+lanes carry those values instead of the inputs; a step's 10 RHS evaluations (8 stages, the
+Jacobian's primal, d f/d t) do only the rest.  The gain is smaller than the operation count suggests:
+what reads shared parameters alone is computed once per vmapped call already (they are scalars), so
+what moves is mostly what reads the drivers (dose tables, MSC product descriptors).  Osteosim bench
+patients, 256 lanes, rtol 1e-5, the two interleaved in one process on a shared 2-core machine, same
+steps, bit-identical results: benchmarks/rosenbrock.py --prepared 2048, best of 3, 1.18x wall and 1.19x
+CPU (3,641 -> 3,051 CPU us per patient), a second run 1.02x and 1.03x (3,174 -> 3,070); XLA then
+spreads a call over both cores, which makes it noisy.  Pinned to one core and one XLA thread (1024
+patients, 8 rounds): 1.12-1.41x, median 1.18x, best 2.57 -> 2.17 s (1.18x).
+
 ``(y0 (Q, n), shared {name: ()}, per-patient params {name: (Q,)}, drivers {name: (Q, ...)},
 scale (n,), ts (T,), t0 (), jumps (Q, J), n_real ()) -> (ys (Q, T, n), ok (Q,), steps (Q,),
 iterations ())``: iterations x lanes is the lane-steps paid, idle lanes included.
@@ -129,7 +141,57 @@ def _dense_eval(y, y_new, dense, theta):
     return (1 - th) * y + th * (y_new + (1 - th) * (dense[0] + th * (dense[1] + th * dense[2])))
 
 
-def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
+def staged_rhs(model: Model, shared: dict, pp: dict, drv: dict, n: int, dtype):
+    """``model.rhs`` split by partial evaluation: ``(prepare, rhs, per_patient)`` with ``prepare(shared,
+    pi, di) -> res`` (a tuple of arrays), ``rhs(res, t, y) == model.rhs(t, y, {**shared, **pi}, di)``
+    and ``per_patient[i]`` whether ``res[i]`` reads ``pi`` or ``di`` (else only ``shared``).
+
+    Why: much of a patient's RHS reads only its parameters and drivers (dose-table decay factors,
+    MSC product properties, reference ratios, per-site constants: about a third of the transcendental
+    operations of the Osteosim RHS), yet a step evaluates the RHS 10 times (8 stages, the Jacobian's
+    primal, d f/d t).  ``prepare`` holds every operation that depends on neither t nor y and runs
+    once per patient; ``rhs`` holds the rest and reads its results (``res``; also the parameters and
+    drivers it reads directly).  The split is by data dependence on the traced program (JAX's
+    ``partial_eval_jaxpr_nounits``, what ``jax.linearize`` uses), so every model gets it without
+    declaring anything and ``rhs`` performs the same operations on the same values as ``model.rhs``.
+    ``shared``: shape-() values; ``pp``/``drv``: per-patient rows (leading axis Q); ``n``: states.
+    """
+    from jax._src.interpreters import partial_eval as pe  # no public API for it (jax 0.6-0.12 alike)
+    from jax.extend.core import jaxpr_as_fun
+
+    def lane_aval(a, lead):
+        a = jnp.asarray(a) if not hasattr(a, "shape") else a
+        return jax.ShapeDtypeStruct(a.shape[lead:], a.dtype)
+
+    args = (jax.ShapeDtypeStruct((), dtype), jax.ShapeDtypeStruct((n,), dtype),
+            jax.tree_util.tree_map(lambda a: lane_aval(a, 0), shared),
+            jax.tree_util.tree_map(lambda a: lane_aval(a, 1), pp), jax.tree_util.tree_map(lambda a: lane_aval(a, 1), drv))
+    leaves, tree = jax.tree_util.tree_flatten(args)
+
+    def flat(*xs):
+        t, y, s, p, d = jax.tree_util.tree_unflatten(tree, xs)
+        return model.rhs(t, y, {**s, **p}, d)
+
+    closed = jax.make_jaxpr(flat)(*leaves)
+    known, unknown, _, _ = pe.partial_eval_jaxpr_nounits(closed, [True, True] + [False] * (len(leaves) - 2),
+                                                         instantiate=True)
+    # which prepared values differ between patients (read pp or drv): the rest stay shape-() scalars,
+    # free per lane like the shared parameters (lanes.py)
+    n_shared = len(jax.tree_util.tree_leaves(shared))
+    _, _, per_patient, _ = pe.partial_eval_jaxpr_nounits(
+        known, [False] * n_shared + [True] * (len(leaves) - 2 - n_shared), instantiate=False)
+    run_known, run_unknown = jaxpr_as_fun(known), jaxpr_as_fun(unknown)
+
+    def prepare(s, p, d):
+        return tuple(run_known(*jax.tree_util.tree_leaves((s, p, d))))
+
+    def rhs(res, t, y):
+        return run_unknown(*res, t, y)[0]
+
+    return prepare, rhs, tuple(per_patient)
+
+
+def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None, prepared: bool = True):
     """The jitted queue solver for ``model`` with ``opts`` (an ``integrate.SolverOptions``).
 
     ``lanes`` patients are stepped at a time; ``refill`` (default ``lanes // 32``) is how many
@@ -151,10 +213,28 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
         h_init = jnp.asarray(opts.dt0 if opts.dt0 is not None else 1e-4, y0.dtype) * (
             1.0 if opts.dt0 is not None else (t_end - t0))
 
-        def lane_step(t, z, h, pi, di):
-            def f(s, x):
-                return model.rhs(s, x * scale, {**shared, **pi}, di) / scale
-            return rodas5p_step(f, t, z, h, model.block_structure, stages_in_loop)
+        if prepared:  # the lanes carry each patient's prepared values (staged_rhs) instead of its inputs
+            prepare, rhs, per_patient = staged_rhs(model, shared, pp, drv, n, y0.dtype)
+            # once for the whole queue, outside the loop (as z_queue below); values of the shared
+            # parameters alone stay scalars
+            res = jax.vmap(prepare, in_axes=(None, 0, 0), out_axes=tuple(0 if b else None for b in per_patient))(
+                shared, pp, drv)
+            lane_in = (tuple(r for r, b in zip(res, per_patient) if b),)
+
+            def lane_step(t, z, h, res_lane):
+                it = iter(res_lane)
+                res_i = tuple(next(it) if b else r for r, b in zip(res, per_patient))
+
+                def f(s, x):
+                    return rhs(res_i, s, x * scale) / scale
+                return rodas5p_step(f, t, z, h, model.block_structure, stages_in_loop)
+        else:
+            lane_in = (pp, drv)
+
+            def lane_step(t, z, h, pi, di):
+                def f(s, x):
+                    return model.rhs(s, x * scale, {**shared, **pi}, di) / scale
+                return rodas5p_step(f, t, z, h, model.block_structure, stages_in_loop)
 
         step = jax.vmap(lane_step)
         # scaled once for the whole queue: computed inside the loop, XLA may round it differently
@@ -168,8 +248,7 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
             return dict(q=jnp.where(take, q, n_queue), t=t, z=z, h=jnp.full((k,), h_init),
                         ys=jnp.broadcast_to(z[:, None, :], (k, ts.shape[0], n)),  # save times <= t0: y0
                         steps=jnp.zeros((k,), jnp.int32), done=(t >= t_end) | ~take,
-                        p=jax.tree_util.tree_map(lambda a: a[q], pp),
-                        d=jax.tree_util.tree_map(lambda a: a[q], drv), jumps=jumps[q])
+                        inp=jax.tree_util.tree_map(lambda a: a[q], lane_in), jumps=jumps[q])
 
         def free(ln):
             return ln["done"] | (ln["steps"] >= max_steps)
@@ -209,7 +288,7 @@ def build_rodas5p(model: Model, opts, lanes: int, refill: int | None = None):
             h_eff = jnp.where(hits_jump, jnp.nextafter(tj, -jnp.inf) - t,
                               jnp.where(hits_end, t_end - t, h))
             h_eff = jnp.where(active, h_eff, 1.0)
-            z_new, err, dense = step(t, z, h_eff, ln["p"], ln["d"])
+            z_new, err, dense = step(t, z, h_eff, *ln["inp"])
             tol = atol + rtol * jnp.maximum(jnp.abs(z), jnp.abs(z_new))
             ratio = jnp.sqrt(jnp.mean((err / tol) ** 2, axis=1))
             finite = jnp.isfinite(ratio) & jnp.all(jnp.isfinite(z_new), axis=1)
