@@ -69,7 +69,7 @@ def test_osteosim_bench_compares_rodas5p_with_the_peer_loops_at_explicit_toleran
     o = r["results"]["osteosim"]
     assert o["solver"] == "Rodas5P" and o["path"].startswith("osteosim.solve.solve_chunked") and o["ok_all"]
     # tolerances are explicit per engine: Rodas5P at its bench setting, the peers at their usual one
-    assert o["rtol"] == r["tolerances"]["rtol"] == 1e-5 and o["atol_scaled"] == 1e-7
+    assert o["rtol"] == r["tolerances"]["rtol"] == 5e-6 and o["atol_scaled"] == 5e-8
     assert r["tolerances"]["peer_rtol"] == 1e-6 and "rule" in r["tolerances"]
     assert r["tolerances"]["reference"]["solver"] == "Kvaerno5" and r["tolerances"]["reference"]["patients"] == 2
     for e in ("scipy_loop", "libroadrunner_loop"):
@@ -92,7 +92,7 @@ def test_auto_pick_tries_rodas5p_on_the_full_model_only():
 
     assert "Rodas5P" in candidates(get_model("Osteosim")) and "Tsit5" not in candidates(get_model("Osteosim"))
     assert "Rodas5P" not in candidates(get_model("Pivonka2008"))
-    assert default_rtol("Rodas5P") == 1e-5 and default_rtol("Tsit5/shared") == 1e-6
+    assert default_rtol("Rodas5P") == 5e-6 and default_rtol("Tsit5/shared") == 1e-6
     with pytest.raises(ValueError, match="--peer-rtol"):
         run_benchmark("Pivonka2008", patients=8, years=0.05, engines=("osteosim",), peer_rtol=2.0)
 

@@ -20,7 +20,7 @@ One call of :func:`run_benchmark` builds one virtual cohort and times, in one ru
 Every engine solves the same patients, the same model, span and save times, and the input
 switch times are given to every engine (osteosim clips steps there; the loops restart their
 integrator there).  Tolerances are explicit per engine (``tolerances`` and each result's
-``rtol``): osteosim at its solver's setting (Rodas5P rtol 1e-5, the engine study's; others 1e-6),
+``rtol``): osteosim at its solver's setting (Rodas5P rtol 5e-6; others 1e-6),
 the peer loops at their usual rtol 1e-6 (``--peer-rtol``), atol = rtol x 1e-2 on the scaled states;
 every engine must reach ``max_rel_err`` <= 1e-4 (``accuracy``) against a tight-tolerance
 reference (Kvaerno5, rtol 1e-10) on the first ``ref_patients`` patients.  The slow loops are
