@@ -34,8 +34,12 @@ TARGETS = {"vertebral": ("gr_vertebral", "gr_strength_vertebral"), "hip": ("gr_h
            "wrist": ("gr_wrist", None), "other": ("gr_other", None)}
 
 
-def fit() -> dict:
-    """Fit sigma per kind and r per site; returns {"values", "report", "method"}."""
+def fit(inputs: dict[str, float] | None = None) -> dict:
+    """Fit sigma per kind and r per site; returns {"values", "report", "method"}.
+
+    inputs: values to use instead of the shipped ones (a what-if, e.g. a cohort gradient at the edge of its
+    CI: benchmarks/fracture_gap.py): StrengthHazard2026 inputs (not the values fitted here) or the
+    Fracture2026 BMD gradients of :data:`TARGETS`."""
     from scipy.special import ndtri
 
     from ..outcomes.fracture import KIND_SITES, KINDS, FractureModel
@@ -44,6 +48,14 @@ def fit() -> dict:
 
     sp = STRENGTH_HAZARD2026.values_dict()
     fm = FractureModel()
+    inputs = dict(inputs or {})
+    bmd_gradients = {t[0]: fm.p[t[0]] for t in TARGETS.values()}
+    bad = sorted(set(inputs) - set(sp) - set(bmd_gradients))
+    if bad:
+        raise ValueError(f"inputs: {', '.join(bad)} is not allowed (a StrengthHazard2026 input or one of "
+                         f"{', '.join(sorted(bmd_gradients))})")
+    sp.update({k: v for k, v in inputs.items() if k in sp})
+    bmd_gradients.update({k: v for k, v in inputs.items() if k in bmd_gradients})
     age = sp["hazard_reference_age"]
     values, report = {}, {}
     order = sorted(KINDS, key=lambda k: TARGETS[k][1] is None)  # kinds with a strength gradient first (their r)
@@ -52,7 +64,7 @@ def fit() -> dict:
         gr_b_key, gr_s_key = TARGETS[kind]
         _, s_b = fm.log_strength_population(site, age, 1.0)
         s_b = float(s_b)
-        ln_b = np.log(fm.p[gr_b_key])
+        ln_b = np.log(bmd_gradients[gr_b_key])
         if gr_s_key is not None:
             r = ln_b / np.log(sp[gr_s_key])
             values[f"strength_bmd_corr_{site}"] = float(r)
@@ -67,8 +79,12 @@ def fit() -> dict:
                              "check the per-event probability and the gradients")
         values[f"hazard_sigma_{kind}"] = float(np.sqrt(tau ** 2 - s_tot ** 2))
         report[kind] = {"site": site, "s_bmd": s_b, "s_strength": s_tot, "tau": tau, "inverse_mills": lam,
-                        "target_gr_bmd": float(fm.p[gr_b_key]),
+                        "target_gr_bmd": float(bmd_gradients[gr_b_key]),
                         "target_gr_strength": None if gr_s_key is None else float(sp[gr_s_key])}
+    clash = sorted(set(inputs) & set(values))
+    if clash:
+        raise ValueError(f"inputs: {', '.join(clash)} is fitted here, not an input (give the gradients or the "
+                         "per-event probabilities instead)")
     sp_fit = {**sp, **values}
     report["gradients"] = gradient_table(sp_fit)
     hip = FractureModel().base_incidence(age, 1.0)[..., KINDS.index("hip")]
