@@ -41,14 +41,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import tempfile
-import time
+import sys
 from pathlib import Path
 
-import yaml
-
 HERE = Path(__file__).resolve().parent
-EXAMPLES = HERE.parent / "examples" / "trials"
+sys.path.insert(0, str(HERE))
+from trial_templates import run_template  # noqa: E402  (a sibling benchmark: one way to run a template)
+
 TEMPLATES = ("fit1_like", "freedom_like", "fpt_like", "frame_like", "horizon_like", "vert_like", "more_like", "arch_like")
 #: kind -> the Fracture2026 gradient per SD of BMD that sets the kind's elasticity (module doc)
 BMD_GRADIENTS = {"vertebral": "gr_vertebral", "hip": "gr_hip_women", "wrist": "gr_wrist"}
@@ -137,7 +136,6 @@ def main() -> None:
     from osteosim.io_utils import atomic_write_json
     from osteosim.outcomes.fracture import FractureModel
     from osteosim.parameters.strength_hazard2026 import STRENGTH_HAZARD2026
-    from osteosim.trials import TrialSpec, run_trial
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-arm", type=int, default=1000)
@@ -158,12 +156,8 @@ def main() -> None:
     reference_gradients = {kind: what_if.get(key, p[key]) for kind, key in BMD_GRADIENTS.items()}
     rows, walls = [], {}
     for name in args.only or TEMPLATES:
-        data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
-        data["population"]["patients_per_arm"] = args.per_arm
-        t = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            s = run_trial(TrialSpec.from_mapping(data), tmp)
-        walls[name] = round(time.perf_counter() - t)
+        s, wall = run_template(name, args.per_arm)
+        walls[name] = round(wall)
         rows += [{"template": name, "age_mean": s["baseline"]["age_mean"], **r} for r in gap_rows(s, reference_gradients)]
         print(f"{name}: {walls[name]} s", flush=True)
     out = {"per_arm": args.per_arm, "what_if": what_if, "reference_age": sp["hazard_reference_age"],

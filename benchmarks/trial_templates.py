@@ -31,9 +31,20 @@ def _fmt(x, f="+.2f"):
     return "–" if x is None else format(x, f)
 
 
+def run_template(name: str, per_arm: int, workers: int | None = None) -> tuple[dict, float]:
+    """examples/trials/<name>.yaml at ``per_arm`` patients per arm: (the trial summary, wall seconds)."""
+    from osteosim.trials import TrialSpec, run_trial
+
+    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    data["population"]["patients_per_arm"] = per_arm
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        s = run_trial(TrialSpec.from_mapping(data), tmp, workers=workers)
+    return s, time.perf_counter() - t
+
+
 def main() -> None:
     from osteosim.io_utils import atomic_write_json
-    from osteosim.trials import TrialSpec, run_trial
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--per-arm", type=int, default=1000)
@@ -42,12 +53,8 @@ def main() -> None:
     args = ap.parse_args()
     out = {}
     for name in args.only or TEMPLATES:
-        data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
-        data["population"]["patients_per_arm"] = args.per_arm
-        t = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            s = run_trial(TrialSpec.from_mapping(data), tmp, workers=args.workers or None)
-        out[name] = {"wall_s": time.perf_counter() - t, "per_arm": args.per_arm, "baseline": s["baseline"],
+        s, wall = run_template(name, args.per_arm, args.workers or None)
+        out[name] = {"wall_s": wall, "per_arm": args.per_arm, "baseline": s["baseline"],
                      "bmd": s["published_comparison"], "fractures": [f for f in s["fracture_predictions"] if f["published"] is not None]}
         print(f"{name}: {out[name]['wall_s']:.0f} s", flush=True)
     atomic_write_json(HERE / "results" / "trial_templates.json", out)
