@@ -60,8 +60,10 @@ def test_what_if_inputs_refit_and_only_the_bmd_gradient_moves_a_treatment_elasti
 
 
 @pytest.mark.parametrize("inputs, words", [({"gr_strength_spine": 3.0}, "gr_strength_spine is not allowed"),
-                                            ({"hazard_sigma_hip": 0.5}, "hazard_sigma_hip is fitted here")])
-def test_what_if_inputs_reject_unknown_and_fitted_names(inputs, words):
+                                            ({"hazard_sigma_hip": 0.5}, "hazard_sigma_hip is fitted here"),
+                                            ({"gr_strength_vertebral": 1.8}, "gr_strength_vertebral: 1.8 with gr_vertebral 2.3 "
+                                                                             "is not allowed")])
+def test_what_if_inputs_reject_unknown_fitted_and_inconsistent_values(inputs, words):
     with pytest.raises(ValueError) as e:
         sh.fit(inputs)
     assert words in str(e.value)

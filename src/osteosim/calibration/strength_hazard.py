@@ -67,6 +67,10 @@ def fit(inputs: dict[str, float] | None = None) -> dict:
         ln_b = np.log(bmd_gradients[gr_b_key])
         if gr_s_key is not None:
             r = ln_b / np.log(sp[gr_s_key])
+            if not 0.0 < r <= 1.0:
+                raise ValueError(f"{gr_s_key}: {sp[gr_s_key]:g} with {gr_b_key} {bmd_gradients[gr_b_key]:g} is not allowed "
+                                 "(strength must predict at least as well as BMD: 1 < gradient per SD of BMD <= gradient "
+                                 "per SD of strength)")
             values[f"strength_bmd_corr_{site}"] = float(r)
         else:
             # a site without a strength gradient: the value fitted from another kind at the same site, else the set's
