@@ -54,6 +54,11 @@ def fit(inputs: dict[str, float] | None = None) -> dict:
     if bad:
         raise ValueError(f"inputs: {', '.join(bad)} is not allowed (a StrengthHazard2026 input or one of "
                          f"{', '.join(sorted(bmd_gradients))})")
+    fitted = {f"hazard_sigma_{k}" for k in KINDS} | {f"strength_bmd_corr_{KIND_SITES[k]}" for k, t in TARGETS.items() if t[1]}
+    clash = sorted(set(inputs) & fitted)
+    if clash:
+        raise ValueError(f"inputs: {', '.join(clash)} is fitted here, not an input (give the gradients or the "
+                         "per-event probabilities instead)")
     sp.update({k: v for k, v in inputs.items() if k in sp})
     bmd_gradients.update({k: v for k, v in inputs.items() if k in bmd_gradients})
     age = sp["hazard_reference_age"]
@@ -85,10 +90,7 @@ def fit(inputs: dict[str, float] | None = None) -> dict:
         report[kind] = {"site": site, "s_bmd": s_b, "s_strength": s_tot, "tau": tau, "inverse_mills": lam,
                         "target_gr_bmd": float(bmd_gradients[gr_b_key]),
                         "target_gr_strength": None if gr_s_key is None else float(sp[gr_s_key])}
-    clash = sorted(set(inputs) & set(values))
-    if clash:
-        raise ValueError(f"inputs: {', '.join(clash)} is fitted here, not an input (give the gradients or the "
-                         "per-event probabilities instead)")
+    assert set(values) == fitted, "strength_hazard.fit: the fitted names changed; update `fitted`"
     sp_fit = {**sp, **values}
     report["gradients"] = gradient_table(sp_fit)
     hip = FractureModel().base_incidence(age, 1.0)[..., KINDS.index("hip")]
